@@ -1,0 +1,199 @@
+"""Developer tasks for the mg monorepo.
+
+One typed table (`PACKAGES`) describes the three distributions; every session reads it.
+`nox -s tests` runs each package's tests plus `tests-integration/`; `nox -s demo` runs the demo.
+See docs/architecture.md (Note [One build of the kernels per venv]) for how the C++ is built.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import nox
+from packaging.requirements import Requirement
+
+ROOT = Path(__file__).resolve().parent
+
+nox.needs_version = ">=2024.10.9"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = False
+nox.options.sessions = ["lint", "typecheck", "tests"]
+
+# uv ignores pip's configuration; hand it the same local wheel folders (where the CPU-only torch
+# wheel lives), or `torch==2.13.0` resolves to a multi-GB CUDA build.
+if "PIP_FIND_LINKS" in os.environ:
+    os.environ.setdefault("UV_FIND_LINKS", os.environ["PIP_FIND_LINKS"])
+
+TORCH = "torch==2.13.0"
+TEST_TOOLS = ("pytest>=8", "hypothesis>=6.100", "numpy>=2")
+KERNELS_BUILD_TOOLS = ("scikit-build-core>=0.10", "pybind11>=3.0", "cmake>=3.26", "ninja")
+
+
+@dataclass(frozen=True)
+class Package:
+    """One distribution of the monorepo and the sibling packages it is built on."""
+
+    short: str
+    name: str
+    import_name: str
+    needs: tuple[Package, ...] = ()
+    test_requires: tuple[str, ...] = TEST_TOOLS
+
+    @property
+    def path(self) -> Path:
+        return ROOT / "packages" / self.name
+
+    @property
+    def source(self) -> Path:
+        """The folder mypy checks: the importable package itself."""
+        if self.import_name == "mg_kernels":
+            return self.path / "python" / self.import_name
+        return self.path / "src" / self.import_name
+
+    @property
+    def chain(self) -> tuple[Package, ...]:
+        """This package and everything below it, lowest layer first."""
+        below: list[Package] = []
+        for dep in self.needs:
+            below.extend(p for p in dep.chain if p not in below)
+        return (*below, self)
+
+
+KERNELS = Package("kernels", "mg-kernels", "mg_kernels")
+CORE = Package("core", "mg-core", "mg_core", needs=(KERNELS,))
+AUTOGRAD = Package("autograd", "mg-autograd", "mg_autograd", (CORE,), (*TEST_TOOLS, TORCH))
+PACKAGES: tuple[Package, ...] = (KERNELS, CORE, AUTOGRAD)
+BY_SHORT = {pkg.short: pkg for pkg in PACKAGES}
+
+
+def install(session: nox.Session, pkg: Package) -> None:
+    """Install `pkg` and the siblings it needs from the working tree, lowest layer first.
+
+    Siblings are installed without dependency resolution (an index must never supply them);
+    their third-party requirements are installed afterwards from their pyproject.toml files.
+    Note [One build of the kernels per venv]: mg-kernels is built without build isolation into a
+    build folder inside the session's venv, so CMake rebuilds only what changed and two venvs
+    never share one CMake cache.
+    """
+    for dep in pkg.chain:
+        args = ["--no-deps", *reinstall_flags(session, dep)]
+        if dep is KERNELS:
+            session.install(*KERNELS_BUILD_TOOLS)
+            build_dir = Path(session.virtualenv.location) / "mg-kernels-build"
+            args += ["--no-build-isolation", f"--config-settings=build-dir={build_dir}"]
+        session.install(*args, str(dep.path))
+    if requirements := third_party_requirements(pkg):
+        session.install(*requirements)
+
+
+def reinstall_flags(session: nox.Session, pkg: Package) -> list[str]:
+    """Flags that make the installer rebuild `pkg` from the working tree every time."""
+    if session.venv_backend == "uv":
+        return ["--reinstall-package", pkg.name]
+    return ["--force-reinstall"]
+
+
+def third_party_requirements(pkg: Package) -> list[str]:
+    """The runtime requirements of `pkg` and its siblings, minus the siblings themselves."""
+    siblings = {p.name for p in PACKAGES}
+    found: list[str] = []
+    for dep in pkg.chain:
+        project = nox.project.load_toml(dep.path / "pyproject.toml")["project"]
+        for req in project.get("dependencies", []):
+            if Requirement(req).name not in siblings and req not in found:
+                found.append(req)
+    return found
+
+
+@nox.session
+@nox.parametrize("target", [nox.param(p.short, id=p.short) for p in PACKAGES] + [nox.param("integration", id="integration")])
+def tests(session: nox.Session, target: str) -> None:
+    """Run one package's tests (and its doctests), or the cross-package integration tests."""
+    if target == "integration":
+        install(session, AUTOGRAD)
+        session.install(*AUTOGRAD.test_requires)
+        session.run("pytest", "tests-integration", *session.posargs)
+        return
+    pkg = BY_SHORT[target]
+    install(session, pkg)
+    session.install(*pkg.test_requires)
+    session.run("pytest", str(pkg.path / "tests"), *session.posargs)
+    if pkg is not KERNELS:  # the kernels' Python side is a stub and a re-export: no doctests
+        session.run("pytest", "--doctest-modules", str(pkg.source), *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff (lint and format) over all Python; clang-format over all C++."""
+    session.install("ruff>=0.8", "clang-format==19.1.7")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    cpp = sorted(
+        str(p)
+        for p in (KERNELS.path).rglob("*")
+        if p.suffix in {".hpp", ".cpp", ".h"} and "build" not in p.relative_to(KERNELS.path).parts
+    )
+    session.run("clang-format", "--dry-run", "--Werror", *cpp)
+
+
+@nox.session
+@nox.parametrize("target", [nox.param(p.short, id=p.short) for p in PACKAGES])
+def typecheck(session: nox.Session, target: str) -> None:
+    """mypy --strict over one package's source (its siblings are installed, typed)."""
+    pkg = BY_SHORT[target]
+    install(session, pkg)
+    session.install("mypy>=1.13")
+    session.run("mypy", "--strict", str(pkg.source))
+
+
+@nox.session
+def cpp_tests(session: nox.Session) -> None:
+    """Build the C++ core without Python and run its GoogleTest suite with ctest."""
+    session.install("cmake>=3.26", "ninja")
+    build = ROOT / "build" / "cpp"
+    session.run(
+        "cmake",
+        "-S",
+        str(KERNELS.path),
+        "-B",
+        str(build),
+        "-G",
+        "Ninja",
+        "-DCMAKE_BUILD_TYPE=Release",
+        "-DMG_KERNELS_BUILD_TESTS=ON",
+        "-DMG_KERNELS_BUILD_PYTHON=OFF",
+    )
+    session.run("cmake", "--build", str(build), "-j", str(os.cpu_count() or 2))
+    session.run("ctest", "--test-dir", str(build), "--output-on-failure", "--no-tests=error")
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """Fit a small model with mg-autograd gradients (examples/linear_regression.py)."""
+    install(session, AUTOGRAD)
+    session.run("python", str(ROOT / "examples" / "linear_regression.py"), *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """mg vs NumPy vs PyTorch in one process, printed as time ratios. Not part of `tests`."""
+    install(session, AUTOGRAD)
+    session.install("numpy>=2", TORCH)
+    for script in sorted((ROOT / "benchmarks").glob("bench_*.py")):
+        session.run("python", str(script), *session.posargs)
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Wheels and sdists of all three distributions into dist/ (each built in isolation)."""
+    uv = session.venv_backend == "uv"
+    session.install("build[uv]>=1.2" if uv else "build>=1.2")
+    dist = ROOT / "dist"
+    shutil.rmtree(dist, ignore_errors=True)
+    for pkg in PACKAGES:
+        installer = ["--installer=uv"] if uv else []
+        session.run("python", "-m", "build", *installer, "--outdir", str(dist), str(pkg.path))

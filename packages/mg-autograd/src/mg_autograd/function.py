@@ -1,0 +1,195 @@
+"""The Function/ctx contract: one differentiable op = one `Function` subclass.
+
+A subclass pairs a static ``forward(ctx, *args)`` on `mg_core` tensors with a static
+``backward(ctx, *grads)`` that returns one gradient per forward argument. `Function.apply` is the
+only place the graph grows: it unwraps `mg_autograd.Tensor` arguments, runs ``forward`` and, when
+grad mode is on and some argument requires grad, attaches a `Node` to the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar, Final, TypeAlias
+
+import mg_core as core
+
+from mg_autograd.grad_mode import is_grad_enabled
+
+__all__ = ["Context", "Function", "Gradients", "Node"]
+
+#: What ``backward`` may return: one gradient (or None) per forward argument. A Function with a
+#: single argument may return the bare gradient instead of a 1-tuple.
+Gradients: TypeAlias = core.Tensor | tuple[core.Tensor | None, ...] | None
+
+FREED_MESSAGE: Final = (
+    "Trying to backward through the graph a second time (or to read saved tensors after they "
+    "were freed). Saved tensors are freed when you call .backward(); call "
+    ".backward(retain_graph=True) the first time if you need to backward through the graph again."
+)
+
+
+class Context:
+    """Carry what ``backward`` needs from ``forward`` (PyTorch's ``ctx``).
+
+    Tensors go through `save_for_backward` only, so the engine can free them after backward;
+    other values (shapes, constants) may be stored as plain attributes, e.g. ``ctx.exponent = 2``.
+    ``needs_input_grad[i]`` says whether forward argument ``i`` needs a gradient.
+
+    >>> import mg_core as core
+    >>> ctx = Context((True, False))
+    >>> ctx.save_for_backward(core.asarray([1.0, 2.0]))
+    >>> len(ctx.saved_tensors), ctx.needs_input_grad
+    (1, (True, False))
+    """
+
+    __slots__ = ("__dict__", "_freed", "_saved", "needs_input_grad")
+
+    def __init__(self, needs_input_grad: tuple[bool, ...] = ()) -> None:
+        self.needs_input_grad = needs_input_grad
+        self._saved: tuple[core.Tensor, ...] = ()
+        self._freed = False
+
+    def save_for_backward(self, *tensors: core.Tensor) -> None:
+        """Keep ``tensors`` (mg_core tensors) for backward; call at most once, in forward."""
+        for t in tensors:
+            if not isinstance(t, core.Tensor):
+                raise TypeError(
+                    f"save_for_backward takes mg_core tensors, got {type(t).__name__}; "
+                    "store other values as ctx attributes"
+                )
+        self._saved = tensors
+
+    @property
+    def saved_tensors(self) -> tuple[core.Tensor, ...]:
+        """The tensors given to `save_for_backward`, in order.
+
+        Raises:
+            RuntimeError: if backward already freed them (see ``retain_graph``).
+        """
+        if self._freed:
+            raise RuntimeError(FREED_MESSAGE)
+        return self._saved
+
+    @property
+    def is_freed(self) -> bool:
+        """Whether a backward pass without ``retain_graph=True`` already ran through this node."""
+        return self._freed
+
+    def free_saved(self) -> None:
+        """Drop the saved tensors (the engine calls this after the node's backward)."""
+        self._saved = ()
+        self._freed = True
+
+    if TYPE_CHECKING:
+        # Users store non-tensor values as attributes (ctx.shape = ...), as in PyTorch.
+        def __setattr__(self, name: str, value: object) -> None: ...
+
+    def __getattr__(self, name: str) -> object:
+        # Only reached when normal lookup fails: explain the contract instead of a bare miss.
+        raise AttributeError(
+            f"Context has no attribute {name!r}; set it in forward (ctx.{name} = ...) "
+            "before reading it in backward"
+        )
+
+
+class Node:
+    """One recorded `Function` call: the function, its ctx and its differentiable inputs.
+
+    It is what ``Tensor.grad_fn`` holds. ``inputs[i]`` is the i-th forward argument if it is a
+    Tensor that requires grad, else None: the engine never walks a None edge (graph pruning).
+    """
+
+    __slots__ = ("ctx", "function", "inputs")
+
+    def __init__(
+        self, function: type[Function], ctx: Context, inputs: tuple[Tensor | None, ...]
+    ) -> None:
+        self.function = function
+        self.ctx = ctx
+        self.inputs = inputs
+
+    def name(self) -> str:
+        """Return PyTorch-style ``<Op>Backward``, e.g. ``MulBackward``."""
+        return f"{self.function.__name__}Backward"
+
+    def __repr__(self) -> str:
+        return f"<{self.name()}>"
+
+
+class Function:
+    """Base class of differentiable ops: subclass it with static ``forward`` and ``backward``.
+
+    ``forward(ctx, *args)`` gets `mg_core` tensors where the caller passed `mg_autograd.Tensor`
+    (other arguments unchanged) and returns one `mg_core.Tensor`. ``backward(ctx, *grads)`` gets
+    the gradient of the output and returns one gradient per forward argument, None where
+    ``ctx.needs_input_grad`` is False or the argument is not a tensor. Call it via `apply`.
+
+    >>> import mg_core as core
+    >>> import mg_autograd as ag
+    >>> class Cube(ag.Function):
+    ...     @staticmethod
+    ...     def forward(ctx: ag.Context, x: core.Tensor) -> core.Tensor:
+    ...         ctx.save_for_backward(x)
+    ...         return x * x * x
+    ...
+    ...     @staticmethod
+    ...     def backward(ctx: ag.Context, grad: core.Tensor) -> core.Tensor:
+    ...         (x,) = ctx.saved_tensors
+    ...         return grad * 3 * x * x
+    >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+    >>> y = Cube.apply(x)
+    >>> y
+    tensor([1., 8.], grad_fn=<CubeBackward>)
+    >>> y.sum().backward()
+    >>> x.grad
+    tensor([ 3., 12.])
+    """
+
+    forward: ClassVar[Callable[..., core.Tensor]]
+    backward: ClassVar[Callable[..., Gradients]]
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        for name in ("forward", "backward"):
+            method = cls.__dict__.get(name)
+            if method is not None and not isinstance(method, staticmethod):
+                raise TypeError(f"{cls.__name__}.{name} must be a @staticmethod taking ctx first")
+
+    @classmethod
+    def apply(cls, *args: object) -> Tensor:
+        """Run ``forward`` on the unwrapped arguments and record the graph node if needed.
+
+        A node is recorded only if grad mode is on, some argument is a Tensor that requires
+        grad, and the output is floating point.
+
+        Raises:
+            TypeError: if ``forward`` does not return an `mg_core.Tensor`.
+        """
+        core_args: list[object] = []
+        inputs: list[Tensor | None] = []
+        needs: list[bool] = []
+        for arg in args:
+            if isinstance(arg, Tensor):
+                core_args.append(arg.data)
+                needed = arg.requires_grad
+                inputs.append(arg if needed else None)
+                needs.append(needed)
+            else:
+                core_args.append(arg)
+                inputs.append(None)
+                needs.append(False)
+        ctx = Context(tuple(needs))
+        out = cls.forward(ctx, *core_args)
+        if not isinstance(out, core.Tensor):
+            raise TypeError(
+                f"{cls.__name__}.forward must return an mg_core.Tensor, got {type(out).__name__}"
+            )
+        if True in needs and out.dtype.kind == "f" and is_grad_enabled():
+            return Tensor._from_node(out, Node(cls, ctx, tuple(inputs)))
+        return Tensor(out)
+
+
+# Imported last on purpose (an import cycle): tensor.py imports the ops, which subclass Function,
+# so Tensor can only be imported once Function exists; mg_autograd/__init__ imports this module
+# before tensor.py. A function-level import in `apply` would cost ~1 us per op.
+from mg_autograd.tensor import Tensor  # noqa: E402

@@ -1,0 +1,57 @@
+"""Reductions: forward and backward side by side."""
+
+from __future__ import annotations
+
+from typing import TypeAlias, cast
+
+import mg_core as core
+
+from mg_autograd.function import Context, Function
+
+__all__ = ["Sum", "normalize_axes"]
+
+Shape: TypeAlias = "tuple[int, ...]"
+
+
+def normalize_axes(axis: int | tuple[int, ...] | None, ndim: int) -> tuple[int, ...]:
+    """Return ``axis`` as a tuple of non-negative axes of an ``ndim``-d tensor (None: all).
+
+    Raises:
+        IndexError: for an axis out of range.
+        ValueError: for a repeated axis.
+
+    >>> normalize_axes(-1, 3), normalize_axes(None, 2), normalize_axes((0, -2), 3)
+    ((2,), (0, 1), (0, 1))
+    """
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    for a in axes:
+        if not -ndim <= a < ndim:
+            raise IndexError(f"axis {a} is out of range for a tensor with {ndim} dimensions")
+    result = tuple(a % ndim for a in axes)
+    if len(set(result)) != len(result):
+        raise ValueError(f"duplicate value in 'axis': {axis}")
+    return result
+
+
+class Sum(Function):
+    """Sum over axes; backward broadcasts the gradient back over the reduced axes."""
+
+    @staticmethod
+    def forward(
+        ctx: Context, x: core.Tensor, axis: int | tuple[int, ...] | None, keepdims: bool
+    ) -> core.Tensor:
+        out = core.sum(x, axis=axis, keepdims=keepdims)  # first: mg_core validates `axis`
+        axes = normalize_axes(axis, x.ndim)
+        # The gradient is reshaped to `kept` (reduced axes back as size 1), then broadcast.
+        kept = tuple(1 if i in axes else n for i, n in enumerate(x.shape))
+        ctx.shapes = (x.shape, kept)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: core.Tensor) -> tuple[core.Tensor | None, None, None]:
+        if not ctx.needs_input_grad[0]:
+            return None, None, None
+        shape, kept = cast("tuple[Shape, Shape]", ctx.shapes)
+        return core.broadcast_to(core.reshape(grad, kept), shape), None, None

@@ -1,0 +1,324 @@
+"""The differentiable Tensor: an `mg_core.Tensor` (``.data``) plus autograd metadata."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol, TypeAlias, cast
+
+import mg_core as core
+
+from mg_autograd._format import format_data
+from mg_autograd.ops.elementwise import Add, Div, Mul, Neg, Pow, Sub
+from mg_autograd.ops.reduction import Sum, normalize_axes
+
+if TYPE_CHECKING:
+    # NumPy is optional (only `Tensor.numpy` uses it), so it may be missing where mypy runs.
+    import numpy  # type: ignore[import-not-found, unused-ignore]
+    from numpy.typing import NDArray  # type: ignore[import-not-found, unused-ignore]
+    from typing_extensions import Buffer
+
+    from mg_autograd.function import Node
+
+__all__ = ["ArrayInterface", "Axis", "NestedList", "Operand", "Tensor", "TensorData", "tensor"]
+
+
+class ArrayInterface(Protocol):
+    """Anything exposing NumPy's ``__array_interface__``, such as a NumPy array."""
+
+    @property
+    def __array_interface__(self) -> dict[str, object]: ...
+
+
+#: What arithmetic accepts besides a Tensor: an mg_core tensor (a constant) or a Python number.
+Operand: TypeAlias = "Tensor | core.Tensor | float"
+#: An axis argument of a reduction.
+Axis: TypeAlias = "int | tuple[int, ...] | None"
+#: What `tolist` returns: a Python number for a 0-d tensor, else nested lists of numbers.
+NestedList: TypeAlias = "int | float | list[NestedList]"
+_Nested: TypeAlias = "float | core.Tensor | Sequence[_Nested]"
+#: What `tensor` builds from: (nested sequences of) Python numbers, a tensor, or any buffer
+#: such as a NumPy array.
+TensorData: TypeAlias = "Tensor | _Nested | Buffer | ArrayInterface"
+
+
+def _float_only(dtype: core.DType) -> TypeError:
+    return TypeError(
+        f"only floating-point tensors can require gradients, got dtype {dtype.name}; "
+        "pass dtype=mg_core.float32 or float64"
+    )
+
+
+class Tensor:
+    """A tensor that records the operations applied to it, so `backward` can differentiate.
+
+    ``data`` is the underlying `mg_core.Tensor`. Leaves (no ``grad_fn``) that require grad get
+    their gradient accumulated into ``grad`` by `backward`. Build one with `tensor`.
+
+    >>> import mg_autograd as ag
+    >>> x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> y = (x * x).sum()
+    >>> y
+    tensor(14., grad_fn=<SumBackward>)
+    >>> y.backward()
+    >>> x.grad
+    tensor([2., 4., 6.])
+    """
+
+    __slots__ = ("__weakref__", "_grad_fn", "_requires_grad", "data", "grad")
+
+    def __init__(self, data: core.Tensor, requires_grad: bool = False) -> None:
+        if not isinstance(data, core.Tensor):
+            raise TypeError(
+                f"Tensor wraps an mg_core.Tensor, got {type(data).__name__}; "
+                "use mg_autograd.tensor(...) to build one from Python data"
+            )
+        self.data = data
+        self.grad: Tensor | None = None
+        self._grad_fn: Node | None = None
+        self._requires_grad = False
+        if requires_grad:
+            self.requires_grad = True
+
+    @classmethod
+    def _from_node(cls, data: core.Tensor, node: Node) -> Tensor:
+        """Build the (non-leaf) output of a recorded Function call."""
+        out = cls.__new__(cls)  # skips __init__'s checks: Function.apply already made them
+        out.data = data
+        out.grad = None
+        out._requires_grad = True
+        out._grad_fn = node
+        return out
+
+    @property
+    def requires_grad(self) -> bool:
+        """Whether gradients flow to (or through) this tensor."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if value and self.data.dtype.kind != "f":
+            raise _float_only(self.data.dtype)
+        if not value and self._grad_fn is not None:
+            raise RuntimeError(
+                "requires_grad can only be turned off on leaf tensors; use detach() instead"
+            )
+        self._requires_grad = value
+
+    @property
+    def grad_fn(self) -> Node | None:
+        """The graph node that produced this tensor, or None for a leaf."""
+        return self._grad_fn
+
+    @property
+    def is_leaf(self) -> bool:
+        """Whether this tensor was created by the user rather than by a recorded operation."""
+        return self._grad_fn is None
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set `requires_grad` in place and return self.
+
+        >>> tensor([1.0]).requires_grad_()
+        tensor([1.], requires_grad=True)
+        """
+        self.requires_grad = requires_grad
+        return self
+
+    def detach(self) -> Tensor:
+        """Return a leaf sharing this tensor's data, cut off from the graph.
+
+        >>> x = tensor([1.0], requires_grad=True)
+        >>> (x * 2).detach()
+        tensor([2.])
+        """
+        return Tensor(self.data)
+
+    def backward(self, gradient: Tensor | None = None, retain_graph: bool = False) -> None:
+        """Accumulate d(self)/d(leaf) into ``leaf.grad`` for every leaf that requires grad.
+
+        Args:
+            gradient: d(loss)/d(self), same shape as self; may be omitted for one element.
+            retain_graph: keep saved tensors so backward can run through the graph again.
+
+        Raises:
+            RuntimeError: if self does not require grad, if ``gradient`` is omitted for a
+                non-scalar, or if the graph was already freed by an earlier backward.
+
+        >>> x = tensor([3.0], requires_grad=True)
+        >>> (x * x).backward(tensor([1.0]))
+        >>> x.grad
+        tensor([6.])
+        """
+        # Imported here: the engine imports this module (it builds the leaves' .grad tensors).
+        from mg_autograd.engine import backward
+
+        backward(self, gradient, retain_graph=retain_graph)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The tensor's shape."""
+        return self.data.shape
+
+    @property
+    def dtype(self) -> core.DType:
+        """The element type, an `mg_core.DType`."""
+        return self.data.dtype
+
+    @property
+    def ndim(self) -> int:
+        """The number of dimensions."""
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        """The number of elements."""
+        return self.data.size
+
+    def item(self) -> float | int:
+        """Return the single element as a Python number.
+
+        >>> tensor([2.5]).item()
+        2.5
+        """
+        return self.data.item()
+
+    def tolist(self) -> NestedList:
+        """Return the elements as (nested) Python lists.
+
+        >>> tensor([[1, 2]]).tolist()
+        [[1, 2]]
+        """
+        return self.data.tolist()
+
+    def numpy(self) -> NDArray[numpy.float32 | numpy.float64 | numpy.int32 | numpy.int64]:
+        """Return a NumPy array viewing the data, without a copy (NumPy is imported only here).
+
+        Unlike PyTorch this works on tensors that require grad: like ``.data``, the view is
+        outside the graph, so writing through it is not tracked.
+
+        Raises:
+            ImportError: if NumPy is not installed.
+
+        >>> tensor([1.0, 2.0], requires_grad=True).numpy()
+        array([1., 2.], dtype=float32)
+        """
+        try:
+            import numpy  # here, not at the top: NumPy is optional for mg_autograd
+        except ImportError as error:
+            raise ImportError("Tensor.numpy() needs NumPy: pip install numpy") from error
+        return numpy.asarray(self.data)
+
+    def __repr__(self) -> str:
+        extras = [] if self.data.dtype in _DEFAULT_DTYPES else [f"dtype={self.data.dtype.name}"]
+        if self._grad_fn is not None:
+            extras.append(f"grad_fn={self._grad_fn!r}")
+        elif self._requires_grad:
+            extras.append("requires_grad=True")
+        return format_data(self.data, "tensor", extras)
+
+    def _lift(self, other: Operand) -> Tensor:
+        """Return ``other`` as a Tensor: a Python number becomes a 0-d constant.
+
+        The constant takes the dtype mg_core gives ``self op scalar`` (NEP 50: a Python number
+        is weak), so ``float32 * 2.0`` stays float32.
+        """
+        if isinstance(other, Tensor):
+            return other
+        if isinstance(other, core.Tensor):
+            return Tensor(other)
+        if isinstance(other, (int, float)):
+            return Tensor(core.full((), other, dtype=core.result_type(self.data.dtype, other)))
+        raise TypeError(f"unsupported operand type for Tensor arithmetic: {type(other).__name__}")
+
+    def __add__(self, other: Operand) -> Tensor:
+        return Add.apply(self, self._lift(other))
+
+    def __radd__(self, other: Operand) -> Tensor:
+        return Add.apply(self._lift(other), self)
+
+    def __sub__(self, other: Operand) -> Tensor:
+        return Sub.apply(self, self._lift(other))
+
+    def __rsub__(self, other: Operand) -> Tensor:
+        return Sub.apply(self._lift(other), self)
+
+    def __mul__(self, other: Operand) -> Tensor:
+        return Mul.apply(self, self._lift(other))
+
+    def __rmul__(self, other: Operand) -> Tensor:
+        return Mul.apply(self._lift(other), self)
+
+    def __truediv__(self, other: Operand) -> Tensor:
+        return Div.apply(self, self._lift(other))
+
+    def __rtruediv__(self, other: Operand) -> Tensor:
+        return Div.apply(self._lift(other), self)
+
+    def __pow__(self, exponent: float) -> Tensor:
+        """Raise to a constant Python exponent (tensor exponents need exp/log, not yet here)."""
+        if isinstance(exponent, bool) or not isinstance(exponent, (int, float)):
+            raise TypeError(
+                f"only constant Python int/float exponents are supported, got "
+                f"{type(exponent).__name__}"
+            )
+        return Pow.apply(self, exponent)
+
+    def __neg__(self) -> Tensor:
+        return Neg.apply(self)
+
+    def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """Sum over ``axis`` (all axes if None), keeping reduced axes as size 1 if ``keepdims``.
+
+        >>> tensor([[1.0, 2.0], [3.0, 4.0]]).sum(axis=0)
+        tensor([4., 6.])
+        """
+        return Sum.apply(self, axis, keepdims)
+
+    def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """Average over ``axis``: the sum divided by the number of reduced elements.
+
+        >>> tensor([[1.0, 2.0], [3.0, 5.0]]).mean(axis=1, keepdims=True)
+        tensor([[1.5000],
+                [4.0000]])
+        """
+        total = self.sum(axis, keepdims)  # first: mg_core validates `axis`
+        count = 1
+        for a in normalize_axes(axis, self.data.ndim):
+            count *= self.data.shape[a]
+        return total / count
+
+
+_DEFAULT_DTYPES = (core.float32, core.int64)
+
+
+def tensor(
+    data: TensorData, dtype: core.DType | None = None, requires_grad: bool = False
+) -> Tensor:
+    """Build a leaf Tensor from Python numbers, nested sequences, or a tensor/array (copied).
+
+    Python floats default to float32 and ints to int64, as in PyTorch; tensors and arrays keep
+    their dtype unless ``dtype`` is given.
+
+    Raises:
+        TypeError: if ``requires_grad`` is set for a non-floating dtype.
+
+    >>> tensor([1.0, 2.0], requires_grad=True)
+    tensor([1., 2.], requires_grad=True)
+    >>> tensor([1, 2]).dtype
+    mg_core.int64
+    >>> tensor(1, requires_grad=True)
+    Traceback (most recent call last):
+    TypeError: only floating-point tensors can require gradients, got dtype int64; ...
+    """
+    if isinstance(data, Tensor):
+        data = data.data
+    if isinstance(data, core.Tensor):
+        values = data.copy() if dtype is None else data.astype(dtype)
+    else:
+        # NumPy arrays are buffers at run time; their stubs say so only for Python >= 3.12.
+        values = core.asarray(cast("Buffer", data), dtype=dtype)  # copies, whatever the source
+        if dtype is None and values.dtype is core.float64 and isinstance(data, _PYTHON_DATA):
+            values = values.astype(core.float32)
+    return Tensor(values, requires_grad=requires_grad)
+
+
+_PYTHON_DATA = (int, float, list, tuple)

@@ -1,0 +1,242 @@
+"""Creating tensors: asarray, full, ones, zeros, their *_like forms, and arange."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Protocol, TypeAlias, TypeVar
+
+from ._kernels import Storage
+from .buffer import Buffer, Scalar, SupportsBuffer
+from .dtype import DType, DTypeLike, as_dtype, float64, int64, unsupported_dtype
+from .shape import Shape, ShapeLike, as_shape, contiguous_strides, size_of
+from .tensor import Tensor, make_tensor
+
+__all__ = [
+    "NestedSequence",
+    "TensorLike",
+    "arange",
+    "asarray",
+    "full",
+    "full_like",
+    "ones",
+    "ones_like",
+    "zeros",
+    "zeros_like",
+]
+
+_T_co = TypeVar("_T_co", covariant=True)
+
+
+class NestedSequence(Protocol[_T_co]):
+    """A sequence of sequences of ... of `_T_co` (the array API's NestedSequence).
+
+    A typing protocol only: lists and tuples match it.
+
+    >>> x: NestedSequence[int] = [[1, 2], [3, 4]]
+    """
+
+    def __getitem__(self, key: int, /) -> _T_co | NestedSequence[_T_co]: ...
+    def __len__(self, /) -> int: ...
+
+
+TensorLike: TypeAlias = "Tensor | Scalar | SupportsBuffer | NestedSequence[Scalar | Tensor]"
+_PLAIN = (int, float)
+
+
+def asarray(obj: TensorLike, dtype: DTypeLike | None = None) -> Tensor:
+    """Return `obj` as a Tensor, copying only when needed.
+
+    `obj` may be a Tensor (returned as is when the dtype matches), a Python int or float (a
+    0-d tensor), a buffer-protocol object such as a NumPy array (copied, strided or not), or
+    nested lists/tuples of numbers. Without `dtype`: the buffer's dtype, or int64 if every
+    number is an int and float64 otherwise (as NumPy). Raises ValueError for ragged nesting
+    and TypeError for bools and other unsupported dtypes.
+
+    >>> asarray([[1, 2], [3, 4]])
+    tensor([[1, 2],
+            [3, 4]], dtype=int64)
+    >>> asarray([1, 2.5], dtype="float32")
+    tensor([1. , 2.5], dtype=float32)
+    >>> asarray([[1, 2], [3]])
+    Traceback (most recent call last):
+    ValueError: ragged nested sequence: item [1] has shape (1,) but item [0] has shape (2,)
+    """
+    want = None if dtype is None else as_dtype(dtype)
+    if isinstance(obj, Tensor):
+        return obj if want is None else obj.astype(want, copy=False)
+    if isinstance(obj, bool):
+        raise unsupported_dtype("bool")
+    if isinstance(obj, _PLAIN):
+        return full((), obj, want)
+    view = _memoryview(obj)
+    if view is not None:
+        shape: Shape = tuple(view.shape or ())
+        return _dense(Buffer(view, want), shape)
+    if isinstance(obj, (list, tuple)):
+        return _from_nested(obj, want)
+    if isinstance(obj, range):
+        return _from_nested(list(obj), want)
+    raise TypeError(f"cannot convert {type(obj).__name__} to a Tensor")
+
+
+def _memoryview(obj: object) -> memoryview | None:
+    if isinstance(obj, (list, tuple, range, str)):
+        return None
+    try:
+        return memoryview(obj)  # type: ignore[arg-type]  # probing for the buffer protocol
+    except TypeError:
+        return None
+
+
+def _dense(buffer: Buffer, shape: Shape) -> Tensor:
+    return make_tensor(buffer, shape, contiguous_strides(shape), 0)
+
+
+def _from_nested(obj: Sequence[object], dtype: DType | None) -> Tensor:
+    shape = _probe_shape(obj)
+    flat: list[int | float] = []
+    _flatten(obj, shape, (), flat)
+    if dtype is None:
+        dtype = int64 if flat and all(type(v) is int for v in flat) else float64
+    return _dense(Buffer(flat, dtype), shape)
+
+
+def _probe_shape(obj: object) -> Shape:
+    """Return the shape implied by following the first item at each level."""
+    shape: list[int] = []
+    while True:
+        if isinstance(obj, Tensor):
+            return (*shape, *obj.shape)
+        if not isinstance(obj, (list, tuple)):
+            return tuple(shape)
+        shape.append(len(obj))
+        if not obj:
+            return tuple(shape)
+        obj = obj[0]
+
+
+def _flatten(obj: object, shape: Shape, path: tuple[int, ...], out: list[int | float]) -> None:
+    if isinstance(obj, Tensor):
+        obj = obj.tolist()
+    if not shape:
+        if isinstance(obj, (list, tuple)):
+            raise _ragged(obj, shape, path)
+        out.append(_number(obj))
+        return
+    if not isinstance(obj, (list, tuple)) or len(obj) != shape[0]:
+        raise _ragged(obj, shape, path)
+    if len(shape) == 1 and all(type(v) is int or type(v) is float for v in obj):
+        out.extend(obj)  # the common case: a flat run of Python numbers
+        return
+    for i, item in enumerate(obj):
+        _flatten(item, shape[1:], (*path, i), out)
+
+
+def _ragged(obj: object, expected: Shape, path: tuple[int, ...]) -> ValueError:
+    first = [*path[:-1], 0]
+    return ValueError(
+        f"ragged nested sequence: item {list(path)} has shape {_probe_shape(obj)} "
+        f"but item {first} has shape {expected}"
+    )
+
+
+def _number(value: object) -> int | float:
+    if isinstance(value, bool):
+        raise unsupported_dtype("bool")
+    if isinstance(value, _PLAIN):
+        return value
+    dtype = getattr(value, "dtype", None)
+    if dtype is not None:
+        as_dtype(dtype)  # a NumPy scalar: TypeError naming bool, float16, ...
+    if hasattr(value, "__index__"):
+        return int(value.__index__())
+    if hasattr(value, "__float__"):
+        return float(value)
+    raise TypeError(f"cannot convert {type(value).__name__} to a tensor element")
+
+
+def full(shape: ShapeLike, fill_value: Scalar, dtype: DTypeLike | None = None) -> Tensor:
+    """Return a new tensor of `shape` filled with `fill_value`.
+
+    The dtype defaults to int64 for an int and float64 for a float fill value.
+
+    >>> full((2, 2), 0.5, dtype="float32")
+    tensor([[0.5, 0.5],
+            [0.5, 0.5]], dtype=float32)
+    >>> full(-1, 0)
+    Traceback (most recent call last):
+    ValueError: negative dimension -1 in shape (-1,)
+    """
+    dims = as_shape(shape)
+    if isinstance(fill_value, bool):
+        raise unsupported_dtype("bool")
+    dt = as_dtype(dtype) if dtype is not None else int64 if isinstance(fill_value, int) else float64
+    return _dense(Buffer.filled(size_of(dims), fill_value, dt), dims)
+
+
+def ones(shape: ShapeLike, dtype: DTypeLike | None = None) -> Tensor:
+    """Return a new tensor of ones, float64 unless `dtype` says otherwise.
+
+    >>> ones(3, dtype="int32")
+    tensor([1, 1, 1], dtype=int32)
+    """
+    return full(shape, 1, float64 if dtype is None else dtype)
+
+
+def zeros(shape: ShapeLike, dtype: DTypeLike | None = None) -> Tensor:
+    """Return a new tensor of zeros, float64 unless `dtype` says otherwise.
+
+    >>> zeros((1, 2))
+    tensor([[0., 0.]], dtype=float64)
+    """
+    dims = as_shape(shape)
+    dt = float64 if dtype is None else as_dtype(dtype)
+    return _dense(Buffer.wrap(Storage(dt.name, size_of(dims)), dt), dims)  # born zero-filled
+
+
+def full_like(x: Tensor, fill_value: Scalar, dtype: DTypeLike | None = None) -> Tensor:
+    """Return a new tensor shaped like `x`, filled with `fill_value`, of x's dtype by default.
+
+    >>> full_like(ones(2, dtype="int32"), 7)
+    tensor([7, 7], dtype=int32)
+    """
+    return full(x.shape, fill_value, x.dtype if dtype is None else dtype)
+
+
+def ones_like(x: Tensor, dtype: DTypeLike | None = None) -> Tensor:
+    """Return a new tensor of ones shaped like `x`, of x's dtype by default.
+
+    >>> ones_like(zeros((1, 2), dtype="float32"))
+    tensor([[1., 1.]], dtype=float32)
+    """
+    return full(x.shape, 1, x.dtype if dtype is None else dtype)
+
+
+def zeros_like(x: Tensor, dtype: DTypeLike | None = None) -> Tensor:
+    """Return a new tensor of zeros shaped like `x`, of x's dtype by default.
+
+    >>> zeros_like(arange(3))
+    tensor([0, 0, 0], dtype=int64)
+    """
+    return zeros(x.shape, x.dtype if dtype is None else dtype)
+
+
+def arange(
+    start: Scalar, stop: Scalar | None = None, step: Scalar = 1, dtype: DTypeLike | None = None
+) -> Tensor:
+    """Return evenly spaced values in [start, stop) (or [0, start) when `stop` is omitted).
+
+    int64 when all arguments are ints, float64 otherwise (like NumPy).
+
+    >>> arange(4), arange(1, 2, 0.25)
+    (tensor([0, 1, 2, 3], dtype=int64), tensor([1.  , 1.25, 1.5 , 1.75], dtype=float64))
+    """
+    if stop is None:
+        start, stop = 0, start
+    if step == 0:
+        raise ValueError("arange: step must not be zero")
+    if isinstance(start, int) and isinstance(stop, int) and isinstance(step, int):
+        return asarray(list(range(start, stop, step)), int64 if dtype is None else dtype)
+    n = max(math.ceil((stop - start) / step), 0)
+    return asarray([start + i * step for i in range(n)], float64 if dtype is None else dtype)

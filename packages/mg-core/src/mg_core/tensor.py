@@ -1,0 +1,520 @@
+"""Tensor: a strided view (shape, strides, offset) over a typed Buffer.
+
+Strides and offset count ELEMENTS, as the kernels take them; NumPy's strides count bytes
+(`__array_interface__` converts). Views (reshape when possible, broadcast_to/expand,
+permute/transpose/.T, squeeze/unsqueeze, basic indexing) share the buffer and never copy.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Iterator, Sequence
+from typing import Final, Literal, SupportsIndex, TypeAlias
+
+from ._kernels import BinaryOp, Storage
+from ._kernels import copy as copy_kernel
+from .buffer import Buffer, Scalar
+from .dtype import DType, DTypeLike, as_dtype
+from .indexing import IndexKey, basic_index
+from .shape import (
+    Axes,
+    Shape,
+    ShapeLike,
+    as_shape,
+    broadcast_strides,
+    check_view,
+    contiguous_strides,
+    flatten_dims,
+    is_contiguous,
+    normalize_axes,
+    normalize_axis,
+    reshape_strides,
+    resolve_shape,
+    size_of,
+)
+
+__all__ = ["NestedList", "Tensor", "make_tensor", "new_tensor"]
+
+NestedList: TypeAlias = "int | float | list[NestedList]"
+
+
+class Tensor:
+    """An n-dimensional strided array of one dtype on the CPU.
+
+    Build tensors with `asarray`, `full`, `ones`, `zeros`, ... The constructor wraps a Buffer
+    as a view and checks that the view stays inside it.
+
+    >>> t = mg.asarray([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], dtype="float32")
+    >>> t.shape, t.strides, t.offset, t.dtype
+    ((2, 3), (3, 1), 0, mg_core.float32)
+    >>> t[:, ::-2]
+    tensor([[3., 1.],
+            [6., 4.]], dtype=float32)
+    """
+
+    __slots__ = ("__weakref__", "buffer", "dtype", "offset", "shape", "strides")
+
+    buffer: Buffer
+    dtype: DType
+    shape: Shape
+    strides: Shape
+    offset: int
+
+    def __init__(
+        self,
+        buffer: Buffer,
+        shape: ShapeLike | None = None,
+        strides: Sequence[SupportsIndex] | None = None,
+        offset: SupportsIndex = 0,
+    ) -> None:
+        dims = (len(buffer),) if shape is None else as_shape(shape)
+        steps = contiguous_strides(dims) if strides is None else tuple(map(operator.index, strides))
+        start = operator.index(offset)
+        check_view(len(buffer), dims, steps, start)
+        self.buffer = buffer
+        self.dtype = buffer.dtype
+        self.shape = dims
+        self.strides = steps
+        self.offset = start
+
+    # --- creation ------------------------------------------------------------------------
+
+    @classmethod
+    def full(cls, shape: ShapeLike, fill_value: Scalar, dtype: DTypeLike | None = None) -> Tensor:
+        """Return a new tensor filled with `fill_value` (see `mg_core.full`).
+
+        >>> mg.Tensor.full(2, 7)
+        tensor([7, 7], dtype=int64)
+        """
+        return _creation.full(shape, fill_value, dtype)
+
+    @classmethod
+    def ones(cls, shape: ShapeLike, dtype: DTypeLike | None = None) -> Tensor:
+        """Return a new tensor of ones, float64 by default.
+
+        >>> mg.Tensor.ones((1, 2))
+        tensor([[1., 1.]], dtype=float64)
+        """
+        return _creation.ones(shape, dtype)
+
+    @classmethod
+    def zeros(cls, shape: ShapeLike, dtype: DTypeLike | None = None) -> Tensor:
+        """Return a new tensor of zeros, float64 by default.
+
+        >>> mg.Tensor.zeros(2, "int32")
+        tensor([0, 0], dtype=int32)
+        """
+        return _creation.zeros(shape, dtype)
+
+    # --- attributes ----------------------------------------------------------------------
+
+    @property
+    def ndim(self) -> int:
+        """Number of axes.
+
+        >>> t = mg.zeros((2, 3))
+        >>> t.ndim, t.size, t.device
+        (2, 6, 'cpu')
+        """
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        """Number of elements."""
+        return size_of(self.shape)
+
+    @property
+    def device(self) -> Literal["cpu"]:
+        """Where the data lives; always 'cpu' for now."""
+        return "cpu"
+
+    @property
+    def is_contiguous(self) -> bool:
+        """True if the elements are in C order without gaps (offset may be non-zero).
+
+        >>> t = mg.zeros((2, 3))
+        >>> t.is_contiguous, t.T.is_contiguous, t[1:].is_contiguous
+        (True, False, True)
+        """
+        return is_contiguous(self.shape, self.strides)
+
+    @property
+    def T(self) -> Tensor:
+        """The view with all axes reversed.
+
+        >>> mg.zeros((2, 3, 4)).T.shape
+        (4, 3, 2)
+        """
+        return self.permute(*reversed(range(self.ndim)))
+
+    @property
+    def mT(self) -> Tensor:
+        """The view with the last two axes swapped (a stack of transposed matrices).
+
+        >>> mg.zeros((2, 3, 4)).mT.shape
+        (2, 4, 3)
+        """
+        return self.transpose(-2, -1)
+
+    # --- views ---------------------------------------------------------------------------
+
+    def reshape(self, *shape: SupportsIndex | Sequence[SupportsIndex]) -> Tensor:
+        """Return the same elements with a new shape: a view when strides allow, else a copy.
+
+        One size may be -1 (inferred). ValueError if the sizes do not match.
+
+        >>> mg.asarray([[1, 2, 3], [4, 5, 6]]).reshape(3, -1)
+        tensor([[1, 2],
+                [3, 4],
+                [5, 6]], dtype=int64)
+        """
+        new = resolve_shape(shape, self.size)
+        strides = reshape_strides(self.shape, self.strides, new)
+        if strides is None:
+            dense = self._copy(self.dtype)
+            return make_tensor(dense.buffer, new, contiguous_strides(new), 0)
+        return make_tensor(self.buffer, new, strides, self.offset)
+
+    def broadcast_to(self, shape: ShapeLike) -> Tensor:
+        """Return a view that repeats size-1 and missing leading axes (stride 0) to `shape`.
+
+        Its repeated elements share memory: write into the original, not into this view.
+
+        >>> mg.asarray([1, 2]).broadcast_to((2, 2)).strides
+        (0, 1)
+        """
+        new = as_shape(shape)
+        return make_tensor(self.buffer, new, broadcast_strides(self.shape, self.strides, new),
+                           self.offset)  # fmt: skip
+
+    def expand(self, *sizes: SupportsIndex) -> Tensor:
+        """Return `broadcast_to` with PyTorch's convention that -1 keeps a size.
+
+        >>> mg.asarray([[1], [2]]).expand(-1, 3).shape
+        (2, 3)
+        """
+        dims = [operator.index(d) for d in sizes]
+        lead = len(dims) - self.ndim
+        for i in range(max(lead, 0), len(dims)):
+            if dims[i] == -1:
+                dims[i] = self.shape[i - lead]
+        return self.broadcast_to(tuple(dims))
+
+    def permute(self, *dims: SupportsIndex | Sequence[SupportsIndex]) -> Tensor:
+        """Return the view whose axis i is axis `dims[i]` of this tensor.
+
+        >>> mg.asarray([[1, 2, 3]]).permute(1, 0).shape
+        (3, 1)
+        """
+        axes = flatten_dims(dims)
+        order = [normalize_axis(a, self.ndim) for a in axes]
+        if sorted(order) != list(range(self.ndim)):
+            raise ValueError(f"permute: {tuple(axes)} is not a permutation of the {self.ndim} axes")
+        return make_tensor(self.buffer, tuple(self.shape[a] for a in order),
+                           tuple(self.strides[a] for a in order), self.offset)  # fmt: skip
+
+    def transpose(self, dim0: SupportsIndex, dim1: SupportsIndex) -> Tensor:
+        """Return the view with axes `dim0` and `dim1` swapped (PyTorch's transpose).
+
+        >>> mg.asarray([[1, 2, 3]]).transpose(0, 1).tolist()
+        [[1], [2], [3]]
+        """
+        order = list(range(self.ndim))
+        a, b = normalize_axis(dim0, self.ndim), normalize_axis(dim1, self.ndim)
+        order[a], order[b] = order[b], order[a]
+        return self.permute(order)
+
+    def squeeze(self, axis: Axes = None) -> Tensor:
+        """Return the view without the given size-1 axes (all of them by default).
+
+        >>> mg.zeros((1, 2, 1)).squeeze().shape
+        (2,)
+        """
+        if axis is None:
+            axes = tuple(i for i, d in enumerate(self.shape) if d == 1)
+        else:
+            axes = normalize_axes(axis, self.ndim)
+        for a in axes:
+            if self.shape[a] != 1:
+                raise ValueError(f"cannot squeeze axis {a} of size {self.shape[a]} in {self.shape}")
+        keep = [i for i in range(self.ndim) if i not in axes]
+        return make_tensor(self.buffer, tuple(self.shape[i] for i in keep),
+                           tuple(self.strides[i] for i in keep), self.offset)  # fmt: skip
+
+    def unsqueeze(self, axis: SupportsIndex) -> Tensor:
+        """Return the view with a new size-1 axis at position `axis` of the result.
+
+        >>> mg.zeros(3).unsqueeze(0).shape, mg.zeros(3).unsqueeze(-1).shape
+        ((1, 3), (3, 1))
+        """
+        a = normalize_axis(axis, self.ndim + 1)
+        return make_tensor(self.buffer, (*self.shape[:a], 1, *self.shape[a:]),
+                           (*self.strides[:a], 0, *self.strides[a:]), self.offset)  # fmt: skip
+
+    def __getitem__(self, key: IndexKey) -> Tensor:
+        shape, strides, offset = basic_index(key, self.shape, self.strides, self.offset)
+        return make_tensor(self.buffer, shape, strides, offset)
+
+    def __setitem__(self, key: IndexKey, value: _creation.TensorLike) -> None:
+        """Write `value` (broadcast, converted to this dtype) into the view `self[key]`."""
+        target = self[key]
+        if isinstance(value, (int, float)):
+            src = _creation.full((), value, self.dtype)
+        else:
+            src = _creation.asarray(value)
+            if src.buffer.storage is self.buffer.storage:
+                src = src.copy()  # the source may overlap the target
+        src_strides = broadcast_strides(src.shape, src.strides, target.shape)
+        if target.size:
+            copy_kernel(target.buffer.storage, target.offset, target.strides,
+                 src.buffer.storage, src.offset, src_strides, target.shape)  # fmt: skip
+
+    # --- copies --------------------------------------------------------------------------
+
+    def contiguous(self) -> Tensor:
+        """Return self if already C-contiguous, else a C-contiguous copy.
+
+        >>> t = mg.arange(6).reshape(2, 3)
+        >>> t.contiguous() is t, t.T.contiguous().strides
+        (True, (2, 1))
+        """
+        return self if self.is_contiguous else self._copy(self.dtype)
+
+    def copy(self) -> Tensor:
+        """Return a C-contiguous copy that shares nothing with this tensor.
+
+        >>> t = mg.zeros(2)
+        >>> t.copy().buffer is t.buffer
+        False
+        """
+        return self._copy(self.dtype)
+
+    def astype(self, dtype: DTypeLike, *, copy: bool = True) -> Tensor:
+        """Return the elements converted to `dtype` (a copy unless copy=False and same dtype).
+
+        Floats to ints truncate toward zero; NaN becomes 0; out-of-range values saturate.
+
+        >>> mg.asarray([1.9, -1.9]).astype("int32")
+        tensor([ 1, -1], dtype=int32)
+        """
+        dt = as_dtype(dtype)
+        if dt is self.dtype and not copy:
+            return self
+        return self._copy(dt)
+
+    def _copy(self, dtype: DType) -> Tensor:
+        n = self.size
+        out = Storage(dtype.name, n)
+        strides = contiguous_strides(self.shape)
+        if n:
+            copy_kernel(out, 0, strides, self.buffer.storage, self.offset, self.strides, self.shape)
+        return make_tensor(Buffer.wrap(out, dtype), self.shape, strides, 0)
+
+    # --- conversion ----------------------------------------------------------------------
+
+    def tolist(self) -> NestedList:
+        """Return the elements as nested lists of Python ints or floats (a scalar if 0-d).
+
+        >>> mg.asarray([[1, 2], [3, 4]]).T.tolist()
+        [[1, 3], [2, 4]]
+        """
+        dense = self
+        if not (self.offset == 0 and self.is_contiguous and self.size == len(self.buffer)):
+            dense = self._copy(self.dtype)
+        return _nest(dense.buffer.tolist(), self.shape)
+
+    def item(self) -> Scalar:
+        """Return the only element as a Python int or float; ValueError if size != 1.
+
+        >>> mg.asarray([[2.5]]).item()
+        2.5
+        """
+        if self.size != 1:
+            raise ValueError(
+                f"can only convert a tensor of size 1 to a Python scalar, not size {self.size}"
+            )
+        return self.buffer.get_item(self.offset)
+
+    def __len__(self) -> int:
+        if not self.shape:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    def __iter__(self) -> Iterator[Tensor]:
+        if not self.shape:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.shape[0]))
+
+    def __bool__(self) -> bool:
+        if self.size != 1:
+            raise ValueError(f"the truth value of a tensor with {self.size} elements is ambiguous")
+        return bool(self.item())
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.ndim or self.dtype.kind != "i":
+            raise TypeError("only 0-d integer tensors can be used as an index")
+        return int(self.item())
+
+    def __repr__(self) -> str:
+        return _format.format_tensor(self)
+
+    @property
+    def __array_interface__(self) -> dict[str, object]:
+        """NumPy's array interface: `numpy.asarray(t)` views this tensor's memory, no copy.
+
+        The returned array keeps this tensor (hence its buffer) alive. Strides are in bytes.
+        """
+        itemsize = self.dtype.itemsize
+        return {
+            "version": 3,
+            "typestr": self.dtype.typestr,
+            "data": (self.buffer.storage.data_ptr + self.offset * itemsize, False),
+            "shape": self.shape,
+            "strides": tuple(s * itemsize for s in self.strides),
+        }
+
+    # --- arithmetic (see elementwise.py and reduction.py) ---------------------------------
+
+    def __add__(self, other: Tensor | Scalar) -> Tensor:
+        if isinstance(other, _OPERANDS):
+            return _ew.binary_op(_ADD, self, other)
+        return NotImplemented
+
+    def __radd__(self, other: Tensor | Scalar) -> Tensor:
+        if isinstance(other, _OPERANDS):
+            return _ew.binary_op(_ADD, other, self)
+        return NotImplemented
+
+    def __sub__(self, other: Tensor | Scalar) -> Tensor:
+        if isinstance(other, _OPERANDS):
+            return _ew.binary_op(_SUB, self, other)
+        return NotImplemented
+
+    def __rsub__(self, other: Tensor | Scalar) -> Tensor:
+        if isinstance(other, _OPERANDS):
+            return _ew.binary_op(_SUB, other, self)
+        return NotImplemented
+
+    def __mul__(self, other: Tensor | Scalar) -> Tensor:
+        if isinstance(other, _OPERANDS):
+            return _ew.binary_op(_MUL, self, other)
+        return NotImplemented
+
+    def __rmul__(self, other: Tensor | Scalar) -> Tensor:
+        if isinstance(other, _OPERANDS):
+            return _ew.binary_op(_MUL, other, self)
+        return NotImplemented
+
+    def __truediv__(self, other: Tensor | Scalar) -> Tensor:
+        if isinstance(other, _OPERANDS):
+            return _ew.divide(self, other)
+        return NotImplemented
+
+    def __rtruediv__(self, other: Tensor | Scalar) -> Tensor:
+        if isinstance(other, _OPERANDS):
+            return _ew.divide(other, self)
+        return NotImplemented
+
+    def __pow__(self, other: Tensor | Scalar) -> Tensor:
+        if isinstance(other, _OPERANDS):
+            return _ew.pow(self, other)
+        return NotImplemented
+
+    def __rpow__(self, other: Tensor | Scalar) -> Tensor:
+        if isinstance(other, _OPERANDS):
+            return _ew.pow(other, self)
+        return NotImplemented
+
+    def __neg__(self) -> Tensor:
+        return _ew.negative(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def sum(self, axis: Axes = None, keepdims: bool = False) -> Tensor:
+        """Return the sum over `axis` (see `mg_core.sum`).
+
+        >>> mg.asarray([[1, 2], [3, 4]]).sum(axis=0)
+        tensor([4, 6], dtype=int64)
+        """
+        return _reduction.sum(self, axis=axis, keepdims=keepdims)
+
+    def mean(self, axis: Axes = None, keepdims: bool = False) -> Tensor:
+        """Return the mean over `axis` (see `mg_core.mean`).
+
+        >>> mg.asarray([[1, 2], [3, 4]]).mean()
+        tensor(2.5, dtype=float64)
+        """
+        return _reduction.mean(self, axis=axis, keepdims=keepdims)
+
+
+_OPERANDS: Final[tuple[type, ...]] = (Tensor, int, float)
+_ADD: Final = BinaryOp.ADD
+_SUB: Final = BinaryOp.SUB
+_MUL: Final = BinaryOp.MUL
+
+_new_object: Final = object.__new__  # skips __init__'s checks on the internal fast paths
+
+
+def make_tensor(buffer: Buffer, shape: Shape, strides: Shape, offset: int) -> Tensor:
+    """Build a Tensor without checks: the fast path for views and results computed here.
+
+    >>> t = mg.arange(4)
+    >>> make_tensor(t.buffer, (2,), (2,), 1).tolist()  # elements 1 and 3
+    [1, 3]
+    """
+    t: Tensor = _new_object(Tensor)
+    t.buffer = buffer
+    t.dtype = buffer.dtype
+    t.shape = shape
+    t.strides = strides
+    t.offset = offset
+    return t
+
+
+def new_tensor(storage: Storage, dtype: DType, shape: Shape, strides: Shape) -> Tensor:
+    """Wrap a freshly computed storage as a Tensor at offset 0 (the hot path of every op).
+
+    >>> new_tensor(Storage("int32", 2), mg.int32, (2,), (1,))
+    tensor([0, 0], dtype=int32)
+    """
+    buffer: Buffer = _new_object(Buffer)
+    buffer.storage = storage
+    buffer.dtype = dtype
+    t: Tensor = _new_object(Tensor)
+    t.buffer = buffer
+    t.dtype = dtype
+    t.shape = shape
+    t.strides = strides
+    t.offset = 0
+    return t
+
+
+def _nest(flat: list[int] | list[float], shape: Shape) -> NestedList:
+    if not shape:
+        return flat[0]
+    if 0 in shape:
+        return _empty_nest(shape)
+    out: list[NestedList] = list(flat)
+    for d in reversed(shape[1:]):
+        out = [out[i : i + d] for i in range(0, len(out), d)]
+    return out
+
+
+def _empty_nest(shape: Shape) -> NestedList:
+    if len(shape) == 1:
+        return []
+    return [_empty_nest(shape[1:]) for _ in range(shape[0])]
+
+
+# Imported last: these modules need Tensor, and Tensor's methods delegate to them.
+from . import _format  # noqa: E402
+from . import creation as _creation  # noqa: E402
+from . import elementwise as _ew  # noqa: E402
+from . import reduction as _reduction  # noqa: E402

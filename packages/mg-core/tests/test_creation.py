@@ -1,0 +1,184 @@
+"""asarray, full/ones/zeros (and *_like), arange against NumPy."""
+
+from __future__ import annotations
+
+import array
+from typing import Any
+
+import mg_core as mg
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from mg_core_strategies import DTYPES, laid_out, shapes
+
+
+def assert_like_numpy(ours: mg.Tensor, expected: Any) -> None:
+    expected = np.asarray(expected)
+    assert (ours.dtype.name, ours.shape) == (expected.dtype.name, expected.shape)
+    np.testing.assert_array_equal(np.asarray(ours), expected)
+
+
+nested_numbers = st.recursive(
+    st.integers(-(2**62), 2**62) | st.floats(allow_nan=False, allow_subnormal=False),
+    lambda children: st.lists(children, min_size=1, max_size=3),
+    max_leaves=12,
+)
+
+
+@given(st.lists(st.lists(st.integers(-100, 100), min_size=2, max_size=2), max_size=4))
+def test_nested_int_lists_match_numpy(values: list[list[int]]) -> None:
+    assert_like_numpy(mg.asarray(values), np.asarray(values))
+
+
+@given(nested_numbers)
+def test_nested_sequences_match_numpy_or_fail_like_it(values: Any) -> None:
+    try:
+        expected = np.asarray(values)
+    except ValueError:
+        with pytest.raises(ValueError, match="ragged nested sequence"):
+            mg.asarray(values)
+        return
+    assert_like_numpy(mg.asarray(values), expected)
+
+
+@given(data=st.data(), dtype=st.sampled_from(DTYPES), shape=shapes)
+def test_numpy_arrays_of_any_layout_are_copied(
+    data: st.DataObject, dtype: str, shape: tuple[int, ...]
+) -> None:
+    ref, _ = data.draw(laid_out(dtype, shape))
+    ours = mg.asarray(ref)
+    assert_like_numpy(ours, ref)
+    assert ours.is_contiguous
+    if ref.size and ref.flags.writeable:
+        before = ref.copy()
+        ref.flat[0] = 0
+        np.testing.assert_array_equal(np.asarray(ours), before)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_dtype_argument_converts_like_numpy(dtype: str) -> None:
+    for values in ([1, 2, 3], [[1.5, -2.5]], 7, 2.5):
+        assert_like_numpy(mg.asarray(values, dtype=dtype), np.asarray(values, dtype=dtype))
+    assert_like_numpy(mg.asarray(np.arange(4.0), dtype), np.arange(4.0).astype(dtype))
+
+
+def test_ranges() -> None:
+    assert_like_numpy(mg.asarray(range(2, 9, 3)), np.asarray(range(2, 9, 3)))
+    assert_like_numpy(mg.asarray(range(3), "float32"), np.asarray(range(3), np.float32))
+
+
+def test_scalars_and_empty() -> None:
+    for value in (3, -2.5, 2**62):
+        assert_like_numpy(mg.asarray(value), np.asarray(value))
+    assert_like_numpy(mg.asarray([]), np.asarray([]))
+    assert_like_numpy(mg.asarray([[], []]), np.asarray([[], []]))
+    assert_like_numpy(mg.asarray(np.float32(1.5)), np.asarray(np.float32(1.5)))
+    assert_like_numpy(mg.asarray([np.float32(0.5), np.int64(2)]), np.asarray([0.5, 2]))
+
+
+def test_tensors_pass_through_without_copy() -> None:
+    t = mg.zeros(3, "float32")
+    assert mg.asarray(t) is t
+    assert mg.asarray(t, "float32") is t
+    converted = mg.asarray(t, "int64")
+    assert converted.dtype is mg.int64
+    assert converted.buffer is not t.buffer
+    assert_like_numpy(mg.asarray([t, t]), np.zeros((2, 3)))
+
+
+def test_other_buffers() -> None:
+    assert_like_numpy(mg.asarray(array.array("i", [1, 2])), np.array([1, 2], np.int32))
+    assert_like_numpy(
+        mg.asarray(memoryview(np.arange(6.0).reshape(2, 3)[:, ::2])),
+        np.arange(6.0).reshape(2, 3)[:, ::2],
+    )
+
+
+def test_ragged_error_names_the_shapes() -> None:
+    with pytest.raises(
+        ValueError,
+        match=r"^ragged nested sequence: item \[1\] has shape \(1,\) but item \[0\] has shape "
+        r"\(2,\)$",
+    ):
+        mg.asarray([[1, 2], [3]])
+    with pytest.raises(
+        ValueError,
+        match=r"item \[1, 0\] has shape \(\) but item \[1, 0\] has shape \(2,\)|item \[1, 0\]",
+    ):
+        mg.asarray([[[1, 2]], [3]])
+    with pytest.raises(
+        ValueError, match=r"item \[1\] has shape \(2,\) but item \[0\] has shape \(\)"
+    ):
+        mg.asarray([1, [2, 3]])
+
+
+def test_unsupported_inputs_are_named() -> None:
+    with pytest.raises(TypeError, match="unsupported dtype 'bool'"):
+        mg.asarray([True, False])
+    with pytest.raises(TypeError, match="unsupported dtype 'bool'"):
+        mg.asarray(True)
+    with pytest.raises(TypeError, match="unsupported dtype 'bool'"):
+        mg.asarray(np.array([True]))
+    with pytest.raises(TypeError, match="unsupported dtype 'float16'"):
+        mg.asarray(np.zeros(2, np.float16))
+    with pytest.raises(TypeError, match="unsupported dtype 'complex128'"):
+        mg.asarray([1.0], dtype=complex)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="cannot convert str to a Tensor"):
+        mg.asarray("12")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="cannot convert NoneType to a tensor element"):
+        mg.asarray([1, None])  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize("shape", [3, (2, 3), (), (0, 2), [1, 2]])
+@pytest.mark.parametrize("fill", [0, 7, -2.5, 2**40])
+@pytest.mark.parametrize("dtype", [None, *DTYPES])
+def test_full_matches_numpy(shape: Any, fill: float, dtype: str | None) -> None:
+    try:
+        expected = np.full(shape, fill, dtype)
+    except OverflowError:
+        with pytest.raises(OverflowError):
+            mg.full(shape, fill, dtype)
+        return
+    assert_like_numpy(mg.full(shape, fill, dtype), expected)
+    like = mg.zeros(shape, "int32")
+    assert_like_numpy(
+        mg.full_like(like, 3, dtype), np.full_like(np.zeros(shape, np.int32), 3, dtype)
+    )
+
+
+@pytest.mark.parametrize("shape", [4, (2, 0, 3), ()])
+@pytest.mark.parametrize("dtype", [None, *DTYPES])
+def test_ones_zeros_match_numpy(shape: Any, dtype: str | None) -> None:
+    assert_like_numpy(mg.ones(shape, dtype), np.ones(shape, dtype))
+    assert_like_numpy(mg.zeros(shape, dtype), np.zeros(shape, dtype))
+    ref = np.full(shape, 5, np.float32)
+    assert_like_numpy(mg.ones_like(mg.asarray(ref), dtype), np.ones_like(ref, dtype))
+    assert_like_numpy(mg.zeros_like(mg.asarray(ref), dtype), np.zeros_like(ref, dtype))
+
+
+def test_bad_shapes_and_fills() -> None:
+    with pytest.raises(ValueError, match=r"negative dimension -1 in shape \(2, -1\)"):
+        mg.zeros((2, -1))
+    with pytest.raises(ValueError, match="negative dimension"):
+        mg.full(-3, 1.0)
+    with pytest.raises(TypeError, match="unsupported dtype 'bool'"):
+        mg.full(2, True)
+
+
+@pytest.mark.parametrize(
+    "args", [(5,), (2, 9, 3), (5, 1, -2), (3, 3), (0.5, 3.0, 0.25), (1, 2, 0.3), (-1.5,)]
+)
+def test_arange_matches_numpy(args: tuple[float, ...]) -> None:
+    expected = np.arange(*args)
+    ours = mg.arange(*args)
+    assert (ours.dtype.name, ours.shape) == (expected.dtype.name, expected.shape)
+    np.testing.assert_allclose(np.asarray(ours), expected, rtol=1e-15)
+    with pytest.raises(ValueError, match="step must not be zero"):
+        mg.arange(0, 1, 0)
+
+
+@given(hnp.arrays(st.sampled_from(DTYPES), hnp.array_shapes(min_dims=0, max_dims=3, min_side=0)))
+def test_round_trip_through_numpy(ref: np.ndarray) -> None:
+    assert_like_numpy(mg.asarray(ref), ref)

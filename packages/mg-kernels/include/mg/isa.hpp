@@ -1,0 +1,57 @@
+// Instruction-set targets: names, CPU detection and the process-wide choice (src/dispatch.cpp).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace mg {
+
+// Ordered lowest first; a higher value is preferred when the CPU supports it.
+// Adding an ISA: one enumerator here, one name below, one detection branch in dispatch.cpp.
+enum class Isa : std::uint8_t { kScalar, kAvx2 };
+
+inline constexpr Isa kAllIsas[] = {Isa::kScalar, Isa::kAvx2};
+
+constexpr std::string_view isa_name(Isa isa) {
+  switch (isa) {
+    case Isa::kScalar:
+      return "scalar";
+    case Isa::kAvx2:
+      return "avx2";
+  }
+  return "?";
+}
+
+constexpr std::optional<Isa> parse_isa(std::string_view name) {
+  for (Isa isa : kAllIsas) {
+    if (isa_name(isa) == name) return isa;
+  }
+  return std::nullopt;
+}
+
+// True when this build contains a kernel table for `isa` (MG_ISAS in CMakeLists.txt).
+bool isa_compiled(Isa isa) noexcept;
+
+// True when the running CPU and OS can execute `isa` (CPUID + XGETBV on x86-64).
+bool cpu_supports(Isa isa) noexcept;
+
+// Compiled and supported ISAs, lowest first. Never empty: scalar is always there.
+std::span<const Isa> available_isas() noexcept;
+
+// "scalar, avx2", for error messages.
+std::string available_isa_names();
+
+// The ISA whose kernels new plans use. Defaults to the best available one.
+Isa active_isa() noexcept;
+
+// Throws std::invalid_argument naming the available ISAs if `name` is unknown or unavailable.
+void set_isa(std::string_view name);
+
+// Applies MG_KERNELS_ISA if set. Reads the environment once per process; later calls return
+// without looking again. Throws like set_isa, mentioning the variable.
+void init_isa_from_env();
+
+}  // namespace mg

@@ -1,0 +1,83 @@
+// Strided copy with a cast between any two dtypes (see Note [One symbol per ISA] in binary.hpp).
+// The per-element conversion rules are kernels::cast in elementwise.hpp.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include "mg/kernels/elementwise.hpp"
+#include "mg/kernels/loop.hpp"
+#include "mg/strided.hpp"
+
+namespace mg::kernels {
+
+// Same dtype, both contiguous: whole vectors, then a scalar tail.
+template <class Family, class T>
+void copy_row_same(T* out, const T* src, std::int64_t n) {
+  using V = typename Family::template Vec<T>;
+  constexpr std::int64_t kL = V::kLanes;
+  std::int64_t i = 0;
+  for (; i + 4 * kL <= n; i += 4 * kL) {
+    const auto x0 = V::load(src + i);
+    const auto x1 = V::load(src + i + kL);
+    const auto x2 = V::load(src + i + 2 * kL);
+    const auto x3 = V::load(src + i + 3 * kL);
+    V::store(out + i, x0);
+    V::store(out + i + kL, x1);
+    V::store(out + i + 2 * kL, x2);
+    V::store(out + i + 3 * kL, x3);
+  }
+  for (; i + kL <= n; i += kL) V::store(out + i, V::load(src + i));
+  for (; i < n; ++i) out[i] = src[i];
+}
+
+// Both contiguous, different dtypes: unit strides written out so the compiler can vectorise.
+template <class Family, class To, class From>
+void copy_row_cast(To* out, const From* src, std::int64_t n) {
+  for (std::int64_t i = 0; i < n; ++i) out[i] = cast<Family, To>(src[i]);
+}
+
+// One source element broadcast over a contiguous row.
+template <class Family, class To, class From>
+void copy_row_fill(To* out, const From* src, std::int64_t n) {
+  using V = typename Family::template Vec<To>;
+  constexpr std::int64_t kL = V::kLanes;
+  const To value = cast<Family, To>(src[0]);
+  const auto v = V::broadcast(value);
+  std::int64_t i = 0;
+  for (; i + kL <= n; i += kL) V::store(out + i, v);
+  for (; i < n; ++i) out[i] = value;
+}
+
+template <class Family, class To, class From>
+void copy_row_strided(To* out, std::int64_t so, const From* src, std::int64_t ss, std::int64_t n) {
+  for (std::int64_t i = 0; i < n; ++i) out[i * so] = cast<Family, To>(src[i * ss]);
+}
+
+// Table entry: base = {out, src}.
+template <class Family, class To, class From>
+void copy_kernel(const StridedLoop<2>& loop, void* const* base) {
+  To* out = static_cast<To*>(base[0]);
+  const From* src = static_cast<const From*>(base[1]);
+  const std::size_t inner = loop.ndim - 1;
+  const std::int64_t n = loop.shape[inner];
+  const std::int64_t so = loop.strides[0][inner];
+  const std::int64_t ss = loop.strides[1][inner];
+  auto rows = [&](auto row) {
+    for_each_row<Family>(loop, [&](const std::int64_t* off) { row(out + off[0], src + off[1]); });
+  };
+  if (so == 1 && ss == 1) {
+    if constexpr (std::is_same_v<To, From>) {
+      rows([n](To* o, const From* s) { copy_row_same<Family, To>(o, s, n); });
+    } else {
+      rows([n](To* o, const From* s) { copy_row_cast<Family, To, From>(o, s, n); });
+    }
+  } else if (so == 1 && ss == 0) {
+    rows([n](To* o, const From* s) { copy_row_fill<Family, To, From>(o, s, n); });
+  } else {
+    rows([=](To* o, const From* s) { copy_row_strided<Family, To, From>(o, so, s, ss, n); });
+  }
+}
+
+}  // namespace mg::kernels

@@ -1,0 +1,124 @@
+// Sum reduction kernels over the Vec vocabulary (see Note [One symbol per ISA] in binary.hpp).
+//
+// Note [Pairwise summation]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~
+// A reduced row is summed like NumPy's pairwise_sum: blocks are summed with several independent
+// accumulators and blocks are combined as a balanced binary tree, so the rounding error grows
+// with log(n) rather than n. Each accumulator lane sums at most kPerLane (16) elements per block,
+// as in NumPy's 8-accumulator, 128-element blocks, so the error bound is never worse than
+// NumPy's; wider ISAs simply have more accumulator lanes per block. Integer sums wrap.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "mg/binary_op.hpp"
+#include "mg/kernels/binary.hpp"
+#include "mg/kernels/elementwise.hpp"
+#include "mg/kernels/loop.hpp"
+#include "mg/strided.hpp"
+
+namespace mg::kernels {
+
+inline constexpr std::int64_t kAccumulators = 8;
+inline constexpr std::int64_t kPerLane = 16;
+
+// Contiguous block of at most kAccumulators * kLanes * kPerLane elements.
+template <class Family, class T>
+T sum_block_contiguous(const T* x, std::int64_t n) {
+  using V = typename Family::template Vec<T>;
+  using Reg = typename V::Reg;
+  constexpr std::int64_t kL = V::kLanes;
+  constexpr std::int64_t kStep = kAccumulators * kL;
+  Reg acc[kAccumulators];
+  for (Reg& r : acc) r = V::zero();
+  std::int64_t i = 0;
+  for (; i + kStep <= n; i += kStep) {
+    for (std::int64_t k = 0; k < kAccumulators; ++k)
+      acc[k] = V::add(acc[k], V::load(x + i + k * kL));
+  }
+  for (std::int64_t width = kAccumulators / 2; width > 0; width /= 2) {
+    for (std::int64_t k = 0; k < width; ++k) acc[k] = V::add(acc[k], acc[k + width]);
+  }
+  Reg rest = V::zero();
+  for (; i + kL <= n; i += kL) rest = V::add(rest, V::load(x + i));
+  T sum = add<Family>(V::reduce_add(acc[0]), V::reduce_add(rest));
+  for (; i < n; ++i) sum = add<Family>(sum, x[i]);
+  return sum;
+}
+
+template <class Family, class T>
+T sum_contiguous(const T* x, std::int64_t n) {
+  constexpr std::int64_t kL = Family::template Vec<T>::kLanes;
+  constexpr std::int64_t kBlock = kAccumulators * kL * kPerLane;
+  if (n <= kBlock) return sum_block_contiguous<Family>(x, n);
+  // Split on a multiple of a whole accumulator step so both halves use full vectors.
+  std::int64_t half = n / 2;
+  half -= half % (kAccumulators * kL);
+  return add<Family>(sum_contiguous<Family>(x, half), sum_contiguous<Family>(x + half, n - half));
+}
+
+// Any stride (including 0): NumPy's scalar pairwise_sum, 8 accumulators per 128-element block.
+template <class Family, class T>
+T sum_strided(const T* x, std::int64_t n, std::int64_t stride) {
+  constexpr std::int64_t kBlock = kAccumulators * kPerLane;
+  if (n < kAccumulators) {
+    T sum = 0;
+    for (std::int64_t i = 0; i < n; ++i) sum = add<Family>(sum, x[i * stride]);
+    return sum;
+  }
+  if (n <= kBlock) {
+    T acc[kAccumulators];
+    for (std::int64_t k = 0; k < kAccumulators; ++k) acc[k] = x[k * stride];
+    std::int64_t i = kAccumulators;
+    for (; i + kAccumulators <= n; i += kAccumulators) {
+      for (std::int64_t k = 0; k < kAccumulators; ++k) {
+        acc[k] = add<Family>(acc[k], x[(i + k) * stride]);
+      }
+    }
+    for (std::int64_t width = kAccumulators / 2; width > 0; width /= 2) {
+      for (std::int64_t k = 0; k < width; ++k) acc[k] = add<Family>(acc[k], acc[k + width]);
+    }
+    T sum = acc[0];
+    for (; i < n; ++i) sum = add<Family>(sum, x[i * stride]);
+    return sum;
+  }
+  std::int64_t half = n / 2;
+  half -= half % kAccumulators;
+  return add<Family>(sum_strided<Family>(x, half, stride),
+                     sum_strided<Family>(x + half * stride, n - half, stride));
+}
+
+// Table entry: base = {out, src}; out has stride 0 along the reduced dimensions and receives
+// out + sum(src). When the inner dimension is reduced each row is summed pairwise and added to
+// out once; otherwise rows of src are added elementwise into out.
+template <class Family, class T>
+void reduce_sum_kernel(const StridedLoop<2>& loop, void* const* base) {
+  T* out = static_cast<T*>(base[0]);
+  const T* src = static_cast<const T*>(base[1]);
+  const std::size_t inner = loop.ndim - 1;
+  const std::int64_t n = loop.shape[inner];
+  const std::int64_t so = loop.strides[0][inner];
+  const std::int64_t ss = loop.strides[1][inner];
+  if (so == 0) {
+    for_each_row<Family>(loop, [=](const std::int64_t* off) {
+      const T* row = src + off[1];
+      const T sum = ss == 1 ? sum_contiguous<Family>(row, n) : sum_strided<Family>(row, n, ss);
+      out[off[0]] = add<Family>(out[off[0]], sum);
+    });
+    return;
+  }
+  if (so == 1 && ss == 1) {
+    for_each_row<Family>(loop, [=](const std::int64_t* off) {
+      T* row = out + off[0];
+      binary_row_contiguous<Family, BinaryOp::kAdd, T, true, true>(row, row, src + off[1], n);
+    });
+    return;
+  }
+  for_each_row<Family>(loop, [=](const std::int64_t* off) {
+    T* row = out + off[0];
+    binary_row_strided<Family, BinaryOp::kAdd, T>(row, so, row, so, src + off[1], ss, n);
+  });
+}
+
+}  // namespace mg::kernels

@@ -1,0 +1,38 @@
+"""mg-kernels: typed storage and strided C++ SIMD kernels with run-time ISA dispatch.
+
+The layer under mg-core; see docs/kernels.md. Everything here comes from the extension module
+`mg_kernels._mg_kernels`, typed by its stub.
+
+>>> import mg_kernels as mk
+>>> a = mk.Storage.from_list("float32", [1.0, 2.0, 3.0])
+>>> out = mk.Storage("float32", 3)
+>>> mk.binary(mk.BinaryOp.MUL, out, 0, [1], a, 0, [1], a, 0, [1], [3])
+>>> out.tolist()
+[1.0, 4.0, 9.0]
+"""
+
+from mg_kernels._mg_kernels import (
+    BinaryOp,
+    Storage,
+    __abi_version__,
+    __version__,
+    available_isas,
+    binary,
+    copy,
+    isa,
+    reduce_sum,
+    set_isa,
+)
+
+__all__ = [
+    "BinaryOp",
+    "Storage",
+    "__abi_version__",
+    "__version__",
+    "available_isas",
+    "binary",
+    "copy",
+    "isa",
+    "reduce_sum",
+    "set_isa",
+]

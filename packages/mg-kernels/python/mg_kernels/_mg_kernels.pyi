@@ -1,0 +1,84 @@
+"""Typed stub of the C++ extension `mg_kernels._mg_kernels` (the contract mg-core codes against)."""
+
+import enum
+from collections.abc import Sequence
+from typing import Final
+
+__version__: Final[str]
+__abi_version__: Final[int]
+
+class BinaryOp(enum.IntEnum):
+    """Elementwise binary operations of `binary`."""
+
+    ADD = 0
+    SUB = 1
+    MUL = 2
+    DIV = 3
+    POW = 4
+
+class Storage:
+    """A flat, 64-byte aligned, typed block of memory (a `VecBuffer<T>`), zero-filled.
+
+    Exposes the buffer protocol (1-d, writable), so `memoryview(s)` and `numpy.asarray(s)`
+    view it without a copy. dtype names: "float32", "float64", "int32", "int64".
+    Raises TypeError for an unsupported dtype name, ValueError for a negative size,
+    MemoryError when the allocation fails.
+    """
+
+    def __init__(self, dtype: str, size: int) -> None: ...
+    @staticmethod
+    def filled(dtype: str, size: int, value: float) -> Storage: ...
+    @staticmethod
+    def from_list(dtype: str, values: Sequence[float]) -> Storage: ...
+    @staticmethod
+    def from_buffer(obj: object) -> Storage: ...
+    @property
+    def dtype(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def itemsize(self) -> int: ...
+    @property
+    def nbytes(self) -> int: ...
+    @property
+    def data_ptr(self) -> int: ...
+    def __len__(self) -> int: ...
+    def get_item(self, index: int) -> float: ...
+    def set_item(self, index: int, value: float) -> None: ...
+    def tolist(self) -> list[float]: ...
+    def __buffer__(self, flags: int, /) -> memoryview: ...
+
+def binary(
+    op: BinaryOp,
+    out: Storage,
+    out_offset: int,
+    out_strides: Sequence[int],
+    a: Storage,
+    a_offset: int,
+    a_strides: Sequence[int],
+    b: Storage,
+    b_offset: int,
+    b_strides: Sequence[int],
+    shape: Sequence[int],
+) -> None: ...
+def reduce_sum(
+    out: Storage,
+    out_offset: int,
+    out_strides: Sequence[int],
+    src: Storage,
+    src_offset: int,
+    src_strides: Sequence[int],
+    shape: Sequence[int],
+) -> None: ...
+def copy(
+    out: Storage,
+    out_offset: int,
+    out_strides: Sequence[int],
+    src: Storage,
+    src_offset: int,
+    src_strides: Sequence[int],
+    shape: Sequence[int],
+) -> None: ...
+def isa() -> str: ...
+def available_isas() -> list[str]: ...
+def set_isa(name: str) -> None: ...

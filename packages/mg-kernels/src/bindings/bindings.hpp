@@ -1,0 +1,11 @@
+// Registration functions of the _mg_kernels module, one per bindings file.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+namespace mg::bindings {
+
+void register_storage(pybind11::module_& m);
+void register_ops(pybind11::module_& m);
+
+}  // namespace mg::bindings

@@ -1,0 +1,88 @@
+// binary, reduce_sum and copy: validate with the GIL held, then run with it released.
+#include <pybind11/native_enum.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "bindings.hpp"
+#include "mg/binary_op.hpp"
+#include "mg/plan.hpp"
+#include "mg/storage.hpp"
+
+namespace py = pybind11;
+
+namespace mg::bindings {
+namespace {
+
+using Strides = std::vector<std::int64_t>;
+
+void binary(BinaryOp op, Storage& out, std::int64_t out_offset, const Strides& out_strides,
+            Storage& a, std::int64_t a_offset, const Strides& a_strides, Storage& b,
+            std::int64_t b_offset, const Strides& b_strides, const Strides& shape) {
+  const Plan<3> plan = plan_binary(op, {out, out_offset, out_strides}, {a, a_offset, a_strides},
+                                   {b, b_offset, b_strides}, shape);
+  const py::gil_scoped_release release;
+  plan.run();
+}
+
+void reduce_sum(Storage& out, std::int64_t out_offset, const Strides& out_strides, Storage& src,
+                std::int64_t src_offset, const Strides& src_strides, const Strides& shape) {
+  const Plan<2> plan =
+      plan_reduce_sum({out, out_offset, out_strides}, {src, src_offset, src_strides}, shape);
+  const py::gil_scoped_release release;
+  plan.run();
+}
+
+void copy(Storage& out, std::int64_t out_offset, const Strides& out_strides, Storage& src,
+          std::int64_t src_offset, const Strides& src_strides, const Strides& shape) {
+  const Plan<2> plan =
+      plan_copy({out, out_offset, out_strides}, {src, src_offset, src_strides}, shape);
+  const py::gil_scoped_release release;
+  plan.run();
+}
+
+constexpr const char* kOperandsDoc = R"doc(
+Each operand is a storage, an element offset and strides in elements (0 broadcasts, negative
+walks backwards) over the common `shape`. Raises ValueError naming the operand when the strides do
+not match the shape or the view reaches outside its storage. An empty shape does nothing.)doc";
+
+}  // namespace
+
+void register_ops(py::module_& m) {
+  py::native_enum<BinaryOp>(m, "BinaryOp", "enum.IntEnum",
+                            "Elementwise binary operations of `binary`.")
+      .value("ADD", BinaryOp::kAdd, "a + b (integers wrap)")
+      .value("SUB", BinaryOp::kSub, "a - b (integers wrap)")
+      .value("MUL", BinaryOp::kMul, "a * b (integers wrap)")
+      .value("DIV", BinaryOp::kDiv,
+             "a / b for floats; floor division for integers, x // 0 == 0, MIN // -1 == MIN")
+      .value("POW", BinaryOp::kPow,
+             "a ** b; integers wrap, and a negative exponent gives 0 (1 for base 1, +-1 for -1)")
+      .finalize();
+
+  m.def("binary", &binary, py::arg("op"), py::arg("out"), py::arg("out_offset"),
+        py::arg("out_strides"), py::arg("a"), py::arg("a_offset"), py::arg("a_strides"),
+        py::arg("b"), py::arg("b_offset"), py::arg("b_strides"), py::arg("shape"),
+        (std::string("Compute out = op(a, b) elementwise. All three dtypes must match "
+                     "(TypeError otherwise); out may be a or b (in place).") +
+         kOperandsDoc)
+            .c_str());
+  m.def("reduce_sum", &reduce_sum, py::arg("out"), py::arg("out_offset"), py::arg("out_strides"),
+        py::arg("src"), py::arg("src_offset"), py::arg("src_strides"), py::arg("shape"),
+        (std::string("Add the sum of src into out, which has stride 0 along the reduced axes "
+                     "(zero-fill it first for a plain sum). Float rows are summed pairwise; "
+                     "integer sums wrap. Same dtype required (TypeError).") +
+         kOperandsDoc)
+            .c_str());
+  m.def("copy", &copy, py::arg("out"), py::arg("out_offset"), py::arg("out_strides"),
+        py::arg("src"), py::arg("src_offset"), py::arg("src_strides"), py::arg("shape"),
+        (std::string("Copy src into out, casting to out's dtype. Float to int truncates toward "
+                     "zero, NaN becomes 0 and out-of-range values saturate to the int's min/max; "
+                     "int to int wraps.") +
+         kOperandsDoc)
+            .c_str());
+}
+
+}  // namespace mg::bindings

@@ -1,0 +1,180 @@
+// Run-time ISA selection. Compiled at the baseline target only: nothing here may use an
+// instruction the oldest supported CPU lacks, because this code decides what is safe to run.
+#include <atomic>
+#include <cstdint>
+#include <cstdlib>
+#include <iterator>
+#include <mutex>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "mg/isa.hpp"
+#include "mg/kernels/table.hpp"
+
+#if defined(__x86_64__) || defined(_M_X64)
+#define MG_KERNELS_X86_64 1
+#if defined(_MSC_VER)
+#include <intrin.h>
+#else
+#include <cpuid.h>
+#endif
+#endif
+
+namespace mg {
+namespace {
+
+#if defined(MG_KERNELS_X86_64)
+struct CpuidRegs {
+  std::uint32_t eax = 0, ebx = 0, ecx = 0, edx = 0;
+};
+
+CpuidRegs cpuid(std::uint32_t leaf, std::uint32_t subleaf) {
+  CpuidRegs r;
+#if defined(_MSC_VER)
+  int regs[4];
+  __cpuidex(regs, static_cast<int>(leaf), static_cast<int>(subleaf));
+  r = {static_cast<std::uint32_t>(regs[0]), static_cast<std::uint32_t>(regs[1]),
+       static_cast<std::uint32_t>(regs[2]), static_cast<std::uint32_t>(regs[3])};
+#else
+  if (__get_cpuid_max(0, nullptr) < leaf) return r;
+  __cpuid_count(leaf, subleaf, r.eax, r.ebx, r.ecx, r.edx);
+#endif
+  return r;
+}
+
+// XCR0: which register states the OS saves on context switch.
+std::uint64_t xgetbv0() {
+#if defined(_MSC_VER)
+  return _xgetbv(0);
+#else
+  std::uint32_t lo = 0;
+  std::uint32_t hi = 0;
+  // Raw encoding of xgetbv so this file needs no -mxsave.
+  __asm__ volatile(".byte 0x0f, 0x01, 0xd0" : "=a"(lo), "=d"(hi) : "c"(0));
+  return (std::uint64_t{hi} << 32) | lo;
+#endif
+}
+
+bool bit(std::uint32_t reg, int index) { return ((reg >> index) & 1u) != 0; }
+
+// AVX2 tables need AVX2 and FMA in the CPU, and the OS must save XMM and YMM state
+// (OSXSAVE set, XCR0 bits 1 and 2), or the first YMM instruction faults.
+bool detect_avx2() {
+  const CpuidRegs leaf1 = cpuid(1, 0);
+  const bool fma = bit(leaf1.ecx, 12);
+  const bool osxsave = bit(leaf1.ecx, 27);
+  const bool avx = bit(leaf1.ecx, 28);
+  if (!(fma && osxsave && avx)) return false;
+  if ((xgetbv0() & 0x6) != 0x6) return false;
+  return bit(cpuid(7, 0).ebx, 5);
+}
+#endif
+
+// The available ISAs (lowest first) and the active one; built on first use.
+struct Registry {
+  Registry() {
+    for (Isa isa : kAllIsas) {
+      if (isa_compiled(isa) && cpu_supports(isa)) available[count++] = isa;
+    }
+    active.store(available[count - 1]);
+  }
+
+  Isa available[std::size(kAllIsas)] = {};
+  std::size_t count = 0;
+  std::atomic<Isa> active{Isa::kScalar};
+};
+
+Registry& registry() {
+  static Registry r;
+  return r;
+}
+
+}  // namespace
+
+namespace kernels {
+
+const KernelTable* compiled_table(Isa isa) noexcept {
+  switch (isa) {
+    case Isa::kScalar:
+      return &scalar::table();
+    case Isa::kAvx2:
+#if defined(MG_KERNELS_HAVE_AVX2)
+      return &avx2::table();
+#else
+      return nullptr;
+#endif
+  }
+  return nullptr;
+}
+
+const KernelTable& active_table() noexcept { return *compiled_table(active_isa()); }
+
+}  // namespace kernels
+
+bool isa_compiled(Isa isa) noexcept { return kernels::compiled_table(isa) != nullptr; }
+
+bool cpu_supports(Isa isa) noexcept {
+  switch (isa) {
+    case Isa::kScalar:
+      return true;
+    case Isa::kAvx2: {
+#if defined(MG_KERNELS_X86_64)
+      static const bool kAvx2 = detect_avx2();
+      return kAvx2;
+#else
+      return false;
+#endif
+    }
+  }
+  return false;
+}
+
+std::span<const Isa> available_isas() noexcept {
+  const Registry& r = registry();
+  return {r.available, r.count};
+}
+
+std::string available_isa_names() {
+  std::string out;
+  for (Isa isa : available_isas()) {
+    if (!out.empty()) out += ", ";
+    out += isa_name(isa);
+  }
+  return out;
+}
+
+Isa active_isa() noexcept { return registry().active.load(std::memory_order_relaxed); }
+
+void set_isa(std::string_view name) {
+  const auto isa = parse_isa(name);
+  if (!isa) {
+    throw std::invalid_argument("unknown ISA '" + std::string(name) +
+                                "'; available ISAs: " + available_isa_names());
+  }
+  for (Isa candidate : available_isas()) {
+    if (candidate == *isa) {
+      registry().active.store(candidate, std::memory_order_relaxed);
+      return;
+    }
+  }
+  throw std::invalid_argument(
+      "ISA '" + std::string(name) +
+      "' is not available on this CPU or in this build; available ISAs: " + available_isa_names());
+}
+
+void init_isa_from_env() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    const char* value = std::getenv("MG_KERNELS_ISA");
+    if (value == nullptr || *value == '\0') return;
+    try {
+      set_isa(value);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("environment variable MG_KERNELS_ISA: ") + e.what());
+    }
+  });
+}
+
+}  // namespace mg

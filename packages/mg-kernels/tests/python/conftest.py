@@ -1,0 +1,115 @@
+"""Fixtures for the mg-kernels tests: run kernel tests once per ISA, build strided operands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from types import EllipsisType
+
+import mg_kernels as mk
+import numpy as np
+import pytest
+from hypothesis import strategies as st
+
+Index = tuple[EllipsisType | slice, ...]
+
+
+@pytest.fixture(scope="module", params=mk.available_isas())
+def isa(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Make every kernel call of the test use one ISA; tests run once per available ISA.
+
+    Module scope so hypothesis tests may use it; the previous ISA is restored afterwards.
+    """
+    previous = mk.isa()
+    name: str = request.param
+    mk.set_isa(name)
+    yield name
+    mk.set_isa(previous)
+
+
+@dataclass(frozen=True)
+class Operand:
+    """A storage holding a copy of `base`, and the strided view `view_of(base)` of it."""
+
+    storage: mk.Storage
+    offset: int
+    strides: tuple[int, ...]
+    base: np.ndarray
+    view_of: Callable[[np.ndarray], np.ndarray]
+
+    @property
+    def view(self) -> np.ndarray:
+        return self.view_of(self.base)
+
+    def args(self) -> tuple[mk.Storage, int, tuple[int, ...]]:
+        return self.storage, self.offset, self.strides
+
+    def result(self) -> np.ndarray:
+        """The storage's current contents, through NumPy's zero-copy view."""
+        return np.asarray(self.storage)
+
+
+def element_strategy(dtype: str) -> st.SearchStrategy[float] | st.SearchStrategy[int]:
+    if dtype.startswith("float"):
+        return st.floats(width=32 if dtype == "float32" else 64)
+    info = np.iinfo(dtype)
+    return st.integers(int(info.min), int(info.max))
+
+
+class OperandMaker:
+    """Draws strided operands: permuted memory order, steps of +-1 or +-2, padding on both sides,
+    and (for inputs) broadcast dimensions with stride 0. The NumPy view is the oracle's input."""
+
+    def __call__(
+        self,
+        data: st.DataObject,
+        shape: Sequence[int],
+        dtype: str,
+        *,
+        broadcast: bool = False,
+        elements: st.SearchStrategy[float] | st.SearchStrategy[int] | None = None,
+    ) -> Operand:
+        ndim = len(shape)
+        perm = data.draw(st.permutations(range(ndim)))
+        steps = [data.draw(st.sampled_from([1, 2, -1, -2])) for _ in shape]
+        dims_b = [broadcast and n > 0 and data.draw(st.booleans()) for n in shape]
+        view_shape = [1 if b else n for n, b in zip(shape, dims_b, strict=True)]
+        base_dims = [max(1, abs(s) * n) for s, n in zip(steps, view_shape, strict=True)]
+        front = data.draw(st.integers(0, 3))
+        back = data.draw(st.integers(0, 3))
+        count = int(np.prod(base_dims)) + front + back
+        strategy = element_strategy(dtype) if elements is None else elements
+        values = data.draw(st.lists(strategy, min_size=count, max_size=count))
+        base = np.array(values, dtype=dtype)
+
+        def view_of(flat: np.ndarray) -> np.ndarray:
+            arr = flat[front : front + int(np.prod(base_dims))]
+            arr = arr.reshape([base_dims[p] for p in perm]).transpose(np.argsort(perm))
+            # The leading Ellipsis keeps 0-d results arrays (views), not scalars.
+            reverse: Index = (..., *(slice(None, None, s) for s in steps))
+            trim: Index = (..., *(slice(0, n) for n in view_shape))
+            return arr[reverse][trim]
+
+        view = view_of(base)
+        itemsize = base.itemsize
+        offset = (
+            view.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+        ) // itemsize
+        strides = tuple(
+            0 if b else s // itemsize for s, b in zip(view.strides, dims_b, strict=True)
+        )
+        if view.size == 0:
+            offset = 0
+        return Operand(mk.Storage.from_buffer(base), offset, strides, base, view_of)
+
+
+@pytest.fixture(scope="session")
+def make_operand() -> OperandMaker:
+    """Callable drawing a strided `Operand` (see OperandMaker) inside a hypothesis test."""
+    return OperandMaker()
+
+
+@pytest.fixture(scope="session")
+def shapes() -> st.SearchStrategy[tuple[int, ...]]:
+    """Shapes of 0-4 dimensions with sizes 0-5 (size 1 and 0 included on purpose)."""
+    return st.lists(st.integers(0, 5), min_size=0, max_size=4).map(tuple)
