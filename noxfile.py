@@ -30,7 +30,7 @@ if "PIP_FIND_LINKS" in os.environ:
 
 TORCH = "torch==2.13.0"
 TEST_TOOLS = ("pytest>=8", "hypothesis>=6.100", "numpy>=2")
-KERNELS_BUILD_TOOLS = ("scikit-build-core>=0.10", "pybind11>=3.0", "cmake>=3.26", "ninja")
+KERNELS_BUILD_TOOLS = ("scikit-build-core>=0.11", "pybind11>=3.0", "cmake>=3.26", "ninja")
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,11 @@ def third_party_requirements(pkg: Package) -> list[str]:
 
 
 @nox.session
-@nox.parametrize("target", [nox.param(p.short, id=p.short) for p in PACKAGES] + [nox.param("integration", id="integration")])
+@nox.parametrize(
+    "target",
+    [nox.param(p.short, id=p.short) for p in PACKAGES]
+    + [nox.param("integration", id="integration")],
+)
 def tests(session: nox.Session, target: str) -> None:
     """Run one package's tests (and its doctests), or the cross-package integration tests."""
     if target == "integration":

@@ -52,6 +52,7 @@ def test_result_type_of_two_dtypes_matches_numpy(a: str, b: str) -> None:
 def test_python_scalars_are_weak_like_numpy(a: str, scalar: int | float) -> None:
     expected = np.result_type(np.zeros(1, a), scalar).name
     assert mg.result_type(as_dtype(a), scalar).name == expected
+    assert mg.result_type(np.zeros(1, a), scalar).name == expected
     assert mg.result_type(scalar, as_dtype(a)).name == expected
 
 

@@ -66,6 +66,12 @@ def test_requirement_matches_pyproject() -> None:
     assert kernels.specifier == SpecifierSet(_kernels.KERNELS_REQUIREMENT)
 
 
+def test_version_matches_pyproject() -> None:
+    tomllib = pytest.importorskip("tomllib")
+    pyproject = Path(__file__).parents[1] / "pyproject.toml"
+    assert tomllib.loads(pyproject.read_text())["project"]["version"] == mg_core.__version__
+
+
 def test_installed_kernels_pass_the_check() -> None:
     assert _kernels.check_kernels(_kernels.KERNELS_VERSION, 1) is None
 

@@ -1,3 +1,3 @@
-"""The mg-core version; hatchling reads it from here (one source of truth)."""
+"""The mg-core version, equal to `version` in pyproject.toml (a test checks it)."""
 
 __version__ = "0.1.0.dev0"

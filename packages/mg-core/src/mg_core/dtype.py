@@ -77,11 +77,12 @@ class _Named(Protocol):
     def name(self) -> str: ...
 
 
-DTypeLike: TypeAlias = "DType | str | type[int] | type[float] | _Named"
-"""A DType, its name, Python `int`/`float`, or anything named like one (a NumPy dtype)."""
+DTypeLike: TypeAlias = "DType | str | type | _Named"
+"""A DType, its name, Python `int`/`float`, a NumPy type such as `numpy.float32`, or anything
+whose `name` is a supported name (a NumPy dtype)."""
 
 
-def as_dtype(like: DTypeLike | type) -> DType:
+def as_dtype(like: DTypeLike) -> DType:
     """Return the DType for a name, a DType, Python int/float, or a NumPy dtype or type.
 
     Raises TypeError naming the dtype if it is not supported.
@@ -124,14 +125,6 @@ def unsupported_dtype(name: str) -> TypeError:
     return TypeError(f"unsupported dtype {name!r}; supported: {_SUPPORTED}")
 
 
-def _promote_pair(a: DType, b: DType) -> DType:
-    if a is b:
-        return a
-    if a.kind != b.kind:
-        return float64
-    return a if a.itemsize >= b.itemsize else b
-
-
 def promote_types(a: DType, b: DType) -> DType:
     """Return the dtype two tensors of dtypes `a` and `b` combine to.
 
@@ -140,7 +133,11 @@ def promote_types(a: DType, b: DType) -> DType:
     >>> promote_types(int32, int64)
     mg_core.int64
     """
-    return _promote_pair(a, b)
+    if a is b:
+        return a
+    if a.kind != b.kind:
+        return float64
+    return a if a.itemsize >= b.itemsize else b
 
 
 def result_type(*operands: object) -> DType:
@@ -167,7 +164,7 @@ def result_type(*operands: object) -> DType:
             weak_float = True
         elif not isinstance(op, int):  # a weak int (or bool) never changes the result
             dt = _strong_dtype(op)
-            strong = dt if strong is None else _promote_pair(strong, dt)
+            strong = dt if strong is None else promote_types(strong, dt)
     if strong is None:
         return float64 if weak_float else int64
     if weak_float and strong.kind == "i":
@@ -179,6 +176,8 @@ def _strong_dtype(op: object) -> DType:
     dt = getattr(op, "dtype", None)
     if isinstance(dt, DType):
         return dt
+    if dt is not None:  # a NumPy array
+        return as_dtype(dt)
     if isinstance(op, (DType, str, type)):
         return as_dtype(op)
     name = getattr(op, "name", None)

@@ -1,12 +1,26 @@
-"""Array API manipulation functions: thin wrappers over Tensor's view methods."""
+"""Shape manipulation: views that never copy (except reshape when strides forbid a view).
+
+The array API functions; Tensor's methods (`reshape`, `permute`, `squeeze`, ...) call these.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import SupportsIndex
 
-from .shape import Axes, ShapeLike, broadcast_shapes
-from .tensor import Tensor
+from .shape import (
+    Axes,
+    ShapeLike,
+    as_shape,
+    broadcast_shapes,
+    broadcast_strides,
+    contiguous_strides,
+    normalize_axes,
+    normalize_axis,
+    reshape_strides,
+    resolve_shape,
+)
+from .tensor import Tensor, make_tensor
 
 __all__ = [
     "broadcast_arrays",
@@ -20,23 +34,38 @@ __all__ = [
 
 
 def reshape(x: Tensor, /, shape: ShapeLike) -> Tensor:
-    """Return `x` with a new shape: a view when strides allow, else a copy (-1 is inferred).
+    """Return the elements of `x` with a new shape: a view when strides allow, else a copy.
 
-    >>> reshape(mg.arange(6), (2, 3)).tolist()
-    [[0, 1, 2], [3, 4, 5]]
+    One size may be -1 (inferred). ValueError if the sizes do not match.
+
+    >>> reshape(mg.arange(6), (2, -1))
+    tensor([[0, 1, 2],
+            [3, 4, 5]], dtype=int64)
+    >>> reshape(mg.arange(6), 4)
+    Traceback (most recent call last):
+    ValueError: cannot reshape tensor of size 6 into shape (4,)
     """
-    if isinstance(shape, Sequence):
-        return x.reshape(tuple(shape))
-    return x.reshape(shape)
+    new = resolve_shape((shape,), x.size)
+    strides = reshape_strides(x.shape, x.strides, new)
+    if strides is None:
+        dense = x.copy()
+        return make_tensor(dense.buffer, new, contiguous_strides(new), 0)
+    return make_tensor(x.buffer, new, strides, x.offset)
 
 
 def broadcast_to(x: Tensor, /, shape: ShapeLike) -> Tensor:
     """Return a view of `x` repeated along size-1 or new leading axes (stride 0), no copy.
 
+    Its repeated elements share memory: write into `x`, not into this view.
+
     >>> broadcast_to(mg.asarray([1, 2]), (2, 2)).tolist()
     [[1, 2], [1, 2]]
+    >>> broadcast_to(mg.zeros(3), (4,))
+    Traceback (most recent call last):
+    ValueError: cannot broadcast shape (3,) to shape (4,)
     """
-    return x.broadcast_to(shape)
+    new = as_shape(shape)
+    return make_tensor(x.buffer, new, broadcast_strides(x.shape, x.strides, new), x.offset)
 
 
 def broadcast_arrays(*tensors: Tensor) -> list[Tensor]:
@@ -46,7 +75,7 @@ def broadcast_arrays(*tensors: Tensor) -> list[Tensor]:
     [(2, 3), (2, 3)]
     """
     shape = broadcast_shapes(*(t.shape for t in tensors))
-    return [t.broadcast_to(shape) for t in tensors]
+    return [broadcast_to(t, shape) for t in tensors]
 
 
 def permute_dims(x: Tensor, /, axes: Sequence[SupportsIndex]) -> Tensor:
@@ -54,8 +83,15 @@ def permute_dims(x: Tensor, /, axes: Sequence[SupportsIndex]) -> Tensor:
 
     >>> permute_dims(mg.zeros((2, 3, 4)), (2, 0, 1)).shape
     (4, 2, 3)
+    >>> permute_dims(mg.zeros((2, 3)), (0, 0))
+    Traceback (most recent call last):
+    ValueError: permute: (0, 0) is not a permutation of the 2 axes
     """
-    return x.permute(axes)
+    order = [normalize_axis(a, x.ndim) for a in axes]
+    if sorted(order) != list(range(x.ndim)):
+        raise ValueError(f"permute: {tuple(axes)} is not a permutation of the {x.ndim} axes")
+    shape = tuple([x.shape[a] for a in order])
+    return make_tensor(x.buffer, shape, tuple([x.strides[a] for a in order]), x.offset)
 
 
 def matrix_transpose(x: Tensor, /) -> Tensor:
@@ -64,16 +100,18 @@ def matrix_transpose(x: Tensor, /) -> Tensor:
     >>> matrix_transpose(mg.zeros((5, 2, 3))).shape
     (5, 3, 2)
     """
-    return x.mT
+    return x.transpose(-2, -1)
 
 
 def expand_dims(x: Tensor, /, axis: SupportsIndex = 0) -> Tensor:
-    """Return the view of `x` with a new size-1 axis at `axis`.
+    """Return the view of `x` with a new size-1 axis at position `axis` of the result.
 
     >>> expand_dims(mg.zeros(3), axis=-1).shape
     (3, 1)
     """
-    return x.unsqueeze(axis)
+    a = normalize_axis(axis, x.ndim + 1)
+    shape = (*x.shape[:a], 1, *x.shape[a:])
+    return make_tensor(x.buffer, shape, (*x.strides[:a], 0, *x.strides[a:]), x.offset)
 
 
 def squeeze(x: Tensor, /, axis: Axes = None) -> Tensor:
@@ -81,5 +119,17 @@ def squeeze(x: Tensor, /, axis: Axes = None) -> Tensor:
 
     >>> squeeze(mg.zeros((1, 3, 1)), axis=0).shape
     (3, 1)
+    >>> squeeze(mg.zeros((1, 3)), axis=1)
+    Traceback (most recent call last):
+    ValueError: cannot squeeze axis 1 of size 3 in (1, 3)
     """
-    return x.squeeze(axis)
+    if axis is None:
+        axes = tuple(i for i, d in enumerate(x.shape) if d == 1)
+    else:
+        axes = normalize_axes(axis, x.ndim)
+    for a in axes:
+        if x.shape[a] != 1:
+            raise ValueError(f"cannot squeeze axis {a} of size {x.shape[a]} in {x.shape}")
+    keep = [i for i in range(x.ndim) if i not in axes]
+    shape = tuple([x.shape[i] for i in keep])
+    return make_tensor(x.buffer, shape, tuple([x.strides[i] for i in keep]), x.offset)

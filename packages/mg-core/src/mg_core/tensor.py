@@ -26,10 +26,7 @@ from .shape import (
     contiguous_strides,
     flatten_dims,
     is_contiguous,
-    normalize_axes,
     normalize_axis,
-    reshape_strides,
-    resolve_shape,
     size_of,
 )
 
@@ -145,7 +142,7 @@ class Tensor:
         >>> mg.zeros((2, 3, 4)).T.shape
         (4, 3, 2)
         """
-        return self.permute(*reversed(range(self.ndim)))
+        return _manip.permute_dims(self, range(self.ndim - 1, -1, -1))
 
     @property
     def mT(self) -> Tensor:
@@ -156,39 +153,26 @@ class Tensor:
         """
         return self.transpose(-2, -1)
 
-    # --- views ---------------------------------------------------------------------------
+    # --- views (implemented in manipulation.py) ------------------------------------------
 
     def reshape(self, *shape: SupportsIndex | Sequence[SupportsIndex]) -> Tensor:
-        """Return the same elements with a new shape: a view when strides allow, else a copy.
+        """Return `mg_core.reshape(self, shape)`; both t.reshape(2, 3) and t.reshape((2, 3)) work.
 
-        One size may be -1 (inferred). ValueError if the sizes do not match.
-
-        >>> mg.asarray([[1, 2, 3], [4, 5, 6]]).reshape(3, -1)
-        tensor([[1, 2],
-                [3, 4],
-                [5, 6]], dtype=int64)
+        >>> mg.arange(6).reshape(3, -1).shape
+        (3, 2)
         """
-        new = resolve_shape(shape, self.size)
-        strides = reshape_strides(self.shape, self.strides, new)
-        if strides is None:
-            dense = self._copy(self.dtype)
-            return make_tensor(dense.buffer, new, contiguous_strides(new), 0)
-        return make_tensor(self.buffer, new, strides, self.offset)
+        return _manip.reshape(self, flatten_dims(shape))
 
     def broadcast_to(self, shape: ShapeLike) -> Tensor:
-        """Return a view that repeats size-1 and missing leading axes (stride 0) to `shape`.
-
-        Its repeated elements share memory: write into the original, not into this view.
+        """Return `mg_core.broadcast_to(self, shape)`, a view with stride 0 on repeated axes.
 
         >>> mg.asarray([1, 2]).broadcast_to((2, 2)).strides
         (0, 1)
         """
-        new = as_shape(shape)
-        return make_tensor(self.buffer, new, broadcast_strides(self.shape, self.strides, new),
-                           self.offset)  # fmt: skip
+        return _manip.broadcast_to(self, shape)
 
     def expand(self, *sizes: SupportsIndex) -> Tensor:
-        """Return `broadcast_to` with PyTorch's convention that -1 keeps a size.
+        """Return `broadcast_to` with PyTorch's convention that a size of -1 keeps the size.
 
         >>> mg.asarray([[1], [2]]).expand(-1, 3).shape
         (2, 3)
@@ -198,20 +182,15 @@ class Tensor:
         for i in range(max(lead, 0), len(dims)):
             if dims[i] == -1:
                 dims[i] = self.shape[i - lead]
-        return self.broadcast_to(tuple(dims))
+        return _manip.broadcast_to(self, tuple(dims))
 
     def permute(self, *dims: SupportsIndex | Sequence[SupportsIndex]) -> Tensor:
-        """Return the view whose axis i is axis `dims[i]` of this tensor.
+        """Return `mg_core.permute_dims(self, dims)`; t.permute(1, 0) and t.permute((1, 0)) work.
 
-        >>> mg.asarray([[1, 2, 3]]).permute(1, 0).shape
-        (3, 1)
+        >>> mg.zeros((1, 2, 3)).permute(2, 0, 1).shape
+        (3, 1, 2)
         """
-        axes = flatten_dims(dims)
-        order = [normalize_axis(a, self.ndim) for a in axes]
-        if sorted(order) != list(range(self.ndim)):
-            raise ValueError(f"permute: {tuple(axes)} is not a permutation of the {self.ndim} axes")
-        return make_tensor(self.buffer, tuple(self.shape[a] for a in order),
-                           tuple(self.strides[a] for a in order), self.offset)  # fmt: skip
+        return _manip.permute_dims(self, flatten_dims(dims))
 
     def transpose(self, dim0: SupportsIndex, dim1: SupportsIndex) -> Tensor:
         """Return the view with axes `dim0` and `dim1` swapped (PyTorch's transpose).
@@ -222,34 +201,23 @@ class Tensor:
         order = list(range(self.ndim))
         a, b = normalize_axis(dim0, self.ndim), normalize_axis(dim1, self.ndim)
         order[a], order[b] = order[b], order[a]
-        return self.permute(order)
+        return _manip.permute_dims(self, order)
 
     def squeeze(self, axis: Axes = None) -> Tensor:
-        """Return the view without the given size-1 axes (all of them by default).
+        """Return `mg_core.squeeze(self, axis)`: without size-1 axes (all of them by default).
 
         >>> mg.zeros((1, 2, 1)).squeeze().shape
         (2,)
         """
-        if axis is None:
-            axes = tuple(i for i, d in enumerate(self.shape) if d == 1)
-        else:
-            axes = normalize_axes(axis, self.ndim)
-        for a in axes:
-            if self.shape[a] != 1:
-                raise ValueError(f"cannot squeeze axis {a} of size {self.shape[a]} in {self.shape}")
-        keep = [i for i in range(self.ndim) if i not in axes]
-        return make_tensor(self.buffer, tuple(self.shape[i] for i in keep),
-                           tuple(self.strides[i] for i in keep), self.offset)  # fmt: skip
+        return _manip.squeeze(self, axis)
 
     def unsqueeze(self, axis: SupportsIndex) -> Tensor:
-        """Return the view with a new size-1 axis at position `axis` of the result.
+        """Return `mg_core.expand_dims(self, axis)`: a new size-1 axis at position `axis`.
 
         >>> mg.zeros(3).unsqueeze(0).shape, mg.zeros(3).unsqueeze(-1).shape
         ((1, 3), (3, 1))
         """
-        a = normalize_axis(axis, self.ndim + 1)
-        return make_tensor(self.buffer, (*self.shape[:a], 1, *self.shape[a:]),
-                           (*self.strides[:a], 0, *self.strides[a:]), self.offset)  # fmt: skip
+        return _manip.expand_dims(self, axis)
 
     def __getitem__(self, key: IndexKey) -> Tensor:
         shape, strides, offset = basic_index(key, self.shape, self.strides, self.offset)
@@ -382,54 +350,34 @@ class Tensor:
     # --- arithmetic (see elementwise.py and reduction.py) ---------------------------------
 
     def __add__(self, other: Tensor | Scalar) -> Tensor:
-        if isinstance(other, _OPERANDS):
-            return _ew.binary_op(_ADD, self, other)
-        return NotImplemented
+        return _ew.binary_op(_ADD, self, other) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __radd__(self, other: Tensor | Scalar) -> Tensor:
-        if isinstance(other, _OPERANDS):
-            return _ew.binary_op(_ADD, other, self)
-        return NotImplemented
+        return _ew.binary_op(_ADD, other, self) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __sub__(self, other: Tensor | Scalar) -> Tensor:
-        if isinstance(other, _OPERANDS):
-            return _ew.binary_op(_SUB, self, other)
-        return NotImplemented
+        return _ew.binary_op(_SUB, self, other) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __rsub__(self, other: Tensor | Scalar) -> Tensor:
-        if isinstance(other, _OPERANDS):
-            return _ew.binary_op(_SUB, other, self)
-        return NotImplemented
+        return _ew.binary_op(_SUB, other, self) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __mul__(self, other: Tensor | Scalar) -> Tensor:
-        if isinstance(other, _OPERANDS):
-            return _ew.binary_op(_MUL, self, other)
-        return NotImplemented
+        return _ew.binary_op(_MUL, self, other) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __rmul__(self, other: Tensor | Scalar) -> Tensor:
-        if isinstance(other, _OPERANDS):
-            return _ew.binary_op(_MUL, other, self)
-        return NotImplemented
+        return _ew.binary_op(_MUL, other, self) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __truediv__(self, other: Tensor | Scalar) -> Tensor:
-        if isinstance(other, _OPERANDS):
-            return _ew.divide(self, other)
-        return NotImplemented
+        return _ew.divide(self, other) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __rtruediv__(self, other: Tensor | Scalar) -> Tensor:
-        if isinstance(other, _OPERANDS):
-            return _ew.divide(other, self)
-        return NotImplemented
+        return _ew.divide(other, self) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __pow__(self, other: Tensor | Scalar) -> Tensor:
-        if isinstance(other, _OPERANDS):
-            return _ew.pow(self, other)
-        return NotImplemented
+        return _ew.pow(self, other) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __rpow__(self, other: Tensor | Scalar) -> Tensor:
-        if isinstance(other, _OPERANDS):
-            return _ew.pow(other, self)
-        return NotImplemented
+        return _ew.pow(other, self) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __neg__(self) -> Tensor:
         return _ew.negative(self)
@@ -517,4 +465,5 @@ def _empty_nest(shape: Shape) -> NestedList:
 from . import _format  # noqa: E402
 from . import creation as _creation  # noqa: E402
 from . import elementwise as _ew  # noqa: E402
+from . import manipulation as _manip  # noqa: E402
 from . import reduction as _reduction  # noqa: E402

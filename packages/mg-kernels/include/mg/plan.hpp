@@ -1,6 +1,7 @@
 // Kernel calls in two steps: plan_*() validates the operands, coalesces the loop nest and picks
 // the kernel from the active ISA's table (may throw); Plan::run() does the work (never throws,
-// touches no Python object). The bindings release the GIL between the two.
+// touches no Python object). The bindings release the GIL between the two. A plan holds raw
+// pointers into the storages, which must outlive run().
 #pragma once
 
 #include <cstddef>

@@ -52,11 +52,11 @@ struct Vec {
 
   // Division stays the scalar loop's business for integers (floor semantics, x / 0).
   template <class Self = T>
-  requires std::is_floating_point_v<Self>
-  static Reg div(Reg a, Reg b) { return a / b; }
+  static auto div(Reg a, Reg b) -> std::enable_if_t<std::is_floating_point_v<Self>, Reg> {
+    return a / b;
+  }
 
  private:
-  // Unsigned arithmetic at least as wide as unsigned int, so small types do not promote to int.
   using Wide = typename WrapType<T>::type;
   static Wide U(T x) { return static_cast<Wide>(x); }
   static T wrap(Wide x) { return static_cast<T>(x); }
