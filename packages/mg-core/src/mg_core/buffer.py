@@ -170,7 +170,7 @@ class Buffer:
 
 def _cast(storage: Storage, dtype: DType) -> Storage:
     n = len(storage)
-    out = Storage(dtype.name, n)
+    out = Storage.empty(dtype.name, n)  # every element is written below
     if n:
         copy(out, 0, (1,), storage, 0, (1,), (n,))
     return out

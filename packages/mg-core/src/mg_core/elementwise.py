@@ -59,7 +59,7 @@ def _tensors(op: BinaryOp, a: Tensor, b: Tensor, dtype: DType | None) -> Tensor:
         a_strides = broadcast_strides(a.shape, a_strides, shape)
         b_strides = broadcast_strides(b.shape, b_strides, shape)
     n, strides = dense_layout(shape)
-    out = Storage(dtype.name, n)
+    out = Storage.empty(dtype.name, n)  # every element is written below
     if n:
         binary(op, out, 0, strides, a.buffer.storage, a.offset, a_strides,
                b.buffer.storage, b.offset, b_strides, shape)  # fmt: skip
@@ -79,7 +79,7 @@ def _with_scalar(
     one = Storage.filled(dtype.name, 1, scalar)
     shape = t.shape
     n, strides = dense_layout(shape)
-    out = Storage(dtype.name, n)
+    out = Storage.empty(dtype.name, n)  # every element is written below
     if n:
         zeros = (0,) * len(shape)
         if scalar_first:

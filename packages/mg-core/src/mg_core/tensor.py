@@ -272,7 +272,7 @@ class Tensor:
 
     def _copy(self, dtype: DType) -> Tensor:
         n = self.size
-        out = Storage(dtype.name, n)
+        out = Storage.empty(dtype.name, n)  # the copy writes every element
         strides = contiguous_strides(self.shape)
         if n:
             copy_kernel(out, 0, strides, self.buffer.storage, self.offset, self.strides, self.shape)

@@ -21,8 +21,9 @@ static_assert(std::variant_size_v<AnyVecBuffer> == kNumDTypes);
 
 class Storage {
  public:
-  // Zero-filled. Throws std::bad_alloc (size too large or allocation failure).
-  Storage(DType dtype, std::size_t size) : buffer_(make(dtype, size)) {}
+  // Zero-filled unless init says otherwise. Throws std::bad_alloc (size too large or no memory).
+  Storage(DType dtype, std::size_t size, Init init = Init::kZeroed)
+      : buffer_(make(dtype, size, init)) {}
 
   DType dtype() const noexcept { return static_cast<DType>(buffer_.index()); }
   std::size_t size() const noexcept {
@@ -48,10 +49,10 @@ class Storage {
   }
 
  private:
-  static AnyVecBuffer make(DType dtype, std::size_t size) {
-    return visit_dtype(dtype, [size](auto tag) -> AnyVecBuffer {
+  static AnyVecBuffer make(DType dtype, std::size_t size, Init init) {
+    return visit_dtype(dtype, [size, init](auto tag) -> AnyVecBuffer {
       using T = typename decltype(tag)::type;
-      return AnyVecBuffer(std::in_place_type<VecBuffer<T>>, size);
+      return AnyVecBuffer(std::in_place_type<VecBuffer<T>>, size, init);
     });
   }
 

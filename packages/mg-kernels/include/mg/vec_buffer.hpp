@@ -1,4 +1,4 @@
-// VecBuffer<T>: owning, 64-byte aligned, zero-initialised storage of `size` elements.
+// VecBuffer<T>: owning, 64-byte aligned storage of `size` elements, zeroed unless asked not to be.
 #pragma once
 
 #include <cstddef>
@@ -12,16 +12,21 @@ namespace mg {
 
 inline constexpr std::size_t kBufferAlignment = 64;
 
-// Allocates zeroed bytes aligned to kBufferAlignment; throws std::bad_alloc. `calloc` is used
-// (and aligned by hand) so large buffers get lazily zeroed pages from the OS instead of a memset.
+// kUninitialized is for outputs a kernel overwrites completely: it skips the zeroing (or the
+// first-touch page faults of fresh zero pages), which costs as much as a large add itself.
+enum class Init { kZeroed, kUninitialized };
+
+// Allocates bytes aligned to kBufferAlignment; throws std::bad_alloc. Zeroed blocks use `calloc`
+// (aligned by hand) so large buffers get lazily zeroed pages from the OS instead of a memset.
 // Never returns null, even for zero bytes, so buffer-protocol consumers always see a real address.
 class AlignedBlock {
  public:
   AlignedBlock() = default;
-  explicit AlignedBlock(std::size_t bytes) {
+  AlignedBlock(std::size_t bytes, Init init) {
     constexpr std::size_t kMax = std::numeric_limits<std::ptrdiff_t>::max() - kBufferAlignment;
     if (bytes > kMax) throw std::bad_alloc();
-    raw_ = std::calloc(bytes + kBufferAlignment, 1);
+    const std::size_t padded = bytes + kBufferAlignment;
+    raw_ = init == Init::kZeroed ? std::calloc(padded, 1) : std::malloc(padded);
     if (raw_ == nullptr) throw std::bad_alloc();
     auto address = reinterpret_cast<std::uintptr_t>(raw_);
     address = (address + kBufferAlignment - 1) & ~(std::uintptr_t{kBufferAlignment} - 1);
@@ -52,7 +57,8 @@ class VecBuffer {
   using value_type = T;
 
   // Throws std::bad_alloc when size * sizeof(T) overflows or the allocation fails.
-  explicit VecBuffer(std::size_t size = 0) : block_(checked_bytes(size)), size_(size) {}
+  explicit VecBuffer(std::size_t size = 0, Init init = Init::kZeroed)
+      : block_(checked_bytes(size), init), size_(size) {}
   VecBuffer(VecBuffer&& other) noexcept
       : block_(std::move(other.block_)), size_(std::exchange(other.size_, 0)) {}
   VecBuffer& operator=(VecBuffer&& other) noexcept {

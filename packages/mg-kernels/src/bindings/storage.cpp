@@ -41,14 +41,18 @@ std::string tuple_text(const Py_ssize_t* values, int n) {
   return out + (n == 1 ? ",)" : ")");
 }
 
-Storage make(const std::string& dtype, py::handle size) {
-  return Storage(dtype_from_name(dtype), to_size(size));
+Storage make(const std::string& dtype, py::handle size, Init init = Init::kZeroed) {
+  return Storage(dtype_from_name(dtype), to_size(size), init);
+}
+
+Storage empty(const std::string& dtype, py::handle size) {
+  return make(dtype, size, Init::kUninitialized);
 }
 
 Storage filled(const std::string& dtype, py::handle size, py::handle value) {
   Storage one = make(dtype, py::int_(1));
   store_element(one, 0, value);
-  Storage out = make(dtype, size);
+  Storage out = empty(dtype, size);
   out.visit([&](auto& buffer) {
     using T = typename std::remove_reference_t<decltype(buffer)>::value_type;
     buffer.fill(*static_cast<const T*>(one.data()));
@@ -58,7 +62,7 @@ Storage filled(const std::string& dtype, py::handle size, py::handle value) {
 
 Storage from_list(const std::string& dtype, py::iterable values) {
   const py::list items(values);
-  Storage out = make(dtype, py::int_(items.size()));
+  Storage out = empty(dtype, py::int_(items.size()));
   for (std::size_t i = 0; i < items.size(); ++i) store_element(out, i, items[i]);
   return out;
 }
@@ -79,7 +83,7 @@ Storage from_buffer(py::handle obj) {
                                 tuple_text(view.strides, view.ndim) +
                                 " is not C-contiguous; make a contiguous copy first");
   }
-  Storage out(*dtype, static_cast<std::size_t>(view.len / view.itemsize));
+  Storage out(*dtype, static_cast<std::size_t>(view.len / view.itemsize), Init::kUninitialized);
   if (view.len > 0) std::memcpy(out.data(), view.buf, static_cast<std::size_t>(view.len));
   return out;
 }
@@ -113,8 +117,12 @@ when the allocation fails.
 
 void register_storage(py::module_& m) {
   py::class_<Storage>(m, "Storage", py::buffer_protocol(), kStorageDoc)
-      .def(py::init(&make), py::arg("dtype"), py::arg("size"),
-           "Allocate `size` zeroed elements of `dtype`.")
+      .def(py::init([](const std::string& dtype, py::handle size) { return make(dtype, size); }),
+           py::arg("dtype"), py::arg("size"), "Allocate `size` zeroed elements of `dtype`.")
+      .def_static("empty", &empty, py::arg("dtype"), py::arg("size"),
+                  "Allocate `size` elements of `dtype` WITHOUT zeroing them: for outputs that a\n"
+                  "kernel overwrites completely. Reading an element before writing it gives\n"
+                  "an arbitrary value (never undefined behaviour: the bytes are owned).")
       .def_static("filled", &filled, py::arg("dtype"), py::arg("size"), py::arg("value"),
                   "A storage of `size` elements all equal to `value` (converted to `dtype`).")
       .def_static("from_list", &from_list, py::arg("dtype"), py::arg("values"),

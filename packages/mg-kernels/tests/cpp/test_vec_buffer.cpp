@@ -30,6 +30,19 @@ TEST(VecBuffer, AlignedAndZeroedForAnySize) {
   }
 }
 
+TEST(VecBuffer, UninitializedIsAlignedAndUsable) {
+  for (std::size_t n : {0, 1, 17, 1 << 20}) {
+    VecBuffer<double> b(n, Init::kUninitialized);
+    EXPECT_EQ(b.size(), n);
+    EXPECT_NE(b.data(), nullptr);
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(b.data()) % kBufferAlignment, 0u);
+    b.fill(-1.5);
+    for (double x : b) EXPECT_EQ(x, -1.5);
+  }
+  EXPECT_THROW(VecBuffer<float>(std::numeric_limits<std::size_t>::max() / 8, Init::kUninitialized),
+               std::bad_alloc);
+}
+
 TEST(VecBuffer, FillSetsEveryElement) {
   VecBuffer<double> b(37);
   b.fill(2.5);

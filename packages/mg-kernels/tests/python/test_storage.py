@@ -25,6 +25,25 @@ def test_new_storage_is_zeroed_aligned_and_described(dtype: str) -> None:
     assert repr(s) == f"Storage(dtype='{dtype}', size=5)"
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_empty_storage_is_aligned_described_and_writable(dtype: str) -> None:
+    s = mk.Storage.empty(dtype, 1000)
+    assert (s.dtype, s.size, s.nbytes) == (dtype, 1000, 1000 * DTYPES[dtype][1])
+    assert s.data_ptr % 64 == 0
+    view = np.asarray(s)
+    view[:] = np.arange(1000)
+    assert s.tolist() == list(range(1000))
+
+
+def test_empty_storage_checks_its_arguments_like_the_constructor() -> None:
+    with pytest.raises(TypeError, match="'float16'"):
+        mk.Storage.empty("float16", 3)
+    with pytest.raises(ValueError, match="negative size -1"):
+        mk.Storage.empty("float32", -1)
+    with pytest.raises(MemoryError):
+        mk.Storage.empty("float64", 2**62)
+
+
 def test_unsupported_dtype_is_a_type_error_listing_the_supported_ones() -> None:
     with pytest.raises(TypeError, match=r"'float16'.*float32, float64, int32, int64"):
         mk.Storage("float16", 3)
