@@ -133,7 +133,7 @@ def tests(session: nox.Session, target: str) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff (lint and format) over all Python; clang-format over all C++."""
-    session.install("ruff>=0.8", "clang-format==19.1.7")
+    session.install("ruff==0.17.6", "clang-format==19.1.7")  # pinned: every machine lints alike
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     cpp = sorted(
@@ -150,7 +150,7 @@ def typecheck(session: nox.Session, target: str) -> None:
     """mypy --strict over one package's source (its siblings are installed, typed)."""
     pkg = BY_SHORT[target]
     install(session, pkg)
-    session.install("mypy>=1.13")
+    session.install("mypy==2.4.1")
     session.run("mypy", "--strict", str(pkg.source))
 
 
