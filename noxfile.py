@@ -11,6 +11,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import nox
 from packaging.requirements import Requirement
@@ -28,8 +29,7 @@ nox.options.sessions = ["lint", "typecheck", "tests"]
 if "PIP_FIND_LINKS" in os.environ:
     os.environ.setdefault("UV_FIND_LINKS", os.environ["PIP_FIND_LINKS"])
 
-TORCH = "torch==2.13.0"
-TEST_TOOLS = ("pytest>=8", "hypothesis>=6.100", "numpy>=2")
+TORCH = "torch==2.13.0"  # the CPU wheel; see UV_FIND_LINKS above
 KERNELS_BUILD_TOOLS = ("scikit-build-core>=0.11", "pybind11>=3.0", "cmake>=3.26", "ninja")
 
 
@@ -41,7 +41,6 @@ class Package:
     name: str
     import_name: str
     needs: tuple[Package, ...] = ()
-    test_requires: tuple[str, ...] = TEST_TOOLS
 
     @property
     def path(self) -> Path:
@@ -55,6 +54,15 @@ class Package:
         return self.path / "src" / self.import_name
 
     @property
+    def test_requires(self) -> list[str]:
+        """The package's `test` dependency group (PEP 735) from its pyproject.toml."""
+        return list(nox.project.dependency_groups(self.pyproject, "test"))
+
+    @property
+    def pyproject(self) -> dict[str, Any]:
+        return nox.project.load_toml(self.path / "pyproject.toml")
+
+    @property
     def chain(self) -> tuple[Package, ...]:
         """This package and everything below it, lowest layer first."""
         below: list[Package] = []
@@ -65,7 +73,7 @@ class Package:
 
 KERNELS = Package("kernels", "mg-kernels", "mg_kernels")
 CORE = Package("core", "mg-core", "mg_core", needs=(KERNELS,))
-AUTOGRAD = Package("autograd", "mg-autograd", "mg_autograd", (CORE,), (*TEST_TOOLS, TORCH))
+AUTOGRAD = Package("autograd", "mg-autograd", "mg_autograd", needs=(CORE,))
 PACKAGES: tuple[Package, ...] = (KERNELS, CORE, AUTOGRAD)
 BY_SHORT = {pkg.short: pkg for pkg in PACKAGES}
 
@@ -102,8 +110,7 @@ def third_party_requirements(pkg: Package) -> list[str]:
     siblings = {p.name for p in PACKAGES}
     found: list[str] = []
     for dep in pkg.chain:
-        project = nox.project.load_toml(dep.path / "pyproject.toml")["project"]
-        for req in project.get("dependencies", []):
+        for req in dep.pyproject["project"].get("dependencies", []):
             if Requirement(req).name not in siblings and req not in found:
                 found.append(req)
     return found
