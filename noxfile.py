@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,6 +129,7 @@ def tests(session: nox.Session, target: str) -> None:
         install(session, AUTOGRAD)
         session.install(*AUTOGRAD.test_requires)
         session.run("pytest", "tests-integration", *session.posargs)
+        session.run("pytest", "--doctest-modules", str(ROOT / "tools"), *session.posargs)
         return
     pkg = BY_SHORT[target]
     install(session, pkg)
@@ -149,6 +151,15 @@ def lint(session: nox.Session) -> None:
         if p.suffix in {".hpp", ".cpp", ".h"} and "build" not in p.relative_to(KERNELS.path).parts
     )
     session.run("clang-format", "--dry-run", "--Werror", *cpp)
+
+
+@nox.session
+def lint_workflows(session: nox.Session) -> None:
+    """Validate .github/workflows offline: JSON schema and zizmor's security audit."""
+    session.install("check-jsonschema==0.39.0", "zizmor==1.32.0")
+    workflows = sorted(str(p) for p in (ROOT / ".github" / "workflows").glob("*.yml"))
+    session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *workflows)
+    session.run("zizmor", "--offline", "--config", str(ROOT / ".github" / "zizmor.yml"), *workflows)
 
 
 @nox.session
@@ -198,13 +209,22 @@ def bench(session: nox.Session) -> None:
         session.run("python", str(script), *session.posargs)
 
 
+@nox.session(venv_backend="none")
+def release(session: nox.Session) -> None:
+    """Bump one package's version and changelog: `nox -s release -- core 0.2.0`."""
+    # nox's own interpreter: it has `packaging`, which the tool needs.
+    session.run(sys.executable, str(ROOT / "tools" / "release.py"), *session.posargs)
+
+
 @nox.session
 def build(session: nox.Session) -> None:
-    """Wheels and sdists of all three distributions into dist/ (each built in isolation)."""
+    """Wheels and sdists of all three into dist/, checked, then installed into a fresh venv."""
     uv = session.venv_backend == "uv"
-    session.install("build[uv]>=1.2" if uv else "build>=1.2")
+    session.install("build[uv]>=1.2" if uv else "build>=1.2", "twine>=6")
     dist = ROOT / "dist"
     shutil.rmtree(dist, ignore_errors=True)
+    installer = ["--installer=uv"] if uv else []
     for pkg in PACKAGES:
-        installer = ["--installer=uv"] if uv else []
         session.run("python", "-m", "build", *installer, "--outdir", str(dist), str(pkg.path))
+    session.run("twine", "check", "--strict", *(str(p) for p in sorted(dist.iterdir())))
+    session.run("python", str(ROOT / "tests-integration" / "check_wheels.py"), str(dist))
