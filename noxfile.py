@@ -209,6 +209,17 @@ def bench(session: nox.Session) -> None:
         session.run("python", str(script), *session.posargs)
 
 
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the HTML site into build/docs (warnings are errors) and run the docs' examples."""
+    install(session, AUTOGRAD)
+    session.install(*nox.project.dependency_groups(nox.project.load_toml("pyproject.toml"), "docs"))
+    out = ROOT / "build" / "docs"
+    session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", str(out / "html"))
+    session.run("pytest", "--doctest-glob=*.md", "docs", *session.posargs)
+    session.log(f"open {out / 'html' / 'index.html'}")
+
+
 @nox.session(venv_backend="none")
 def release(session: nox.Session) -> None:
     """Bump one package's version and changelog: `nox -s release -- core 0.2.0`."""
