@@ -13,11 +13,13 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from ._version import __version__
+from .dtype import all_dtypes
 
 __all__ = [
     "KERNELS_ABI",
     "KERNELS_REQUIREMENT",
     "KERNELS_VERSION",
+    "KERNEL_DTYPES",
     "BinaryOp",
     "Storage",
     "binary",
@@ -102,3 +104,15 @@ if _problem is not None:
 
 # Imported only after the check: another ABI may lack these names or mean other things by them.
 from mg_kernels import BinaryOp, Storage, binary, copy, reduce_sum  # noqa: E402
+
+
+def _computes_in(name: str) -> bool:
+    try:
+        Storage(name, 0)
+    except TypeError:
+        return False
+    return True
+
+
+KERNEL_DTYPES: Final[tuple[str, ...]] = tuple(d.name for d in all_dtypes() if _computes_in(d.name))
+"""Names of the dtypes the installed kernels compute in (probed once, at import)."""

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Final, Literal, TypeAlias
+from typing import TYPE_CHECKING, Final, TypeAlias
 
-from ._kernels import Storage, copy
-from .dtype import DType, DTypeLike, as_dtype, check_int_fits, float64, int64
+from ._kernels import KERNEL_DTYPES, Storage, copy
+from .dtype import DType, DTypeLike, as_dtype, check_int_fits, float64, int64, unsupported_dtype
 
 if TYPE_CHECKING:
     from typing_extensions import Buffer as SupportsBuffer
 else:
     SupportsBuffer = object
 
-__all__ = ["Buffer", "BufferData", "Scalar", "SupportsBuffer", "dtype_of_format"]
+__all__ = ["Buffer", "BufferData", "Scalar", "SupportsBuffer", "dtype_of_format", "kernel_dtypes"]
 
 _new_object: Final = object.__new__  # skips __init__'s checks on the internal fast paths
 
@@ -29,9 +29,19 @@ _FORMAT_NAMES: Final = {
 }  # fmt: skip
 
 
-_NATIVE_FORMAT: Final[dict[str, Literal["f", "d", "i", "q"]]] = {
-    "float32": "f", "float64": "d", "int32": "i", "int64": "q",
-}  # fmt: skip
+_NATIVE_FORMAT: Final[dict[str, str]] = {name: char for char, name in _FORMAT_NAMES.items()}
+
+
+def kernel_dtypes() -> tuple[DType, ...]:
+    """Return the dtypes the installed mg-kernels compute in; others raise TypeError in ops.
+
+    >>> mg.float32 in kernel_dtypes()
+    True
+    """
+    return _KERNEL_DTYPES
+
+
+_KERNEL_DTYPES: Final = tuple(as_dtype(name) for name in KERNEL_DTYPES)
 
 
 def dtype_of_format(fmt: str, itemsize: int) -> DType:
@@ -39,9 +49,11 @@ def dtype_of_format(fmt: str, itemsize: int) -> DType:
 
     >>> dtype_of_format("f", 4), dtype_of_format("l", 8)
     (mg_core.float32, mg_core.int64)
-    >>> dtype_of_format("e", 2)
+    >>> dtype_of_format("e", 2), dtype_of_format("?", 1)
+    (mg_core.float16, mg_core.bool)
+    >>> dtype_of_format("Zd", 16)
     Traceback (most recent call last):
-    TypeError: unsupported dtype 'float16'; supported: float32, float64, int32, int64
+    TypeError: unsupported dtype 'Zd'; mg has bool, int8, ..., float32, float64
     """
     native = "<" if sys.byteorder == "little" else ">"
     char = fmt[1:] if len(fmt) == 2 and fmt[0] in "@=" + native else fmt
@@ -124,7 +136,7 @@ class Buffer:
         OverflowError: Python integer 1099511627776 out of bounds for int32
         """
         dt = as_dtype(dtype)
-        if dt.kind == "i" and isinstance(value, int):
+        if dt.kind in "iu" and isinstance(value, int):
             check_int_fits(value, dt)  # for NumPy's wording; the kernels would refuse it too
         return cls.wrap(Storage.filled(dt.name, n, value), dt)
 
@@ -190,8 +202,10 @@ def _from_buffer(data: object) -> Storage:
     except TypeError:
         raise TypeError(f"cannot build a Buffer from {type(data).__name__}") from None
     dtype = dtype_of_format(view.format, view.itemsize)
+    if dtype not in _KERNEL_DTYPES:
+        raise unsupported_dtype(dtype.name, KERNEL_DTYPES)
     if view.nbytes == 0:
         return Storage(dtype.name, 0)  # memoryview cannot cast views with zeros in their shape
     # Hand the kernels a flat C-contiguous view; tobytes() gathers a strided one in C order.
     raw = view.cast("B") if view.c_contiguous else memoryview(view.tobytes())
-    return Storage.from_buffer(raw.cast(_NATIVE_FORMAT[dtype.name]))
+    return Storage.from_buffer(raw.cast(_NATIVE_FORMAT[dtype.name]))  # type: ignore[call-overload]

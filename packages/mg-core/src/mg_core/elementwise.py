@@ -8,15 +8,27 @@ into a temporary first, because the kernels take three storages of one dtype.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Final, TypeAlias
 
 from ._kernels import BinaryOp, Storage, binary
 from .buffer import Buffer, Scalar
-from .dtype import DType, check_int_fits, float64, promote_types, result_type
+from .dtype import DType, check_int_fits, float64, int64, promote_types, result_type
 from .shape import broadcast_shapes, broadcast_strides, dense_layout
 from .tensor import Tensor, make_tensor, new_tensor
 
-__all__ = ["Operand", "add", "binary_op", "divide", "multiply", "negative", "pow", "subtract"]
+__all__ = [
+    "Operand",
+    "add",
+    "binary_op",
+    "divide",
+    "multiply",
+    "negative",
+    "pow",
+    "scalar_op",
+    "subtract",
+    "tensors_op",
+]
 
 Operand: TypeAlias = "Tensor | Scalar"
 
@@ -45,6 +57,24 @@ def binary_op(op: BinaryOp, x1: Operand, x2: Operand, dtype: DType | None = None
 _SCALARS: Final = (int, float)
 
 
+def tensors_op(op: BinaryOp, a: Tensor, b: Tensor) -> Tensor:
+    """Apply kernel `op` to two tensors: the operators' hot path (no scalar dispatch).
+
+    >>> tensors_op(BinaryOp.MUL, mg.asarray([1, 2]), mg.asarray([3]))
+    tensor([3, 6], dtype=int64)
+    """
+    dtype = a.dtype
+    if dtype is b.dtype and a.shape == b.shape:  # same dtype and shape: nothing to adapt
+        shape = a.shape
+        n, strides = dense_layout(shape)
+        out = Storage.empty(dtype.name, n)
+        if n:
+            binary(op, out, 0, strides, a.buffer.storage, a.offset, a.strides,
+                   b.buffer.storage, b.offset, b.strides, shape)  # fmt: skip
+        return new_tensor(out, dtype, shape, strides)
+    return _tensors(op, a, b, None)
+
+
 def _tensors(op: BinaryOp, a: Tensor, b: Tensor, dtype: DType | None) -> Tensor:
     if dtype is None:
         dtype = a.dtype if a.dtype is b.dtype else promote_types(a.dtype, b.dtype)
@@ -66,6 +96,20 @@ def _tensors(op: BinaryOp, a: Tensor, b: Tensor, dtype: DType | None) -> Tensor:
     return new_tensor(out, dtype, shape, strides)
 
 
+def scalar_op(op: BinaryOp, t: Tensor, scalar: Scalar) -> Tensor:
+    """Apply kernel `op` to a tensor and a weak Python scalar: `t + 1.0`'s hot path.
+
+    >>> scalar_op(BinaryOp.MUL, mg.asarray([1, 2], dtype="int32"), 3)
+    tensor([3, 6], dtype=int32)
+    """
+    return _with_scalar(op, t, scalar, None, scalar_first=False)
+
+
+@lru_cache(maxsize=64)
+def _zeros(ndim: int) -> tuple[int, ...]:
+    return (0,) * ndim
+
+
 def _with_scalar(
     op: BinaryOp, t: Tensor, scalar: Scalar, dtype: DType | None, scalar_first: bool
 ) -> Tensor:
@@ -74,14 +118,14 @@ def _with_scalar(
         dtype = _with_weak(t.dtype, scalar)
     if t.dtype is not dtype:
         t = t.astype(dtype)
-    if dtype.kind == "i" and isinstance(scalar, int):
+    if isinstance(scalar, int) and dtype.kind in "iu":
         check_int_fits(scalar, dtype)  # NumPy 2 raises OverflowError here too
     one = Storage.filled(dtype.name, 1, scalar)
     shape = t.shape
     n, strides = dense_layout(shape)
     out = Storage.empty(dtype.name, n)  # every element is written below
     if n:
-        zeros = (0,) * len(shape)
+        zeros = _zeros(len(shape))
         if scalar_first:
             binary(op, out, 0, strides, one, 0, zeros, t.buffer.storage, t.offset, t.strides, shape)
         else:
@@ -107,7 +151,11 @@ def _operands_dtype(x1: Operand, x2: Operand) -> DType:
 
 def _with_weak(dtype: DType, scalar: Scalar) -> DType:
     """The dtype of a tensor of `dtype` combined with a weak Python scalar (NEP 50)."""
-    return float64 if dtype.kind == "i" and isinstance(scalar, float) else dtype
+    if isinstance(scalar, float):
+        return dtype if dtype.kind == "f" else float64
+    if dtype.kind == "b" and not isinstance(scalar, bool):
+        return int64
+    return dtype
 
 
 def _checked_scalars(x1: object, x2: object) -> tuple[Scalar, Scalar]:
@@ -159,7 +207,7 @@ def divide(x1: Operand, x2: Operand) -> Tensor:
     tensor([0.5, 1.5], dtype=float64)
     """
     dtype = _operands_dtype(x1, x2)
-    return binary_op(_DIV, x1, x2, float64 if dtype.kind == "i" else dtype)
+    return binary_op(_DIV, x1, x2, dtype if dtype.kind == "f" else float64)
 
 
 def pow(x1: Operand, x2: Operand) -> Tensor:
@@ -176,7 +224,7 @@ def pow(x1: Operand, x2: Operand) -> Tensor:
     ValueError: Integers to negative integer powers are not allowed.
     """
     negative_int = isinstance(x2, int) and x2 < 0
-    if negative_int and _operands_dtype(x1, x2).kind == "i":
+    if negative_int and _operands_dtype(x1, x2).kind in "iu":
         raise ValueError("Integers to negative integer powers are not allowed.")
     return binary_op(_POW, x1, x2)
 

@@ -6,10 +6,12 @@ The array API functions; Tensor's methods (`reshape`, `permute`, `squeeze`, ...)
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import SupportsIndex
 
 from .shape import (
     Axes,
+    Shape,
     ShapeLike,
     as_shape,
     broadcast_shapes,
@@ -19,6 +21,7 @@ from .shape import (
     normalize_axis,
     reshape_strides,
     resolve_shape,
+    size_of,
 )
 from .tensor import Tensor, make_tensor
 
@@ -26,10 +29,14 @@ __all__ = [
     "broadcast_arrays",
     "broadcast_to",
     "expand_dims",
+    "flip",
     "matrix_transpose",
+    "moveaxis",
     "permute_dims",
     "reshape",
+    "reshape_plan",
     "squeeze",
+    "unstack",
 ]
 
 
@@ -51,6 +58,21 @@ def reshape(x: Tensor, /, shape: ShapeLike) -> Tensor:
         dense = x.copy()
         return make_tensor(dense.buffer, new, contiguous_strides(new), 0)
     return make_tensor(x.buffer, new, strides, x.offset)
+
+
+@lru_cache(maxsize=1024)
+def reshape_plan(
+    shape: Shape, strides: Shape, dims: tuple[SupportsIndex, ...]
+) -> tuple[Shape, Shape | None]:
+    """Return (new shape, view strides or None if a copy is needed): `Tensor.reshape`'s cache.
+
+    `dims` are the arguments as given (one may be -1); raises like `reshape`.
+
+    >>> reshape_plan((2, 3), (3, 1), (3, -1))
+    ((3, 2), (2, 1))
+    """
+    new = resolve_shape((dims,), size_of(shape))
+    return new, reshape_strides(shape, strides, new)
 
 
 def broadcast_to(x: Tensor, /, shape: ShapeLike) -> Tensor:
@@ -133,3 +155,65 @@ def squeeze(x: Tensor, /, axis: Axes = None) -> Tensor:
     keep = [i for i in range(x.ndim) if i not in axes]
     shape = tuple([x.shape[i] for i in keep])
     return make_tensor(x.buffer, shape, tuple([x.strides[i] for i in keep]), x.offset)
+
+
+def flip(x: Tensor, /, *, axis: Axes = None) -> Tensor:
+    """Return the view of `x` with the order of elements reversed along `axis` (all if None).
+
+    A negative stride, no copy.
+
+    >>> flip(mg.asarray([[1, 2], [3, 4]]), axis=1)
+    tensor([[2, 1],
+            [4, 3]], dtype=int64)
+    """
+    axes = normalize_axes(axis, x.ndim)
+    strides = list(x.strides)
+    offset = x.offset
+    for a in axes:
+        if x.shape[a] > 1:  # an empty or size-1 axis reads no other element
+            offset += (x.shape[a] - 1) * strides[a]
+            strides[a] = -strides[a]
+    return make_tensor(x.buffer, x.shape, tuple(strides), offset)
+
+
+def moveaxis(
+    x: Tensor,
+    source: SupportsIndex | Sequence[SupportsIndex],
+    destination: SupportsIndex | Sequence[SupportsIndex],
+    /,
+) -> Tensor:
+    """Return the view of `x` with axes `source` moved to positions `destination`.
+
+    >>> moveaxis(mg.zeros((2, 3, 4)), 0, -1).shape
+    (3, 4, 2)
+    >>> moveaxis(mg.zeros((2, 3)), (0, 1), 0)
+    Traceback (most recent call last):
+    ValueError: moveaxis: 2 source axes but 1 destinations
+    """
+    src, dst = _axis_list(source, x.ndim), _axis_list(destination, x.ndim)
+    if len(src) != len(dst):
+        raise ValueError(f"moveaxis: {len(src)} source axes but {len(dst)} destinations")
+    order = [a for a in range(x.ndim) if a not in src]
+    for d, a in sorted(zip(dst, src, strict=True)):
+        order.insert(d, a)
+    return permute_dims(x, order)
+
+
+def _axis_list(axes: SupportsIndex | Sequence[SupportsIndex], ndim: int) -> list[int]:
+    """Axes in the order given (not sorted, unlike `normalize_axes`); ValueError on repeats."""
+    items = list(axes) if isinstance(axes, Sequence) else [axes]
+    out = [normalize_axis(a, ndim) for a in items]
+    if len(set(out)) != len(out):
+        raise ValueError(f"repeated axis in {tuple(out)}")
+    return out
+
+
+def unstack(x: Tensor, /, *, axis: SupportsIndex = 0) -> tuple[Tensor, ...]:
+    """Return the views of `x` along `axis`, one per index (the inverse of `stack`).
+
+    >>> [t.tolist() for t in unstack(mg.asarray([[1, 2], [3, 4]]), axis=1)]
+    [[1, 3], [2, 4]]
+    """
+    a = normalize_axis(axis, x.ndim)
+    lead = (slice(None),) * a
+    return tuple(x[(*lead, i)] for i in range(x.shape[a]))

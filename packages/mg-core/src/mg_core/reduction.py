@@ -6,8 +6,11 @@ covers any set of axes; the output starts zero-filled (Storage is zero-initialis
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Final
+
 from ._kernels import Storage, reduce_sum
-from .dtype import DType, float64, int64
+from .dtype import DType, float64, int64, uint64
 from .elementwise import divide
 from .shape import Axes, dense_layout, normalize_axes, size_of
 from .tensor import Tensor, new_tensor
@@ -18,7 +21,8 @@ __all__ = ["mean", "sum"]
 def sum(x: Tensor, axis: Axes = None, keepdims: bool = False) -> Tensor:
     """Return the sum of `x` over `axis` (None: all axes; an int or a tuple of ints).
 
-    Integer tensors sum in int64 (as NumPy on Linux); floats keep their dtype. Raises
+    Signed integer and bool tensors sum in int64, unsigned ones in uint64 (as NumPy on
+    Linux); floats keep their dtype. Raises
     AxisError (a ValueError and IndexError) for an out-of-range axis, ValueError for a
     repeated one.
 
@@ -26,7 +30,12 @@ def sum(x: Tensor, axis: Axes = None, keepdims: bool = False) -> Tensor:
     >>> sum(x), sum(x, axis=1), sum(x, axis=(0, 1), keepdims=True)
     (tensor(21, dtype=int64), tensor([ 6, 15], dtype=int64), tensor([[21]], dtype=int64))
     """
-    dtype = int64 if x.dtype.kind == "i" else x.dtype
+    dtype = _SUM_DTYPES.get(x.dtype.kind, x.dtype)
+    if axis is None and not keepdims and x.dtype is dtype:  # the hot path: a loss, a total
+        out = Storage(dtype.name, 1)
+        if x.size:
+            reduce_sum(out, 0, _zeros(len(x.shape)), x.buffer.storage, x.offset, x.strides, x.shape)
+        return new_tensor(out, dtype, (), ())
     return _sum(x, normalize_axes(axis, x.ndim), keepdims, dtype)
 
 
@@ -39,9 +48,17 @@ def mean(x: Tensor, axis: Axes = None, keepdims: bool = False) -> Tensor:
     tensor([2. , 3.5], dtype=float64)
     """
     axes = normalize_axes(axis, x.ndim)
-    total = _sum(x, axes, keepdims, float64 if x.dtype.kind == "i" else x.dtype)
+    total = _sum(x, axes, keepdims, x.dtype if x.dtype.kind == "f" else float64)
     count = size_of(tuple(x.shape[a] for a in axes))
     return divide(total, count)
+
+
+@lru_cache(maxsize=64)
+def _zeros(ndim: int) -> tuple[int, ...]:
+    return (0,) * ndim
+
+
+_SUM_DTYPES: Final = {"b": int64, "i": int64, "u": uint64}  # as NumPy on 64-bit Linux
 
 
 def _sum(x: Tensor, axes: tuple[int, ...], keepdims: bool, dtype: DType) -> Tensor:

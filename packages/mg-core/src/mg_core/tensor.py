@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Iterator, Sequence
+from types import ModuleType
 from typing import Final, Literal, SupportsIndex, TypeAlias
 
 from ._kernels import BinaryOp, Storage
@@ -30,7 +31,7 @@ from .shape import (
     size_of,
 )
 
-__all__ = ["NestedList", "Tensor", "make_tensor", "new_tensor"]
+__all__ = ["NestedList", "Tensor", "make_tensor", "new_tensor", "same_view"]
 
 NestedList: TypeAlias = "int | float | list[NestedList]"
 
@@ -125,6 +126,29 @@ class Tensor:
         """Where the data lives; always 'cpu' for now."""
         return "cpu"
 
+    def to_device(self, device: str, /, *, stream: object = None) -> Tensor:
+        """Return self for device 'cpu' (the only one); ValueError for any other.
+
+        >>> t = mg.zeros(2)
+        >>> t.to_device("cpu") is t
+        True
+        """
+        if device != "cpu" or stream is not None:
+            raise ValueError(f"unknown device {device!r} (or a stream); mg has only 'cpu'")
+        return self
+
+    def __array_namespace__(self, /, *, api_version: str | None = None) -> ModuleType:
+        """Return the `mg_core` module, the array API namespace of Tensors.
+
+        >>> mg.zeros(1).__array_namespace__() is mg
+        True
+        """
+        if api_version not in (None, "2024.12", "2023.12", "2022.12", "2021.12"):
+            raise ValueError(f"unsupported array API version {api_version!r}")
+        import mg_core
+
+        return mg_core
+
     @property
     def is_contiguous(self) -> bool:
         """True if the elements are in C order without gaps (offset may be non-zero).
@@ -161,7 +185,14 @@ class Tensor:
         >>> mg.arange(6).reshape(3, -1).shape
         (3, 2)
         """
-        return _manip.reshape(self, flatten_dims(shape))
+        key = shape[0] if len(shape) == 1 and type(shape[0]) is tuple else shape
+        try:
+            dims, strides = _manip.reshape_plan(self.shape, self.strides, key)
+        except TypeError:  # unhashable (a list) or not ints: the general path explains
+            return _manip.reshape(self, flatten_dims(shape))
+        if strides is None:
+            return _manip.reshape(self, dims)
+        return make_tensor(self.buffer, dims, strides, self.offset)
 
     def broadcast_to(self, shape: ShapeLike) -> Tensor:
         """Return `mg_core.broadcast_to(self, shape)`, a view with stride 0 on repeated axes.
@@ -231,6 +262,8 @@ class Tensor:
         else:
             src = _creation.asarray(value)
             if src.buffer.storage is self.buffer.storage:
+                if same_view(src, target):
+                    return  # `t[k] += 1` stores its own result back: nothing to do
                 src = src.copy()  # the source may overlap the target
         src_strides = broadcast_strides(src.shape, src.strides, target.shape)
         if target.size:
@@ -325,7 +358,7 @@ class Tensor:
         return int(self.item())
 
     def __index__(self) -> int:
-        if self.ndim or self.dtype.kind != "i":
+        if self.ndim or self.dtype.kind not in "iu":
             raise TypeError("only 0-d integer tensors can be used as an index")
         return int(self.item())
 
@@ -350,18 +383,30 @@ class Tensor:
     # --- arithmetic (see elementwise.py and reduction.py) ---------------------------------
 
     def __add__(self, other: Tensor | Scalar) -> Tensor:
+        if type(other) is Tensor:  # the hot paths: skip binary_op's dispatch
+            return _ew.tensors_op(_ADD, self, other)
+        if type(other) is float or type(other) is int:
+            return _ew.scalar_op(_ADD, self, other)
         return _ew.binary_op(_ADD, self, other) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __radd__(self, other: Tensor | Scalar) -> Tensor:
         return _ew.binary_op(_ADD, other, self) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __sub__(self, other: Tensor | Scalar) -> Tensor:
+        if type(other) is Tensor:  # the hot paths: skip binary_op's dispatch
+            return _ew.tensors_op(_SUB, self, other)
+        if type(other) is float or type(other) is int:
+            return _ew.scalar_op(_SUB, self, other)
         return _ew.binary_op(_SUB, self, other) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __rsub__(self, other: Tensor | Scalar) -> Tensor:
         return _ew.binary_op(_SUB, other, self) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __mul__(self, other: Tensor | Scalar) -> Tensor:
+        if type(other) is Tensor:  # the hot paths: skip binary_op's dispatch
+            return _ew.tensors_op(_MUL, self, other)
+        if type(other) is float or type(other) is int:
+            return _ew.scalar_op(_MUL, self, other)
         return _ew.binary_op(_MUL, self, other) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __rmul__(self, other: Tensor | Scalar) -> Tensor:
@@ -378,6 +423,35 @@ class Tensor:
 
     def __rpow__(self, other: Tensor | Scalar) -> Tensor:
         return _ew.pow(other, self) if isinstance(other, _OPERANDS) else NotImplemented
+
+    def __iadd__(self, other: Tensor | Scalar) -> Tensor:
+        """Add into this tensor's memory (see `mg_core.inplace.inplace_op`)."""
+        return (
+            _inplace.inplace_op(_ADD, self, other)
+            if isinstance(other, _OPERANDS)
+            else NotImplemented
+        )
+
+    def __isub__(self, other: Tensor | Scalar) -> Tensor:
+        return (
+            _inplace.inplace_op(_SUB, self, other)
+            if isinstance(other, _OPERANDS)
+            else NotImplemented
+        )
+
+    def __imul__(self, other: Tensor | Scalar) -> Tensor:
+        return (
+            _inplace.inplace_op(_MUL, self, other)
+            if isinstance(other, _OPERANDS)
+            else NotImplemented
+        )
+
+    def __itruediv__(self, other: Tensor | Scalar) -> Tensor:
+        return (
+            _inplace.inplace_op(_DIV, self, other)
+            if isinstance(other, _OPERANDS)
+            else NotImplemented
+        )
 
     def __neg__(self) -> Tensor:
         return _ew.negative(self)
@@ -406,6 +480,7 @@ _OPERANDS: Final[tuple[type, ...]] = (Tensor, int, float)
 _ADD: Final = BinaryOp.ADD
 _SUB: Final = BinaryOp.SUB
 _MUL: Final = BinaryOp.MUL
+_DIV: Final = BinaryOp.DIV
 
 _new_object: Final = object.__new__  # skips __init__'s checks on the internal fast paths
 
@@ -444,6 +519,21 @@ def new_tensor(storage: Storage, dtype: DType, shape: Shape, strides: Shape) -> 
     return t
 
 
+def same_view(a: Tensor, b: Tensor) -> bool:
+    """Return True if `a` and `b` read the same elements in the same order of one buffer.
+
+    >>> t = mg.arange(3)
+    >>> same_view(t[1:], t[1:]), same_view(t, t[::-1])
+    (True, False)
+    """
+    return (
+        a.buffer.storage is b.buffer.storage
+        and a.offset == b.offset
+        and a.shape == b.shape
+        and a.strides == b.strides
+    )
+
+
 def _nest(flat: list[int] | list[float], shape: Shape) -> NestedList:
     if not shape:
         return flat[0]
@@ -465,5 +555,6 @@ def _empty_nest(shape: Shape) -> NestedList:
 from . import _format  # noqa: E402
 from . import creation as _creation  # noqa: E402
 from . import elementwise as _ew  # noqa: E402
+from . import inplace as _inplace  # noqa: E402
 from . import manipulation as _manip  # noqa: E402
 from . import reduction as _reduction  # noqa: E402

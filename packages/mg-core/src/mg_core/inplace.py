@@ -1,0 +1,88 @@
+"""In-place arithmetic (`+=`, `-=`, `*=`, `/=`): results written into the left tensor's memory.
+
+The dtype rule is NumPy's: compute in `result_type(x, other)` (true division: a float), then
+store into x's dtype if the cast is 'same_kind' (float64 into float32 is fine; a float into
+an int tensor raises TypeError). When the computing dtype is x's own, the kernel writes
+straight into x's buffer: the binary kernel allows its output to be the very same view as an
+input. Any other operand sharing x's memory (a shifted or transposed view) is copied first,
+because the kernel would read elements it has already overwritten.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from ._kernels import BinaryOp, Storage, binary
+from .dtype import DType, can_cast, check_int_fits, float64
+from .elementwise import Operand, _operands_dtype, binary_op
+from .joining import copy_into
+from .shape import broadcast_shapes, broadcast_strides
+from .tensor import Tensor, same_view
+
+__all__ = ["inplace_op"]
+
+_NAMES: Final = {
+    BinaryOp.ADD: "add",
+    BinaryOp.SUB: "subtract",
+    BinaryOp.MUL: "multiply",
+    BinaryOp.DIV: "divide",
+    BinaryOp.POW: "power",
+}
+
+
+def inplace_op(op: BinaryOp, x: Tensor, other: Operand) -> Tensor:
+    """Compute `x op other` into x's own memory and return x.
+
+    Raises TypeError when the result's dtype cannot be stored in x's (casting='same_kind'),
+    ValueError when `other` does not broadcast to x's shape or x is a broadcast view.
+
+    >>> x = mg.asarray([1.0, 2.0])
+    >>> y = x
+    >>> y += 1
+    >>> x
+    tensor([2., 3.], dtype=float64)
+    >>> n = mg.asarray([1, 2])
+    >>> n /= 2
+    Traceback (most recent call last):
+    TypeError: Cannot cast divide output from float64 to int64 with casting rule 'same_kind'
+    """
+    dtype = _operands_dtype(x, other)
+    if op is BinaryOp.DIV and dtype.kind != "f":
+        dtype = float64
+    if not can_cast(dtype, x.dtype, "same_kind"):
+        raise TypeError(
+            f"Cannot cast {_NAMES[op]} output from {dtype} to {x.dtype} "
+            "with casting rule 'same_kind'"
+        )
+    if isinstance(other, Tensor):
+        shape = broadcast_shapes(x.shape, other.shape)
+        if shape != x.shape:
+            raise ValueError(
+                f"non-broadcastable output operand with shape {x.shape} "
+                f"doesn't match the broadcast shape {shape}"
+            )
+    if any(s == 0 and d > 1 for s, d in zip(x.strides, x.shape, strict=True)):
+        raise ValueError("cannot write in place into a broadcast view (a stride is 0)")
+    if dtype is x.dtype:
+        _into_self(op, x, other, dtype)
+    else:
+        copy_into(x, binary_op(op, x, other, dtype))
+    return x
+
+
+def _into_self(op: BinaryOp, x: Tensor, other: Operand, dtype: DType) -> None:
+    if isinstance(other, Tensor):
+        if other.dtype is not dtype:
+            other = other.astype(dtype)
+        elif other.buffer.storage is x.buffer.storage and not same_view(x, other):
+            other = other.copy()
+        storage, offset = other.buffer.storage, other.offset
+        strides = broadcast_strides(other.shape, other.strides, x.shape)
+    else:
+        if isinstance(other, int) and dtype.kind in "iu":
+            check_int_fits(other, dtype)
+        storage, offset, strides = Storage.filled(dtype.name, 1, other), 0, (0,) * x.ndim
+    if x.size:
+        mine = x.buffer.storage
+        binary(op, mine, x.offset, x.strides, mine, x.offset, x.strides,
+               storage, offset, strides, x.shape)  # fmt: skip
