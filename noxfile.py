@@ -171,7 +171,8 @@ def typecheck(session: nox.Session, target: str) -> None:
     """mypy --strict over one package's source (its siblings are installed, typed)."""
     pkg = BY_SHORT[target]
     install(session, pkg)
-    session.install("mypy==2.4.1")
+    extras = pkg.pyproject["project"].get("optional-dependencies", {})
+    session.install("mypy==2.4.1", *(req for reqs in extras.values() for req in reqs))
     session.run("mypy", "--strict", str(pkg.source))
 
 

@@ -8,18 +8,36 @@
 (tensor([4., 5.]), tensor([1., 2.]))
 """
 
-from mg_autograd._version import __version__
+# function.py first: it imports tensor.py at its end, and tensor.py needs Function (a cycle).
 from mg_autograd.function import Context, Function
-from mg_autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
+
+# isort: split
+from mg_autograd._version import __version__
+from mg_autograd.draw import draw_dot
+from mg_autograd.grad_mode import (
+    detect_anomaly,
+    enable_grad,
+    is_anomaly_enabled,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
+from mg_autograd.gradcheck import GradcheckError, gradcheck
 from mg_autograd.tensor import Tensor, tensor
 
 __all__ = [
     "Context",
     "Function",
+    "GradcheckError",
     "Tensor",
     "__version__",
+    "detect_anomaly",
+    "draw_dot",
     "enable_grad",
+    "gradcheck",
+    "is_anomaly_enabled",
     "is_grad_enabled",
     "no_grad",
+    "set_grad_enabled",
     "tensor",
 ]

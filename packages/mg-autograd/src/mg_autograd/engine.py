@@ -5,30 +5,44 @@ deep is fine) counts, for every node, how many graph edges consume its output. T
 Kahn's topological sort: a node runs once all its consumers have run, so its output gradient is
 complete; gradients for a node or a leaf are summed in one helper; edges to inputs that do not
 require grad are None in `Node.inputs` and never walked (pruning). See docs/autograd.md.
+
+Gradients are mg_core tensors, except under ``create_graph=True``: then they are
+`mg_autograd.Tensor` objects and every backward formula records its own graph.
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
+import math
+from typing import TypeAlias, TypeVar
 
 import mg_core as core
 
-from mg_autograd.function import FREED_MESSAGE, Node
+from mg_autograd.function import FREED_MESSAGE, Hook, Node
+from mg_autograd.grad_mode import is_anomaly_enabled, set_grad_enabled
+from mg_autograd.hooks import run_hooks
 from mg_autograd.tensor import Tensor
 
 __all__ = ["backward"]
 
 _K = TypeVar("_K")
+#: A gradient in flight: an mg_core tensor, or a Tensor when the graph is being recorded.
+Grad: TypeAlias = "core.Tensor | Tensor"
 
 
-def backward(root: Tensor, gradient: Tensor | None = None, retain_graph: bool = False) -> None:
+def backward(
+    root: Tensor,
+    gradient: Tensor | None = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+) -> None:
     """Accumulate d(root)/d(leaf) (times ``gradient``) into ``leaf.grad`` for every leaf.
 
     This is what `Tensor.backward` runs; see there for the arguments.
 
     Raises:
         RuntimeError: if ``root`` does not require grad, if ``gradient`` is omitted for a
-            tensor with more than one element, or if the graph was freed by an earlier backward.
+            tensor with more than one element, if the graph was freed by an earlier backward,
+            if a saved tensor was modified in place, or if an op's backward raised.
         ValueError: if ``gradient``'s shape differs from ``root``'s.
 
     >>> import mg_autograd as ag
@@ -39,21 +53,35 @@ def backward(root: Tensor, gradient: Tensor | None = None, retain_graph: bool = 
     """
     if not root.requires_grad:
         raise RuntimeError("backward() on a tensor that does not require grad and has no grad_fn")
-    seed = _seed_gradient(root, gradient)
-    start = root.grad_fn
-    if start is None:
-        _accumulate_leaf(root, seed)
-        return
+    retain = create_graph if retain_graph is None else retain_graph
+    seed_data = _seed_gradient(root, gradient)
+    seed: Grad = seed_data
+    if create_graph:
+        keep = gradient is not None and gradient.dtype is root.dtype
+        seed = gradient if gradient is not None and keep else Tensor(seed_data)
+    with set_grad_enabled(create_graph):
+        start = root.grad_fn
+        if start is None:
+            _accumulate_leaf(root, seed)
+            return
+        _run_graph(start, seed, retain, create_graph)
+
+
+def _run_graph(start: Node, seed: Grad, retain_graph: bool, create_graph: bool) -> None:
+    anomaly = is_anomaly_enabled()
     pending = _count_consumers(start)
-    grads: dict[Node, core.Tensor] = {start: seed}
-    leaf_grads: dict[Tensor, core.Tensor] = {}
+    grads: dict[Node, Grad] = {start: seed}
+    leaf_grads: dict[Tensor, Grad] = {}
     ready = [start]
     while ready:
         node = ready.pop()
-        if node.ctx.is_freed:
+        if node.ctx._freed:
             raise RuntimeError(FREED_MESSAGE)
         grad = grads.pop(node, None)  # None: a user backward returned None for a needed input
-        input_grads = _run_node(node, grad) if grad is not None else (None,) * len(node.inputs)
+        if grad is None:
+            input_grads: list[Grad | None] = [None] * len(node.inputs)
+        else:
+            input_grads = _run_node(node, grad, create_graph, anomaly)
         if not retain_graph:
             node.ctx.free_saved()
         for tensor, g in zip(node.inputs, input_grads, strict=True):
@@ -107,31 +135,121 @@ def _seed_gradient(root: Tensor, gradient: Tensor | None) -> core.Tensor:
     return data if data.dtype is root.dtype else data.astype(root.dtype)
 
 
-def _run_node(node: Node, grad: core.Tensor) -> tuple[core.Tensor | None, ...]:
-    """Call the node's backward and check its result against the forward inputs."""
-    raw = node.function.backward(node.ctx, grad)
+def _run_node(node: Node, grad: Grad, create_graph: bool, anomaly: bool) -> list[Grad | None]:
+    """Run the node's hooks and backward; check the result against the forward inputs."""
+    ctx = node.ctx
+    versions = ctx._versions  # flat (index, counter, value, ...); inlined: runs per node
+    for k in range(1, len(versions), 3):
+        if versions[k].value != versions[k + 1]:  # type: ignore[attr-defined]
+            node.check_versions()  # raises, naming the op and the argument
+    if node.hooks:
+        grad = _hooked(node.hooks, grad)
+    raw = _call_backward(node, grad, create_graph)
     # Typed loosely on purpose: user Functions may return anything, so every item is checked.
-    result: tuple[object, ...] = raw if isinstance(raw, tuple) else (raw,)
-    if len(result) != len(node.inputs):
+    result: tuple[object, ...] = raw if type(raw) is tuple else (raw,)
+    inputs = node.inputs
+    if len(result) != len(inputs):
         raise RuntimeError(
             f"{node.function.__name__}.backward returned {len(result)} gradients but forward "
-            f"took {len(node.inputs)} arguments (return None for arguments without a gradient)"
+            f"took {len(inputs)} arguments (return None for arguments without a gradient)"
         )
-    checked: list[core.Tensor | None] = []
-    for i, (tensor, g) in enumerate(zip(node.inputs, result, strict=True)):
+    checked: list[Grad | None] = []
+    for tensor, g in zip(inputs, result):  # noqa: B905 (lengths checked above; per-node loop)
         if tensor is None or g is None:
             checked.append(None)
-        elif isinstance(g, core.Tensor) and g.shape == tensor.data.shape:
-            # As in PyTorch, a gradient has its input's dtype (float32 x times float64 y, say).
-            checked.append(g if g.dtype is tensor.data.dtype else g.astype(tensor.data.dtype))
+            continue
+        data = tensor.data
+        if type(g) is core.Tensor and g.shape == data.shape and not create_graph:
+            # The common case, first: an mg_core gradient, cast to the input's dtype if needed.
+            checked.append(g if g.dtype is data.dtype else g.astype(data.dtype))
+        elif isinstance(g, (core.Tensor, Tensor)) and g.shape == data.shape:
+            checked.append(_as_input_grad(g, tensor, create_graph))
         else:
-            raise _bad_gradient(node, i, g, tensor)
-    return tuple(checked)
+            raise _bad_gradient(node, len(checked), g, tensor)
+    if anomaly:
+        _check_nan(node, checked)
+    return checked
+
+
+def _call_backward(node: Node, grad: Grad, create_graph: bool) -> object:
+    """Call the node's backward; an exception inside it is re-raised naming the op."""
+    try:
+        if create_graph:
+            return _backward_recorded(node, grad)
+        return node.function.backward(node.ctx, grad)
+    except Exception as error:
+        message = f"{node.name()} raised {type(error).__name__}: {error}"
+        if create_graph:
+            message += (
+                " (with create_graph=True, backward receives mg_autograd.Tensors, not mg_core "
+                "tensors: write it with operators and methods; see Note [Duck-typed backward] "
+                "in docs/autograd.md)"
+            )
+        raise RuntimeError(_with_trace(node, message)) from error
+
+
+def _backward_recorded(node: Node, grad: Grad) -> object:
+    """Run backward on Tensors: the saved tensors become the (graph-connected) inputs."""
+    ctx = node.ctx
+    saved = ctx._saved
+    lifted = tuple(_lift_saved(t, node.inputs) for t in saved)
+    ctx._saved = lifted  # type: ignore[assignment]  # Note [Duck-typed backward]
+    try:
+        return node.function.backward(ctx, grad if isinstance(grad, Tensor) else Tensor(grad))
+    finally:
+        ctx._saved = saved
+
+
+def _lift_saved(saved: core.Tensor, inputs: tuple[Tensor | None, ...]) -> Tensor:
+    for tensor in inputs:
+        if tensor is not None and tensor.data is saved:
+            return tensor
+    return Tensor(saved)  # a constant: it does not require grad
+
+
+def _as_input_grad(g: Grad, tensor: Tensor, create_graph: bool) -> Grad:
+    """As in PyTorch, a gradient has its input's dtype (float32 x times float64 y, say)."""
+    if create_graph:
+        g = g if isinstance(g, Tensor) else Tensor(g)
+        return g if g.dtype is tensor.data.dtype else g.astype(tensor.data.dtype)
+    if isinstance(g, Tensor):  # a user backward built its result from Tensors
+        g = g.data
+    return g if g.dtype is tensor.data.dtype else g.astype(tensor.data.dtype)
+
+
+def _hooked(hooks: list[Hook], grad: Grad) -> Grad:
+    wrapped = grad if isinstance(grad, Tensor) else Tensor(grad)
+    new = run_hooks(hooks, wrapped)
+    return new if isinstance(grad, Tensor) else new.data
+
+
+def _with_trace(node: Node, message: str) -> str:
+    """Add where the node was created, if `detect_anomaly` recorded it."""
+    text = message
+    if node.trace:
+        text += f"\n\n{node.name()} was created at (detect_anomaly):\n{node.trace}"
+    return text
+
+
+def _check_nan(node: Node, grads: list[Grad | None]) -> None:
+    for i, g in enumerate(grads):
+        if g is None:
+            continue
+        data = g.data if isinstance(g, Tensor) else g
+        if any(math.isnan(v) for v in _flat(data)):
+            message = f"{node.name()} returned NaN in its gradient for argument {i}"
+            raise RuntimeError(_with_trace(node, message))
+
+
+def _flat(data: core.Tensor) -> list[float]:
+    values = core.reshape(data, (data.size,)).tolist()
+    assert isinstance(values, list)
+    return [float(v) for v in values]  # type: ignore[arg-type]  # 1-d: a list of numbers
 
 
 def _bad_gradient(node: Node, i: int, grad: object, tensor: Tensor) -> Exception:
     name = node.function.__name__
-    if not isinstance(grad, core.Tensor):
+    if not isinstance(grad, (core.Tensor, Tensor)):
         return TypeError(f"{name}.backward must return mg_core tensors, got {type(grad).__name__}")
     return RuntimeError(
         f"{name}.backward returned a gradient of shape {grad.shape} for argument {i} "
@@ -139,15 +257,20 @@ def _bad_gradient(node: Node, i: int, grad: object, tensor: Tensor) -> Exception
     )
 
 
-def _add(grads: dict[_K, core.Tensor], key: _K, grad: core.Tensor) -> None:
+def _add(grads: dict[_K, Grad], key: _K, grad: Grad) -> None:
     """The one place gradients are summed: a tensor used twice gets both contributions."""
     previous = grads.get(key)
-    grads[key] = grad if previous is None else core.add(previous, grad)
+    grads[key] = grad if previous is None else previous + grad
 
 
-def _accumulate_leaf(leaf: Tensor, grad: core.Tensor) -> None:
+def _accumulate_leaf(leaf: Tensor, grad: Grad) -> None:
+    if leaf._hooks:
+        grad = _hooked(leaf._hooks, grad)
     # Leaf gradients accumulate across backward calls, as in PyTorch; zero them between steps.
-    if leaf.grad is None:
+    if isinstance(grad, Tensor):  # create_graph: .grad keeps its graph
+        # `* 1.0` rather than `grad` itself: fresh memory, recorded like any op (see below).
+        leaf.grad = grad * 1.0 if leaf.grad is None else leaf.grad + grad
+    elif leaf.grad is None:
         # Copy: `grad` may be the caller's gradient, a broadcast view, or shared with another
         # leaf (Add passes its gradient through), and .grad must own its memory.
         leaf.grad = Tensor(grad.copy())

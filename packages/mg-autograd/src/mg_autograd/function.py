@@ -8,24 +8,40 @@ grad mode is on and some argument requires grad, attaches a `Node` to the result
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, ClassVar, Final, TypeAlias
 
 import mg_core as core
 
-from mg_autograd.grad_mode import is_grad_enabled
+# The ContextVars themselves: apply runs once per op, and a function call around .get() shows.
+from mg_autograd.grad_mode import _ANOMALY, _GRAD_ENABLED
 
-__all__ = ["Context", "Function", "Gradients", "Node"]
+__all__ = ["Context", "Function", "Gradients", "Hook", "Node", "VersionCounter"]
 
 #: What ``backward`` may return: one gradient (or None) per forward argument. A Function with a
 #: single argument may return the bare gradient instead of a 1-tuple.
 Gradients: TypeAlias = core.Tensor | tuple[core.Tensor | None, ...] | None
+#: A gradient hook (`Tensor.register_hook`): gets the gradient, may return a replacement.
+Hook: TypeAlias = "Callable[[Tensor], Tensor | None]"
 
 FREED_MESSAGE: Final = (
     "Trying to backward through the graph a second time (or to read saved tensors after they "
     "were freed). Saved tensors are freed when you call .backward(); call "
     ".backward(retain_graph=True) the first time if you need to backward through the graph again."
 )
+
+
+class VersionCounter:
+    """How many times a tensor's data was modified in place; shared by a tensor and its views.
+
+    Saving a tensor for backward records the count; backward raises if it changed since.
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value = 0
 
 
 class Context:
@@ -42,12 +58,15 @@ class Context:
     (1, (True, False))
     """
 
-    __slots__ = ("__dict__", "_freed", "_saved", "needs_input_grad")
+    __slots__ = ("__dict__", "_freed", "_saved", "_versions", "needs_input_grad")
 
     def __init__(self, needs_input_grad: tuple[bool, ...] = ()) -> None:
         self.needs_input_grad = needs_input_grad
         self._saved: tuple[core.Tensor, ...] = ()
         self._freed = False
+        # Flat triples (argument index, version counter, its value at save time), one per
+        # argument whose data was saved; see Node.check_versions.
+        self._versions: Sequence[object] = ()
 
     def save_for_backward(self, *tensors: core.Tensor) -> None:
         """Keep ``tensors`` (mg_core tensors) for backward; call at most once, in forward."""
@@ -78,6 +97,7 @@ class Context:
     def free_saved(self) -> None:
         """Drop the saved tensors (the engine calls this after the node's backward)."""
         self._saved = ()
+        self._versions = ()
         self._freed = True
 
     if TYPE_CHECKING:
@@ -99,7 +119,7 @@ class Node:
     Tensor that requires grad, else None: the engine never walks a None edge (graph pruning).
     """
 
-    __slots__ = ("ctx", "function", "inputs")
+    __slots__ = ("ctx", "function", "hooks", "inputs", "trace")
 
     def __init__(
         self, function: type[Function], ctx: Context, inputs: tuple[Tensor | None, ...]
@@ -107,6 +127,29 @@ class Node:
         self.function = function
         self.ctx = ctx
         self.inputs = inputs
+        #: Hooks registered on the node's output tensor (`Tensor.register_hook`), in order;
+        #: None until the first one (most nodes never get a hook, and a list costs per op).
+        self.hooks: list[Hook] | None = None
+        #: Where forward ran, recorded only under `detect_anomaly` (else the empty string).
+        self.trace = ""
+
+    def check_versions(self) -> None:
+        """Raise if a tensor saved for backward was modified in place since it was saved.
+
+        Raises:
+            RuntimeError: naming the op, the argument and both version numbers.
+        """
+        versions = self.ctx._versions
+        for k in range(0, len(versions), 3):
+            i, counter, saved_at = versions[k : k + 3]
+            assert isinstance(counter, VersionCounter)
+            if counter.value != saved_at:
+                raise RuntimeError(
+                    f"one of the tensors needed by {self.name()} (argument {i}) was modified by "
+                    f"an in-place operation: it is at version {counter.value}, but was at "
+                    f"version {saved_at} when saved; don't modify it in place before backward "
+                    "(or modify a copy)"
+                )
 
     def name(self) -> str:
         """Return PyTorch-style ``<Op>Backward``, e.g. ``MulBackward``."""
@@ -147,6 +190,9 @@ class Function:
 
     forward: ClassVar[Callable[..., core.Tensor]]
     backward: ClassVar[Callable[..., Gradients]]
+    #: True if forward returns a view of its first argument: the output then shares the
+    #: argument's version counter, so an in-place change through either is seen by both.
+    is_view: ClassVar[bool] = False
 
     def __init_subclass__(cls) -> None:
         super().__init_subclass__()
@@ -171,7 +217,7 @@ class Function:
         for arg in args:
             if isinstance(arg, Tensor):
                 core_args.append(arg.data)
-                needed = arg.requires_grad
+                needed = arg._requires_grad
                 inputs.append(arg if needed else None)
                 needs.append(needed)
             else:
@@ -184,9 +230,35 @@ class Function:
             raise TypeError(
                 f"{cls.__name__}.forward must return an mg_core.Tensor, got {type(out).__name__}"
             )
-        if True in needs and out.dtype.kind == "f" and is_grad_enabled():
-            return Tensor._from_node(out, Node(cls, ctx, tuple(inputs)))
-        return Tensor(out)
+        if True in needs and out.dtype.kind == "f" and _GRAD_ENABLED.get():
+            saved = ctx._saved
+            if saved:
+                # Inlined, flat (index, counter, value, index, ...): few allocations per op.
+                versions: list[object] = []
+                for i, arg in enumerate(args):
+                    if isinstance(arg, Tensor):
+                        data = arg.data
+                        for t in saved:
+                            if t is data:
+                                counter = arg._vc
+                                if counter is None:  # created on demand: most never are
+                                    counter = arg._vc = VersionCounter()
+                                versions += (i, counter, counter.value)
+                                break
+                ctx._versions = versions
+            node = Node(cls, ctx, tuple(inputs))
+            if _ANOMALY.get():
+                node.trace = "".join(traceback.format_stack()[:-1])
+            result = Tensor._from_node(out, node)
+        else:
+            result = Tensor(out)
+        if cls.is_view:
+            first = args[0]
+            assert isinstance(first, Tensor), "a view Function takes the viewed tensor first"
+            if first._vc is None:
+                first._vc = VersionCounter()
+            result._vc = first._vc
+        return result
 
 
 # Imported last on purpose (an import cycle): tensor.py imports the ops, which subclass Function,

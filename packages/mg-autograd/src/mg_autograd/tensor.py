@@ -2,31 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol, TypeAlias, cast
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, TypeAlias
 
 import mg_core as core
 
+from mg_autograd import inplace as _inplace
+from mg_autograd import views as _views
 from mg_autograd._format import format_data
-from mg_autograd.ops.elementwise import Add, Div, Mul, Neg, Pow, Sub
+from mg_autograd.function import VersionCounter
+from mg_autograd.hooks import RemovableHandle
+from mg_autograd.ops.elementwise import Add, Cast, Div, Mul, Neg, Pow, Sub
 from mg_autograd.ops.reduction import Sum, normalize_axes
 
 if TYPE_CHECKING:
     # NumPy is optional (only `Tensor.numpy` uses it), so it may be missing where mypy runs.
     import numpy  # type: ignore[import-not-found, unused-ignore]
     from numpy.typing import NDArray  # type: ignore[import-not-found, unused-ignore]
-    from typing_extensions import Buffer
 
-    from mg_autograd.function import Node
+    from mg_autograd.function import Hook, Node
 
-__all__ = ["ArrayInterface", "Axis", "NestedList", "Operand", "Tensor", "TensorData", "tensor"]
-
-
-class ArrayInterface(Protocol):
-    """Anything exposing NumPy's ``__array_interface__``, such as a NumPy array."""
-
-    @property
-    def __array_interface__(self) -> dict[str, object]: ...
+__all__ = [
+    "ArrayInterface",
+    "Axis",
+    "NestedList",
+    "Operand",
+    "Tensor",
+    "TensorData",
+    "tensor",
+]
 
 
 #: What arithmetic accepts besides a Tensor: an mg_core tensor (a constant) or a Python number.
@@ -35,10 +39,6 @@ Operand: TypeAlias = "Tensor | core.Tensor | float"
 Axis: TypeAlias = "int | tuple[int, ...] | None"
 #: What `tolist` returns: a Python number for a 0-d tensor, else nested lists of numbers.
 NestedList: TypeAlias = "int | float | list[NestedList]"
-_Nested: TypeAlias = "float | core.Tensor | Sequence[_Nested]"
-#: What `tensor` builds from: (nested sequences of) Python numbers, a tensor, or any buffer
-#: such as a NumPy array.
-TensorData: TypeAlias = "Tensor | _Nested | Buffer | ArrayInterface"
 
 
 def _float_only(dtype: core.DType) -> TypeError:
@@ -64,7 +64,15 @@ class Tensor:
     tensor([2., 4., 6.])
     """
 
-    __slots__ = ("__weakref__", "_grad_fn", "_requires_grad", "data", "grad")
+    __slots__ = (
+        "__weakref__",
+        "_grad_fn",
+        "_hooks",
+        "_requires_grad",
+        "_vc",
+        "data",
+        "grad",
+    )
 
     def __init__(self, data: core.Tensor, requires_grad: bool = False) -> None:
         if not isinstance(data, core.Tensor):
@@ -76,6 +84,8 @@ class Tensor:
         self.grad: Tensor | None = None
         self._grad_fn: Node | None = None
         self._requires_grad = False
+        self._vc: VersionCounter | None = None  # see `_version`
+        self._hooks: list[Hook] | None = None  # a leaf's hooks; a non-leaf's are on its node
         if requires_grad:
             self.requires_grad = True
 
@@ -87,6 +97,8 @@ class Tensor:
         out.grad = None
         out._requires_grad = True
         out._grad_fn = node
+        out._vc = None
+        out._hooks = None
         return out
 
     @property
@@ -103,6 +115,24 @@ class Tensor:
                 "requires_grad can only be turned off on leaf tensors; use detach() instead"
             )
         self._requires_grad = value
+
+    @property
+    def _version(self) -> int:
+        """How many in-place writes this tensor (or a view sharing its memory) has had.
+
+        The counter is created on demand (by an in-place write, a view, or an op saving this
+        tensor for backward); until then the version is 0. See `VersionCounter`.
+
+        >>> x = tensor([1.0])
+        >>> x._version, x.add_(1.0)._version
+        (0, 1)
+        """
+        return 0 if self._vc is None else self._vc.value
+
+    def _counter(self) -> VersionCounter:
+        if self._vc is None:
+            self._vc = VersionCounter()
+        return self._vc
 
     @property
     def grad_fn(self) -> Node | None:
@@ -130,28 +160,80 @@ class Tensor:
         >>> (x * 2).detach()
         tensor([2.])
         """
-        return Tensor(self.data)
+        out = Tensor(self.data)
+        out._vc = self._counter()  # same memory, so in-place writes are seen by both
+        return out
 
-    def backward(self, gradient: Tensor | None = None, retain_graph: bool = False) -> None:
+    def backward(
+        self,
+        gradient: Tensor | None = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+    ) -> None:
         """Accumulate d(self)/d(leaf) into ``leaf.grad`` for every leaf that requires grad.
 
         Args:
             gradient: d(loss)/d(self), same shape as self; may be omitted for one element.
-            retain_graph: keep saved tensors so backward can run through the graph again.
+            retain_graph: keep saved tensors so backward can run through the graph again;
+                defaults to ``create_graph``.
+            create_graph: record the backward pass itself, so the gradients it produces
+                require grad and can be differentiated again (higher-order derivatives).
 
         Raises:
             RuntimeError: if self does not require grad, if ``gradient`` is omitted for a
-                non-scalar, or if the graph was already freed by an earlier backward.
+                non-scalar, if the graph was already freed by an earlier backward, if a tensor
+                saved for backward was modified in place, or if an op's backward fails.
 
         >>> x = tensor([3.0], requires_grad=True)
         >>> (x * x).backward(tensor([1.0]))
         >>> x.grad
         tensor([6.])
+        >>> x.grad = None
+        >>> (x * x * x).sum().backward(create_graph=True)  # dy/dx = 3x**2, keeps its graph
+        >>> dydx, x.grad = x.grad, None
+        >>> dydx.sum().backward()  # d2y/dx2 = 6x
+        >>> x.grad
+        tensor([18.])
         """
         # Imported here: the engine imports this module (it builds the leaves' .grad tensors).
         from mg_autograd.engine import backward
 
-        backward(self, gradient, retain_graph=retain_graph)
+        backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph)
+
+    def register_hook(self, hook: Hook) -> RemovableHandle:
+        """Call ``hook(grad)`` when this tensor's gradient is computed, before it is used.
+
+        If the hook returns a Tensor, that replaces the gradient (same shape); None keeps it.
+        On a leaf, hooks run before the gradient is accumulated into ``.grad``.
+
+        Raises:
+            RuntimeError: if this tensor does not require grad.
+
+        >>> x = tensor([1.0, 2.0], requires_grad=True)
+        >>> handle = x.register_hook(lambda g: g * 10)
+        >>> (x * x).sum().backward()
+        >>> x.grad
+        tensor([20., 40.])
+        >>> handle.remove()
+        """
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that does not require grad")
+        if self._grad_fn is not None:
+            if self._grad_fn.hooks is None:
+                self._grad_fn.hooks = []
+            hooks = self._grad_fn.hooks
+        else:
+            if self._hooks is None:
+                self._hooks = []
+            hooks = self._hooks
+        hooks.append(hook)
+        return RemovableHandle(hooks, hook)
+
+    # --- in-place updates (inplace.py): not recorded; they bump the version counter --------
+
+    add_ = _inplace.add_
+    mul_ = _inplace.mul_
+    zero_ = _inplace.zero_
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -286,39 +368,73 @@ class Tensor:
             count *= self.data.shape[a]
         return total / count
 
+    def var(self, axis: Axis = None, keepdims: bool = False, correction: float = 1) -> Tensor:
+        """Variance over ``axis``: squared deviations summed, divided by ``n - correction``.
+
+        ``correction=1`` (the default, as in PyTorch) is the unbiased estimate; 0 is NumPy's.
+
+        >>> tensor([1.0, 2.0, 3.0, 4.0]).var()
+        tensor(1.6667)
+        >>> tensor([1.0, 2.0, 3.0, 4.0]).var(correction=0)
+        tensor(1.2500)
+        """
+        deviation = self - self.mean(axis, keepdims=True)
+        count = 1
+        for a in normalize_axes(axis, self.data.ndim):
+            count *= self.data.shape[a]
+        return (deviation * deviation).sum(axis, keepdims) / max(count - correction, 0)
+
+    def std(self, axis: Axis = None, keepdims: bool = False, correction: float = 1) -> Tensor:
+        """Standard deviation: the square root of `var` (same arguments).
+
+        >>> tensor([[1.0, 3.0], [2.0, 6.0]]).std(axis=1, correction=0)
+        tensor([1., 2.])
+        """
+        return self.var(axis, keepdims, correction) ** 0.5
+
+    def astype(self, dtype: core.DType) -> Tensor:
+        """Return a copy converted to ``dtype``; the gradient is converted back.
+
+        >>> tensor([1.5]).astype(core.float64)
+        tensor([1.5000], dtype=float64)
+        """
+        return Cast.apply(self, dtype)
+
+    # --- views (views.py): differentiable, sharing memory and the version counter ----------
+
+    reshape = _views.reshape
+    view = _views.view
+    broadcast_to = _views.broadcast_to
+    expand = _views.expand
+    permute = _views.permute
+    transpose = _views.transpose
+    squeeze = _views.squeeze
+    unsqueeze = _views.unsqueeze
+    __getitem__ = _views.getitem
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    def __iter__(self) -> Iterator[Tensor]:
+        """Iterate over the first axis; each item is a differentiable view (``self[i]``)."""
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.shape[0]))
+
+    @property
+    def T(self) -> Tensor:
+        """The view with all axes reversed.
+
+        >>> tensor([[1.0, 2.0]]).T.shape
+        (2, 1)
+        """
+        return _views.permute(self, tuple(range(self.ndim - 1, -1, -1)))
+
 
 _DEFAULT_DTYPES = (core.float32, core.int64)
 
 
-def tensor(
-    data: TensorData, dtype: core.DType | None = None, requires_grad: bool = False
-) -> Tensor:
-    """Build a leaf Tensor from Python numbers, nested sequences, or a tensor/array (copied).
-
-    Python floats default to float32 and ints to int64, as in PyTorch; tensors and arrays keep
-    their dtype unless ``dtype`` is given.
-
-    Raises:
-        TypeError: if ``requires_grad`` is set for a non-floating dtype.
-
-    >>> tensor([1.0, 2.0], requires_grad=True)
-    tensor([1., 2.], requires_grad=True)
-    >>> tensor([1, 2]).dtype
-    mg_core.int64
-    >>> tensor(1, requires_grad=True)
-    Traceback (most recent call last):
-    TypeError: only floating-point tensors can require gradients, got dtype int64; ...
-    """
-    if isinstance(data, Tensor):
-        data = data.data
-    if isinstance(data, core.Tensor):
-        values = data.copy() if dtype is None else data.astype(dtype)
-    else:
-        # NumPy arrays are buffers at run time; their stubs say so only for Python >= 3.12.
-        values = core.asarray(cast("Buffer", data), dtype=dtype)  # copies, whatever the source
-        if dtype is None and values.dtype is core.float64 and isinstance(data, _PYTHON_DATA):
-            values = values.astype(core.float32)
-    return Tensor(values, requires_grad=requires_grad)
-
-
-_PYTHON_DATA = (int, float, list, tuple)
+# Re-exported (and used by this module's doctests); defined in creation.py, which imports Tensor.
+from mg_autograd.creation import ArrayInterface, TensorData, tensor  # noqa: E402

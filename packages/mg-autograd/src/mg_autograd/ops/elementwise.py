@@ -1,4 +1,10 @@
-"""Elementwise ops: forward and backward side by side; broadcast inputs use `sum_to_shape`."""
+"""Elementwise ops: forward and backward side by side; broadcast inputs use `sum_to_shape`.
+
+Backward formulas use only operators and methods (``grad * b``, ``-grad``, ``x ** c``), never
+``core.multiply(...)``: with ``backward(create_graph=True)`` the engine passes differentiable
+`mg_autograd.Tensor` objects instead of mg_core tensors, and the same formula then records its
+own graph (see Note [Duck-typed backward] in docs/autograd.md).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ import mg_core as core
 from mg_autograd.function import Context, Function
 from mg_autograd.ops.unbroadcast import sum_to_shape
 
-__all__ = ["Add", "Div", "Mul", "Neg", "Pow", "Sub"]
+__all__ = ["Add", "Cast", "Div", "Mul", "Neg", "Pow", "Sub"]
 
 MaybeTensor: TypeAlias = "core.Tensor | None"
 Shape: TypeAlias = "tuple[int, ...]"
@@ -49,7 +55,7 @@ class Sub(Function):
         grad_a = sum_to_shape(grad, a_shape) if ctx.needs_input_grad[0] else None
         grad_b = None
         if ctx.needs_input_grad[1]:
-            grad_b = sum_to_shape(core.negative(grad), b_shape)
+            grad_b = sum_to_shape(-grad, b_shape)
         return grad_a, grad_b
 
 
@@ -67,9 +73,9 @@ class Mul(Function):
         grad_a: MaybeTensor = None
         grad_b: MaybeTensor = None
         if ctx.needs_input_grad[0]:
-            grad_a = sum_to_shape(core.multiply(grad, b), a.shape)
+            grad_a = sum_to_shape(grad * b, a.shape)
         if ctx.needs_input_grad[1]:
-            grad_b = sum_to_shape(core.multiply(grad, a), b.shape)
+            grad_b = sum_to_shape(grad * a, b.shape)
         return grad_a, grad_b
 
 
@@ -87,10 +93,9 @@ class Div(Function):
         grad_a: MaybeTensor = None
         grad_b: MaybeTensor = None
         if ctx.needs_input_grad[0]:
-            grad_a = sum_to_shape(core.divide(grad, b), a.shape)
+            grad_a = sum_to_shape(grad / b, a.shape)
         if ctx.needs_input_grad[1]:
-            quotient = core.divide(core.multiply(grad, a), core.multiply(b, b))
-            grad_b = sum_to_shape(core.negative(quotient), b.shape)
+            grad_b = sum_to_shape(-(grad * a / (b * b)), b.shape)
         return grad_a, grad_b
 
 
@@ -103,7 +108,7 @@ class Neg(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: core.Tensor) -> MaybeTensor:
-        return core.negative(grad) if ctx.needs_input_grad[0] else None
+        return -grad if ctx.needs_input_grad[0] else None
 
 
 class Pow(Function):
@@ -123,5 +128,20 @@ class Pow(Function):
         exponent = cast("float", ctx.exponent)
         if exponent == 0:
             # x**0 is constant 1; the general formula would give 0 * x**-1 = nan at x == 0.
-            return core.zeros(x.shape, dtype=x.dtype), None
-        return core.multiply(grad, core.pow(x, exponent - 1) * exponent), None
+            return grad * 0.0, None
+        return grad * (x ** (exponent - 1) * exponent), None
+
+
+class Cast(Function):
+    """Convert to another dtype; the gradient is converted back to the input's dtype."""
+
+    @staticmethod
+    def forward(ctx: Context, x: core.Tensor, dtype: core.DType) -> core.Tensor:
+        ctx.source = x.dtype
+        return x.astype(dtype)
+
+    @staticmethod
+    def backward(ctx: Context, grad: core.Tensor) -> tuple[MaybeTensor, None]:
+        if not ctx.needs_input_grad[0]:
+            return None, None
+        return grad.astype(cast("core.DType", ctx.source)), None

@@ -42,16 +42,19 @@ class Sum(Function):
     def forward(
         ctx: Context, x: core.Tensor, axis: int | tuple[int, ...] | None, keepdims: bool
     ) -> core.Tensor:
-        out = core.sum(x, axis=axis, keepdims=keepdims)  # first: mg_core validates `axis`
-        axes = normalize_axes(axis, x.ndim)
-        # The gradient is reshaped to `kept` (reduced axes back as size 1), then broadcast.
-        kept = tuple(1 if i in axes else n for i, n in enumerate(x.shape))
-        ctx.shapes = (x.shape, kept)
-        return out
+        # Only what backward needs; the axes are normalised there, off the forward path.
+        ctx.reduced = (x.shape, axis)
+        return core.sum(x, axis=axis, keepdims=keepdims)
 
     @staticmethod
     def backward(ctx: Context, grad: core.Tensor) -> tuple[core.Tensor | None, None, None]:
         if not ctx.needs_input_grad[0]:
             return None, None, None
-        shape, kept = cast("tuple[Shape, Shape]", ctx.shapes)
-        return core.broadcast_to(core.reshape(grad, kept), shape), None, None
+        shape, axis = cast("tuple[Shape, int | tuple[int, ...] | None]", ctx.reduced)
+        # Methods, not core functions: under create_graph, grad is an mg_autograd.Tensor.
+        # Broadcasting adds leading axes itself, so the reshape (reduced axes back as size 1)
+        # is needed only when some axes survived and the reduced ones were not kept.
+        if grad.ndim not in (0, len(shape)):
+            axes = normalize_axes(axis, len(shape))
+            grad = grad.reshape(tuple(1 if i in axes else n for i, n in enumerate(shape)))
+        return grad.broadcast_to(shape), None, None

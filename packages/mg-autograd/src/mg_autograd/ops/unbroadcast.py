@@ -33,4 +33,5 @@ def sum_to_shape(grad: core.Tensor, shape: tuple[int, ...]) -> core.Tensor:
         lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1
     )
     # One reduction with keepdims; the reshape then only drops the leading size-1 axes.
-    return core.reshape(core.sum(grad, axis=axes, keepdims=True), shape)
+    # Methods, not core functions: under create_graph, grad is an mg_autograd.Tensor.
+    return grad.sum(axis=axes, keepdims=True).reshape(shape)
