@@ -206,9 +206,12 @@ def demo(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """mg vs NumPy vs PyTorch in one process, printed as time ratios. Not part of `tests`."""
+    """mg vs NumPy vs PyTorch in one process, as time ratios. `-- --plot` redraws the docs plot."""
     install(session, AUTOGRAD)
-    session.install("numpy>=2", TORCH)
+    session.install("numpy>=2", TORCH, "matplotlib>=3.8")
+    if "--plot" in session.posargs:
+        session.run("python", str(ROOT / "benchmarks" / "plot_add.py"))
+        return
     for script in sorted((ROOT / "benchmarks").glob("bench_*.py")):
         session.run("python", str(script), *session.posargs)
 
