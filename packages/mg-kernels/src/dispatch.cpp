@@ -59,14 +59,16 @@ std::uint64_t xgetbv0() {
 
 bool bit(std::uint32_t reg, int index) { return ((reg >> index) & 1u) != 0; }
 
-// AVX2 tables need AVX2 and FMA in the CPU, and the OS must save XMM and YMM state
-// (OSXSAVE set, XCR0 bits 1 and 2), or the first YMM instruction faults.
+// AVX2 tables need AVX2, FMA and F16C (float16 conversions) in the CPU, and the OS must save
+// XMM and YMM state (OSXSAVE set, XCR0 bits 1 and 2), or the first YMM instruction faults.
+// Every AVX2 CPU so far has F16C (CPUID leaf 1 ECX bit 29), but it is a separate flag.
 bool detect_avx2() {
   const CpuidRegs leaf1 = cpuid(1, 0);
   const bool fma = bit(leaf1.ecx, 12);
   const bool osxsave = bit(leaf1.ecx, 27);
   const bool avx = bit(leaf1.ecx, 28);
-  if (!(fma && osxsave && avx)) return false;
+  const bool f16c = bit(leaf1.ecx, 29);
+  if (!(fma && osxsave && avx && f16c)) return false;
   if ((xgetbv0() & 0x6) != 0x6) return false;
   return bit(cpuid(7, 0).ebx, 5);
 }

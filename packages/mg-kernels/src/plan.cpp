@@ -35,14 +35,19 @@ Plan<3> plan_binary(BinaryOp op, const Operand& out, const Operand& a, const Ope
                      std::string(dtype_name(a.storage.dtype())) + ", b " +
                      std::string(dtype_name(b.storage.dtype())));
   }
+  const kernels::Kernel3 kernel = table.binary[op_index][dtype_index(dtype)];
+  if (kernel == nullptr) {
+    throw DTypeError("binary: " + std::string(binary_op_name(op)) + " is not defined for dtype " +
+                     std::string(dtype_name(dtype)) +
+                     (dtype == DType::kBool ? " (bool has ADD = or, MUL = and)" : ""));
+  }
   check_shape(shape);
   check_layout(layout("out", out), shape);
   check_layout(layout("a", a), shape);
   check_layout(layout("b", b), shape);
   if (is_empty(shape)) return {};
   void* const base[3] = {first_element(out), first_element(a), first_element(b)};
-  return {table.binary[op_index][dtype_index(dtype)],
-          coalesce<3>(shape, {out.strides, a.strides, b.strides}), base};
+  return {kernel, coalesce<3>(shape, {out.strides, a.strides, b.strides}), base};
 }
 
 Plan<2> plan_reduce_sum(const Operand& out, const Operand& src, Extents shape,

@@ -9,16 +9,24 @@ The layer under mg-core; see docs/kernels.md. Everything here comes from the ext
 >>> mk.binary(mk.BinaryOp.MUL, out, 0, [1], a, 0, [1], a, 0, [1], [3])
 >>> out.tolist()
 [1.0, 4.0, 9.0]
+>>> [d.name for d in mk.dtypes()][:4]
+['bool', 'int8', 'int16', 'int32']
+>>> h = mk.Storage("float16", 3)
+>>> mk.copy(h, 0, [1], out, 0, [1], [3])
+>>> h.tolist()
+[1.0, 4.0, 9.0]
 """
 
 from mg_kernels._mg_kernels import (
     BinaryOp,
+    DTypeInfo,
     Storage,
     __abi_version__,
     __version__,
     available_isas,
     binary,
     copy,
+    dtypes,
     isa,
     reduce_sum,
     set_isa,
@@ -26,12 +34,14 @@ from mg_kernels._mg_kernels import (
 
 __all__ = [
     "BinaryOp",
+    "DTypeInfo",
     "Storage",
     "__abi_version__",
     "__version__",
     "available_isas",
     "binary",
     "copy",
+    "dtypes",
     "isa",
     "reduce_sum",
     "set_isa",

@@ -16,11 +16,30 @@ class BinaryOp(enum.IntEnum):
     DIV = 3
     POW = 4
 
+class DTypeInfo:
+    """One row of the dtype table (see `dtypes`)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def itemsize(self) -> int: ...
+    @property
+    def kind(self) -> str:
+        """NumPy's dtype.kind: 'b' bool, 'i' signed int, 'u' unsigned int, 'f' floating."""
+    @property
+    def alignment(self) -> int: ...
+    @property
+    def format(self) -> str | None:
+        """Buffer-protocol format of Storage views; None for bfloat16."""
+
+def dtypes() -> list[DTypeInfo]: ...
+
 class Storage:
     """A flat, 64-byte aligned, typed block of memory (a `VecBuffer<T>`), zero-filled.
 
     Exposes the buffer protocol (1-d, writable), so `memoryview(s)` and `numpy.asarray(s)`
-    view it without a copy. dtype names: "float32", "float64", "int32", "int64".
+    view it without a copy. dtype names: see `dtypes()`. A bfloat16 storage refuses the buffer
+    protocol (BufferError); use `tobytes`/`from_bytes`.
     Raises TypeError for an unsupported dtype name, ValueError for a negative size,
     MemoryError when the allocation fails.
     """
@@ -34,6 +53,9 @@ class Storage:
     def from_list(dtype: str, values: Sequence[float]) -> Storage: ...
     @staticmethod
     def from_buffer(obj: object) -> Storage: ...
+    @staticmethod
+    def from_bytes(dtype: str, obj: object) -> Storage: ...
+    def tobytes(self) -> bytes: ...
     @property
     def dtype(self) -> str: ...
     @property

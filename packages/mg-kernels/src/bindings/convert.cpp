@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "mg/dtype.hpp"
+#include "mg/half.hpp"
 
 namespace py = pybind11;
 
@@ -79,6 +80,30 @@ template <class T>
                              " " + repr_text(value));
 }
 
+// A double to the float dtype T: float16 rounds directly from the double (NumPy's
+// np.float16(x)), bfloat16 through float32 (ml_dtypes' bfloat16(x)).
+template <class T>
+T from_double(double x) {
+  if constexpr (std::is_same_v<T, Half>) {
+    return half_from_double(x);
+  } else if constexpr (std::is_same_v<T, BFloat16>) {
+    return bfloat16_from_float(static_cast<float>(x));
+  } else {
+    return static_cast<T>(x);
+  }
+}
+
+template <class T>
+double to_double(T x) {
+  if constexpr (std::is_same_v<T, Half>) {
+    return half_to_double(x);
+  } else if constexpr (std::is_same_v<T, BFloat16>) {
+    return static_cast<double>(bfloat16_to_float(x));
+  } else {
+    return static_cast<double>(x);
+  }
+}
+
 template <class T>
 T float_element(py::handle value) {
   if (is_integer(value)) {
@@ -87,10 +112,23 @@ T float_element(py::handle value) {
       PyErr_Clear();
       raise_out_of_range<T>(value);
     }
-    return static_cast<T>(x);
+    return from_double<T>(x);
   }
-  if (is_real(value)) return static_cast<T>(as_double(value));
+  if (is_real(value)) return from_double<T>(as_double(value));
   raise_wrong_type<T>(value);
+}
+
+// bool takes bool, int and float values, nonzero (NaN included) meaning true, as NumPy does.
+Bool bool_element(py::handle value) {
+  if (is_integer(value)) {
+    const py::object index = as_index(value);
+    const int truth = PyObject_IsTrue(index.ptr());
+    if (truth < 0) throw py::error_already_set();
+    return Bool{static_cast<std::uint8_t>(truth)};
+  }
+  if (is_real(value)) return Bool{static_cast<std::uint8_t>(as_double(value) != 0.0)};
+  raise(PyExc_TypeError, "bool storage takes int, float or bool values, got " + type_name(value) +
+                             " " + repr_text(value));
 }
 
 template <class T>
@@ -100,8 +138,23 @@ T integer_element(py::handle value) {
   if (is_integer(value)) {
     int overflow = 0;
     const long long x = as_long_long(value, &overflow);
-    if (overflow != 0 || x < kMin || x > kMax) raise_out_of_range<T>(value);
-    return static_cast<T>(x);
+    if constexpr (std::is_same_v<T, std::uint64_t>) {
+      if (overflow > 0) {  // above the long long range: maybe still a uint64
+        const unsigned long long u = PyLong_AsUnsignedLongLong(as_index(value).ptr());
+        if (u == static_cast<unsigned long long>(-1) && PyErr_Occurred() != nullptr) {
+          PyErr_Clear();
+          raise_out_of_range<T>(value);
+        }
+        return static_cast<T>(u);
+      }
+      if (overflow != 0 || x < 0) raise_out_of_range<T>(value);
+      return static_cast<T>(x);
+    } else {
+      if (overflow != 0 || x < static_cast<long long>(kMin) || x > static_cast<long long>(kMax)) {
+        raise_out_of_range<T>(value);
+      }
+      return static_cast<T>(x);
+    }
   }
   if (is_real(value)) {
     const double x = as_double(value);
@@ -110,8 +163,9 @@ T integer_element(py::handle value) {
                                   std::string(dtype_name(kDTypeOf<T>)));
     }
     const double whole = std::trunc(x);
-    // -kMin is 2**(bits-1), exact as a double, unlike kMax for int64.
-    if (whole < static_cast<double>(kMin) || whole >= -static_cast<double>(kMin)) {
+    // 2**digits is the first value above kMax, exact as a double (unlike kMax for 64 bits).
+    const double above = std::ldexp(1.0, std::numeric_limits<T>::digits);
+    if (whole < static_cast<double>(kMin) || whole >= above) {
       raise_out_of_range<T>(value);
     }
     return static_cast<T>(whole);
@@ -120,8 +174,14 @@ T integer_element(py::handle value) {
 }
 
 template <class T>
+inline constexpr bool kIsFloat =
+    std::is_floating_point_v<T> || std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>;
+
+template <class T>
 T to_element(py::handle value) {
-  if constexpr (std::is_floating_point_v<T>) {
+  if constexpr (std::is_same_v<T, Bool>) {
+    return bool_element(value);
+  } else if constexpr (kIsFloat<T>) {
     return float_element<T>(value);
   } else {
     return integer_element<T>(value);
@@ -130,8 +190,10 @@ T to_element(py::handle value) {
 
 template <class T>
 py::object from_element(T value) {
-  if constexpr (std::is_floating_point_v<T>) {
-    return py::float_(static_cast<double>(value));
+  if constexpr (std::is_same_v<T, Bool>) {
+    return py::bool_(value.bits != 0);
+  } else if constexpr (kIsFloat<T>) {
+    return py::float_(to_double(value));
   } else {
     return py::int_(value);
   }

@@ -3,6 +3,8 @@
 #include <pybind11/stl.h>
 
 #include <exception>
+#include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +48,37 @@ PYBIND11_MODULE(_mg_kernels, m) {
 
   m.attr("__version__") = MG_KERNELS_VERSION;
   m.attr("__abi_version__") = MG_KERNELS_ABI_VERSION;
+
+  py::class_<mg::DTypeInfo>(m, "DTypeInfo", "One row of the dtype table (see dtypes()).")
+      .def_property_readonly(
+          "name", [](const mg::DTypeInfo& d) { return std::string(d.name); },
+          "The dtype name, e.g. 'float16'.")
+      .def_readonly("itemsize", &mg::DTypeInfo::itemsize, "Bytes per element.")
+      .def_property_readonly(
+          "kind", [](const mg::DTypeInfo& d) { return std::string(1, d.kind); },
+          "NumPy's dtype.kind: 'b' bool, 'i' signed int, 'u' unsigned int, 'f' floating.")
+      .def_readonly("alignment", &mg::DTypeInfo::alignment, "Alignment of one element in bytes.")
+      .def_property_readonly(
+          "format",
+          [](const mg::DTypeInfo& d) -> std::optional<std::string> {
+            if (d.format.empty()) return std::nullopt;
+            return std::string(d.format);
+          },
+          "The buffer-protocol format of Storage views, or None (bfloat16).")
+      .def("__repr__", [](const mg::DTypeInfo& d) {
+        return "DTypeInfo(name='" + std::string(d.name) +
+               "', itemsize=" + std::to_string(d.itemsize) + ", kind='" + std::string(1, d.kind) +
+               "', alignment=" + std::to_string(d.alignment) + ", format=" +
+               (d.format.empty() ? std::string("None") : "'" + std::string(d.format) + "'") + ")";
+      });
+  m.def(
+      "dtypes",
+      [] {
+        std::vector<mg::DTypeInfo> out(std::begin(mg::kDTypeInfos), std::end(mg::kDTypeInfos));
+        return out;
+      },
+      "The dtype table: one DTypeInfo per dtype, in the order bool, signed ints, unsigned ints,\n"
+      "floats. Every kernel takes every dtype listed here.");
 
   mg::bindings::register_storage(m);
   mg::bindings::register_ops(m);

@@ -66,7 +66,9 @@ void register_ops(py::module_& m) {
         py::arg("out_strides"), py::arg("a"), py::arg("a_offset"), py::arg("a_strides"),
         py::arg("b"), py::arg("b_offset"), py::arg("b_strides"), py::arg("shape"),
         (std::string("Compute out = op(a, b) elementwise. All three dtypes must match "
-                     "(TypeError otherwise); out may be a or b (in place).") +
+                     "(TypeError otherwise); out may be a or b (in place). float16/bfloat16 "
+                     "compute in float32 and round once; bool has ADD (or) and MUL (and) only "
+                     "(TypeError for the others).") +
          kOperandsDoc)
             .c_str());
   m.def("reduce_sum", &reduce_sum, py::arg("out"), py::arg("out_offset"), py::arg("out_strides"),
@@ -78,9 +80,10 @@ void register_ops(py::module_& m) {
             .c_str());
   m.def("copy", &copy, py::arg("out"), py::arg("out_offset"), py::arg("out_strides"),
         py::arg("src"), py::arg("src_offset"), py::arg("src_strides"), py::arg("shape"),
-        (std::string("Copy src into out, casting to out's dtype. Float to int truncates toward "
-                     "zero, NaN becomes 0 and out-of-range values saturate to the int's min/max; "
-                     "int to int wraps.") +
+        (std::string("Copy src into out, casting to out's dtype (any of the 13 x 13 pairs). Float "
+                     "to int truncates toward zero, NaN becomes 0 and out-of-range values "
+                     "saturate to the int's min/max; int to int wraps; to bool is `!= 0` (NaN is "
+                     "True); float16/bfloat16 round to nearest even. See docs/kernels.md.") +
          kOperandsDoc)
             .c_str());
 }

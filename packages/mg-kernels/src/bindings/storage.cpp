@@ -34,6 +34,17 @@ class BufferView {
   Py_buffer view_{};
 };
 
+// "'?' (bool), 'b' (int8), ...", for error messages.
+std::string format_names() {
+  std::string out;
+  for (const DTypeInfo& info : kDTypeInfos) {
+    if (info.format.empty()) continue;
+    if (!out.empty()) out += ", ";
+    out += "'" + std::string(info.format) + "' (" + std::string(info.name) + ")";
+  }
+  return out;
+}
+
 std::string tuple_text(const Py_ssize_t* values, int n) {
   if (values == nullptr) return "()";
   std::string out = "(";
@@ -74,8 +85,8 @@ Storage from_buffer(py::handle obj) {
   const auto dtype = dtype_from_format(format, static_cast<std::size_t>(view.itemsize));
   if (!dtype) {
     throw DTypeError("from_buffer: unsupported buffer format '" + format + "' (itemsize " +
-                     std::to_string(view.itemsize) + "); supported dtypes: " +
-                     supported_dtype_names() + " (formats 'f', 'd', 'i', 'q' or 'l')");
+                     std::to_string(view.itemsize) + "); supported formats: " + format_names() +
+                     " (bfloat16 has none: use Storage.from_bytes)");
   }
   if (PyBuffer_IsContiguous(&view, 'C') == 0) {
     throw std::invalid_argument("from_buffer: buffer with shape " +
@@ -87,6 +98,26 @@ Storage from_buffer(py::handle obj) {
   if (view.len > 0) std::memcpy(out.data(), view.buf, static_cast<std::size_t>(view.len));
   return out;
 }
+
+Storage from_bytes(const std::string& dtype, py::handle obj) {
+  const DType d = dtype_from_name(dtype);
+  const BufferView holder(obj);
+  const Py_buffer& view = holder.get();
+  if (PyBuffer_IsContiguous(&view, 'C') == 0) {
+    throw std::invalid_argument("from_bytes: buffer is not C-contiguous; make a contiguous copy");
+  }
+  const auto nbytes = static_cast<std::size_t>(view.len);
+  if (nbytes % itemsize(d) != 0) {
+    throw std::invalid_argument("from_bytes: " + std::to_string(nbytes) +
+                                " bytes is not a multiple of the " + dtype + " itemsize " +
+                                std::to_string(itemsize(d)));
+  }
+  Storage out(d, nbytes / itemsize(d), Init::kUninitialized);
+  if (nbytes > 0) std::memcpy(out.data(), view.buf, nbytes);
+  return out;
+}
+
+py::bytes to_bytes(const Storage& s) { return {static_cast<const char*>(s.data()), s.nbytes()}; }
 
 py::list to_list(const Storage& s) {
   py::list out(s.size());
@@ -103,7 +134,8 @@ constexpr const char* kStorageDoc =
     R"doc(A flat, 64-byte aligned, typed block of memory, zero-filled.
 
 Exposes the buffer protocol (1-d, writable), so ``memoryview(s)`` and ``numpy.asarray(s)`` view it
-without a copy and keep it alive. dtype names: "float32", "float64", "int32", "int64".
+without a copy and keep it alive. dtype names: see ``mg_kernels.dtypes()``. bfloat16 has no
+buffer-protocol format: its buffer request raises BufferError (use ``tobytes``/``from_bytes``).
 
 Raises TypeError for an unsupported dtype name, ValueError for a negative size and MemoryError
 when the allocation fails.
@@ -134,6 +166,11 @@ void register_storage(py::module_& m) {
                   "Copy a C-contiguous buffer-protocol object (NumPy array, array.array,\n"
                   "memoryview); the dtype follows its format. TypeError for other formats,\n"
                   "ValueError if it is not C-contiguous.")
+      .def_static("from_bytes", &from_bytes, py::arg("dtype"), py::arg("obj"),
+                  "Copy the raw bytes of a C-contiguous buffer as elements of `dtype` (any dtype,\n"
+                  "bfloat16 included; the buffer's own format is ignored). TypeError for an\n"
+                  "unknown dtype, ValueError if the length is not a multiple of the itemsize.")
+      .def("tobytes", &to_bytes, "The elements' raw bytes (native byte order), a copy.")
       .def_property_readonly(
           "dtype", [](const Storage& s) { return std::string(dtype_name(s.dtype())); },
           "The dtype name, e.g. 'float32'.")
@@ -154,7 +191,7 @@ void register_storage(py::module_& m) {
             return load_element(s, to_index(index, s.size()));
           },
           py::arg("index"),
-          "Element `index` (negative counts from the end) as a Python float or int.\n"
+          "Element `index` (negative counts from the end) as a Python float, int or bool.\n"
           "IndexError when out of range.")
       .def(
           "set_item",
@@ -163,11 +200,16 @@ void register_storage(py::module_& m) {
           },
           py::arg("index"), py::arg("value"),
           "Set element `index` (negative counts from the end), converting like from_list.")
-      .def("tolist", &to_list, "All elements as a list of Python floats or ints.")
+      .def("tolist", &to_list, "All elements as a list of Python floats, ints or bools.")
       .def_buffer([](Storage& s) {
+        const std::string_view format = dtype_info(s.dtype()).format;
+        if (format.empty()) {
+          throw py::buffer_error(std::string(dtype_name(s.dtype())) +
+                                 " has no buffer-protocol format; use Storage.tobytes() (e.g. "
+                                 "numpy.frombuffer(s.tobytes(), ml_dtypes.bfloat16))");
+        }
         return py::buffer_info(s.data(), static_cast<py::ssize_t>(s.itemsize()),
-                               std::string(1, format_char(s.dtype())),
-                               static_cast<py::ssize_t>(s.size()));
+                               std::string(format), static_cast<py::ssize_t>(s.size()));
       });
 }
 

@@ -1,13 +1,16 @@
-// copy: every ISA against the scalar twin over all 16 dtype pairs and several layouts, plus the
+// copy: every ISA against the scalar twin over all 169 dtype pairs and several layouts, plus the
 // documented cast corners (truncation, NaN to 0, saturation, integer wrap).
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <vector>
 
+#include "mg/kernels/elementwise.hpp"
 #include "mg/plan.hpp"
+#include "mg/simd/vec_scalar.hpp"
 #include "test_util.hpp"
 
 namespace mg::test {
@@ -49,6 +52,36 @@ TEST_P(CopyIsa, AllDtypePairsMatchScalarTwin) {
       });
     }
   }
+}
+
+// Every start offset 0..31 and length 0..67, for the dtypes of each width and kind (issue 9),
+// against the per-element cast and with the bytes around the written range untouched.
+TEST_P(CopyIsa, MisalignedStartsAndTailsCastEachElement) {
+  for_each_of<std::int8_t, std::uint16_t, std::int64_t, Half, float>([&](auto from_tag) {
+    using S = typename decltype(from_tag)::type;
+    for_each_of<std::int8_t, std::uint16_t, std::int64_t, Half, float>([&](auto to_tag) {
+      using D = typename decltype(to_tag)::type;
+      const std::vector<S> in = random_values<S>(100, 3);
+      Storage src = storage_of(in);
+      for (std::int64_t start = 0; start < 32; ++start) {
+        for (std::int64_t n = 0; n <= 67; ++n) {
+          const std::vector<D> before = random_values<D>(100, 4);
+          Storage out = storage_of(before);
+          const std::int64_t src_start = (start * 7) % 32;
+          run_copy(table(GetParam()), out, {start, {1}}, src, {src_start, {1}}, {n});
+          std::vector<D> want = before;
+          for (std::int64_t i = 0; i < n; ++i) {
+            want[static_cast<std::size_t>(start + i)] =
+                kernels::cast<simd::scalar::Family, D>(in[static_cast<std::size_t>(src_start + i)]);
+          }
+          // Bytes, not ==: NaN payloads must match too.
+          ASSERT_EQ(std::memcmp(out.data(), want.data(), out.nbytes()), 0)
+              << dtype_name(kDTypeOf<S>) << " -> " << dtype_name(kDTypeOf<D>) << " start " << start
+              << " n " << n;
+        }
+      }
+    });
+  });
 }
 
 template <class To, class From>
@@ -93,6 +126,43 @@ TEST_P(CopyIsa, IntegerNarrowingWrapsAndFloatRoundsToNearest) {
   expect_cast<float, double>(
       isa, {1e300, -1e300, 0.1},
       {std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(), 0.1f});
+}
+
+TEST_P(CopyIsa, UnsignedAndSmallIntsSaturateAndWrap) {
+  constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  const Isa isa = GetParam();
+  expect_cast<std::uint8_t, double>(isa, {2.9, -0.9, -1.0, 255.9, 256.0, kNan, kInf, -kInf},
+                                    {2, 0, 0, 255, 255, 0, 255, 0});
+  expect_cast<std::uint64_t, float>(isa, {0x1.8p63f, 2e19f, -5.0f},
+                                    {13835058055282163712u, UINT64_MAX, 0});
+  expect_cast<std::int8_t, float>(isa, {127.9f, 128.0f, -128.9f, -129.0f}, {127, 127, -128, -128});
+  expect_cast<std::int8_t, std::int32_t>(isa, {255, 128, -129}, {-1, -128, 127});
+  expect_cast<std::uint16_t, std::int64_t>(isa, {-1, 65536 + 7}, {65535, 7});
+}
+
+TEST_P(CopyIsa, BoolCastsAreNonzeroTestsAndZeroOrOne) {
+  const Isa isa = GetParam();
+  constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+  expect_cast<Bool, double>(isa, {0.0, -0.0, 0.5, kNan, -3.0}, {{0}, {0}, {1}, {1}, {1}});
+  expect_cast<Bool, std::int8_t>(isa, {0, -1, 2}, {{0}, {1}, {1}});
+  expect_cast<Bool, Half>(isa, {{0x8000}, {0x0001}, {0x7e00}}, {{0}, {1}, {1}});
+  expect_cast<float, Bool>(isa, {{0}, {1}, {7}}, {0.0f, 1.0f, 1.0f});
+  expect_cast<Half, Bool>(isa, {{0}, {3}}, {{0x0000}, {0x3c00}});
+}
+
+TEST_P(CopyIsa, NarrowFloatsRoundLikeNumPyAndMlDtypes) {
+  const Isa isa = GetParam();
+  // ml_dtypes: int and float64 -> bfloat16 go through float32 (two roundings).
+  expect_cast<BFloat16, std::int32_t>(isa, {16842753, 300}, {{0x4b80}, {0x4396}});
+  expect_cast<BFloat16, double>(isa, {1.0 + 0x1p-8 + 0x1p-40}, {{0x3f80}});
+  // NumPy: float64 -> float16 rounds once.
+  expect_cast<Half, double>(isa, {1.0 + 0x1p-11 + 0x1p-40, 65520.0, 65519.99},
+                            {{0x3c01}, {0x7c00}, {0x7bff}});
+  // ml_dtypes: a bfloat16 NaN becomes float16's quiet NaN 0x7e00 with its sign.
+  expect_cast<Half, BFloat16>(isa, {{0x7f81}, {0xffc1}, {0x3f81}}, {{0x7e00}, {0xfe00}, {0x3c08}});
+  expect_cast<std::int64_t, Half>(isa, {{0x7bff}, {0xfc00}, {0x7e00}, {0xbe00}},
+                                  {65504, INT64_MIN, 0, -1});
 }
 
 INSTANTIATE_TEST_SUITE_P(Isas, CopyIsa, testing::ValuesIn(isas()), isa_label);

@@ -5,13 +5,35 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from types import EllipsisType
+from typing import Literal
 
 import mg_kernels as mk
+import ml_dtypes
 import numpy as np
 import pytest
 from hypothesis import strategies as st
 
 Index = tuple[EllipsisType | slice, ...]
+
+DTYPES: tuple[str, ...] = tuple(d.name for d in mk.dtypes())
+"""Every dtype, in the kernels' table order."""
+
+
+def np_dtype(name: str) -> np.dtype[np.generic]:
+    """The NumPy dtype of an mg dtype name (bfloat16 from ml_dtypes)."""
+    dtype: np.dtype[np.generic] = np.dtype(ml_dtypes.bfloat16 if name == "bfloat16" else name)
+    return dtype
+
+
+def to_storage(array: np.ndarray) -> mk.Storage:
+    """A storage holding a copy of a contiguous array's elements (any dtype, bfloat16 too)."""
+    name = "bfloat16" if array.dtype == np.dtype(ml_dtypes.bfloat16) else array.dtype.name
+    return mk.Storage.from_bytes(name, np.ascontiguousarray(array).tobytes())
+
+
+def to_array(storage: mk.Storage) -> np.ndarray:
+    """A NumPy copy of a storage's elements (bfloat16 has no buffer format, so via bytes)."""
+    return np.frombuffer(storage.tobytes(), dtype=np_dtype(storage.dtype))
 
 
 @pytest.fixture(scope="module", params=mk.available_isas())
@@ -45,13 +67,26 @@ class Operand:
         return self.storage, self.offset, self.strides
 
     def result(self) -> np.ndarray:
-        """The storage's current contents, through NumPy's zero-copy view."""
-        return np.asarray(self.storage)
+        """The storage's current contents (a copy)."""
+        return to_array(self.storage)
 
 
-def element_strategy(dtype: str) -> st.SearchStrategy[float] | st.SearchStrategy[int]:
-    if dtype.startswith("float"):
-        return st.floats(width=32 if dtype == "float32" else 64)
+Elements = st.SearchStrategy[float] | st.SearchStrategy[int] | st.SearchStrategy[bool]
+
+FLOAT_WIDTHS: dict[str, Literal[16, 32, 64]] = {
+    "float16": 16,
+    "bfloat16": 32,
+    "float32": 32,
+    "float64": 64,
+}
+
+
+def element_strategy(dtype: str) -> Elements:
+    if dtype == "bool":
+        return st.booleans()
+    if dtype in FLOAT_WIDTHS:
+        # bfloat16: float32 values, rounded to nearest even when the array is built.
+        return st.floats(width=FLOAT_WIDTHS[dtype])
     info = np.iinfo(dtype)
     return st.integers(int(info.min), int(info.max))
 
@@ -67,7 +102,7 @@ class OperandMaker:
         dtype: str,
         *,
         broadcast: bool = False,
-        elements: st.SearchStrategy[float] | st.SearchStrategy[int] | None = None,
+        elements: Elements | None = None,
     ) -> Operand:
         ndim = len(shape)
         perm = data.draw(st.permutations(range(ndim)))
@@ -80,7 +115,7 @@ class OperandMaker:
         count = int(np.prod(base_dims)) + front + back
         strategy = element_strategy(dtype) if elements is None else elements
         values = data.draw(st.lists(strategy, min_size=count, max_size=count))
-        base = np.array(values, dtype=dtype)
+        base = np.array(values, dtype=np_dtype(dtype))
 
         def view_of(flat: np.ndarray) -> np.ndarray:
             arr = flat[front : front + int(np.prod(base_dims))]
@@ -100,7 +135,7 @@ class OperandMaker:
         )
         if view.size == 0:
             offset = 0
-        return Operand(mk.Storage.from_buffer(base), offset, strides, base, view_of)
+        return Operand(to_storage(base), offset, strides, base, view_of)
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import mg_kernels as mk
+import ml_dtypes
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -14,8 +15,25 @@ from hypothesis import strategies as st
 if TYPE_CHECKING:
     from conftest import OperandMaker
 
-DTYPES = ("float32", "float64", "int32", "int64")
+DTYPES = tuple(d.name for d in mk.dtypes())
+INTS = tuple(d.name for d in mk.dtypes() if d.kind in "iu")
+NARROW = ("float16", "bfloat16")
 Op = mk.BinaryOp
+
+
+def np_dtype(name: str) -> np.dtype[np.generic]:
+    dtype: np.dtype[np.generic] = np.dtype(ml_dtypes.bfloat16 if name == "bfloat16" else name)
+    return dtype
+
+
+def to_storage(array: np.ndarray) -> mk.Storage:
+    name = "bfloat16" if array.dtype == np_dtype("bfloat16") else array.dtype.name
+    return mk.Storage.from_bytes(name, np.ascontiguousarray(array).tobytes())
+
+
+def to_array(storage: mk.Storage) -> np.ndarray:
+    return np.frombuffer(storage.tobytes(), dtype=np_dtype(storage.dtype))
+
 
 NUMPY_OPS: dict[mk.BinaryOp, Callable[..., np.ndarray]] = {
     Op.ADD: np.add,
@@ -27,8 +45,11 @@ NUMPY_OPS: dict[mk.BinaryOp, Callable[..., np.ndarray]] = {
 
 
 def numpy_op(op: mk.BinaryOp, dtype: str) -> Callable[..., np.ndarray]:
-    """The NumPy ufunc with our semantics: integer DIV is floor division."""
-    if op == Op.DIV and dtype.startswith("int"):
+    """The NumPy ufunc with our semantics: integer DIV is floor division, bool ADD is or and
+    bool MUL is and."""
+    if dtype == "bool":
+        return {Op.ADD: np.logical_or, Op.MUL: np.logical_and}[op]
+    if op == Op.DIV and dtype in INTS:
         return np.floor_divide
     return NUMPY_OPS[op]
 
@@ -36,24 +57,27 @@ def numpy_op(op: mk.BinaryOp, dtype: str) -> Callable[..., np.ndarray]:
 def b_elements(
     op: mk.BinaryOp, dtype: str
 ) -> st.SearchStrategy[float] | st.SearchStrategy[int] | None:
-    if dtype.startswith("int") and op == Op.DIV:
+    if dtype in INTS and op == Op.DIV:
         info = np.iinfo(dtype)
         return st.integers(int(info.min), int(info.max)).filter(lambda x: x != 0)
-    if dtype.startswith("int") and op == Op.POW:
-        return st.integers(0, 70)
+    if dtype in INTS and op == Op.POW:
+        return st.integers(0, min(70, int(np.iinfo(dtype).max)))
     return None
 
 
-@settings(max_examples=150, deadline=None)
-@given(data=st.data(), op=st.sampled_from(list(Op)), dtype=st.sampled_from(DTYPES))
+OPS_AND_DTYPES = [(op, d) for d in DTYPES for op in Op if d != "bool" or op in (Op.ADD, Op.MUL)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), op_dtype=st.sampled_from(OPS_AND_DTYPES))
 def test_binary_matches_numpy(
     isa: str,
     make_operand: OperandMaker,
     shapes: st.SearchStrategy[tuple[int, ...]],
     data: st.DataObject,
-    op: mk.BinaryOp,
-    dtype: str,
+    op_dtype: tuple[mk.BinaryOp, str],
 ) -> None:
+    op, dtype = op_dtype
     shape = data.draw(shapes)
     out = make_operand(data, shape, dtype)
     a = make_operand(data, shape, dtype, broadcast=True)
@@ -64,11 +88,51 @@ def test_binary_matches_numpy(
 
     mk.binary(op, *out.args(), *a.args(), *b.args(), shape)
 
-    if op == Op.POW and dtype.startswith("float"):
-        rtol = 1e-6 if dtype == "float32" else 1e-14
-        np.testing.assert_allclose(out.result(), expected, rtol=rtol, equal_nan=True)
+    result = out.result()
+    if dtype in NARROW:  # compare values (NaN == NaN); ml_dtypes arrays via float64
+        result, expected = result.astype(np.float64), expected.astype(np.float64)
+    if op == Op.POW and dtype not in INTS:
+        rtol = {"float32": 1e-6, "float64": 1e-14, "float16": 1e-3, "bfloat16": 1e-2}[dtype]
+        np.testing.assert_allclose(result, expected, rtol=rtol, equal_nan=True)
     else:
-        np.testing.assert_array_equal(out.result(), expected)
+        np.testing.assert_array_equal(result, expected)
+
+
+@pytest.mark.parametrize("dtype", NARROW)
+@pytest.mark.parametrize("op", [Op.ADD, Op.SUB, Op.MUL, Op.DIV])
+def test_narrow_float_arithmetic_rounds_once_like_numpy_bit_for_bit(
+    isa: str, op: mk.BinaryOp, dtype: str
+) -> None:
+    # Random bit patterns (subnormals, infinities and NaNs included) through the vector body and
+    # the tail. NumPy (float16) and ml_dtypes (bfloat16) compute in float32 and round once.
+    bits = np.random.default_rng(int(op)).integers(0, 2**16, size=(2, 20011), dtype=np.uint16)
+    x, y = bits.view(np_dtype(dtype))
+    out = mk.Storage.empty(dtype, x.size)
+    mk.binary(op, out, 0, [1], to_storage(x), 0, [1], to_storage(y), 0, [1], [x.size])
+    with np.errstate(all="ignore"):
+        expected = NUMPY_OPS[op](x, y)
+    got = to_array(out)
+    nan = np.isnan(expected.astype(np.float32))
+    assert np.array_equal(np.isnan(got.astype(np.float32)), nan)
+    assert got[~nan].tobytes() == expected[~nan].tobytes()
+
+
+@pytest.mark.parametrize("op", [Op.SUB, Op.DIV, Op.POW])
+def test_bool_refuses_sub_div_and_pow_naming_dtype_and_op(isa: str, op: mk.BinaryOp) -> None:
+    s = mk.Storage("bool", 3)
+    with pytest.raises(TypeError, match=f"{op.name} is not defined for dtype bool"):
+        mk.binary(op, s, 0, [1], s, 0, [1], s, 0, [1], [3])
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "uint16", "uint32", "uint64", "int8", "int16"])
+def test_small_and_unsigned_ints_wrap_and_divide_by_zero_gives_zero(isa: str, dtype: str) -> None:
+    info = np.iinfo(dtype)
+    x = [int(info.max), int(info.min), 7, 5, int(info.max)]
+    y = [1, 1, 2, 0, int(info.max)]
+    for op in (Op.ADD, Op.SUB, Op.MUL, Op.DIV):
+        with np.errstate(all="ignore"):
+            expected = numpy_op(op, dtype)(np.array(x * 9, dtype), np.array(y * 9, dtype))
+        assert run_1d(op, dtype, x, y) == expected.tolist(), op
 
 
 def run_1d(op: mk.BinaryOp, dtype: str, x: list[int], y: list[int]) -> list[float]:

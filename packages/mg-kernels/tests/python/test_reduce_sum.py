@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import mg_kernels as mk
+import ml_dtypes
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -15,17 +16,33 @@ from hypothesis import strategies as st
 if TYPE_CHECKING:
     from conftest import OperandMaker
 
-DTYPES = ("float32", "float64", "int32", "int64")
+DTYPES = tuple(d.name for d in mk.dtypes())
+FLOATS = tuple(d.name for d in mk.dtypes() if d.kind == "f")
+FLOAT_WIDTH: dict[str, Literal[16, 32, 64]] = {
+    "float16": 16,
+    "bfloat16": 32,
+    "float32": 32,
+    "float64": 64,
+}
 
 
-def elements(dtype: str) -> st.SearchStrategy[float] | st.SearchStrategy[int]:
-    if dtype.startswith("float"):
-        return st.floats(-1e3, 1e3, width=32 if dtype == "float32" else 64)
+def np_dtype(name: str) -> np.dtype[np.generic]:
+    dtype: np.dtype[np.generic] = np.dtype(ml_dtypes.bfloat16 if name == "bfloat16" else name)
+    return dtype
+
+
+def elements(
+    dtype: str,
+) -> st.SearchStrategy[float] | st.SearchStrategy[int] | st.SearchStrategy[bool]:
+    if dtype == "bool":
+        return st.booleans()
+    if dtype in FLOATS:
+        return st.floats(-1e3, 1e3, width=FLOAT_WIDTH[dtype])
     info = np.iinfo(dtype)
     return st.integers(int(info.min), int(info.max))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(data=st.data(), dtype=st.sampled_from(DTYPES))
 def test_reduce_sum_matches_numpy(
     isa: str,
@@ -45,11 +62,11 @@ def test_reduce_sum_matches_numpy(
     full = np.broadcast_to(src.view, shape)
     expected = out.base.copy()
     with np.errstate(all="ignore"):
-        out.view_of(expected)[...] += np.sum(full, axis=axes, dtype=dtype, keepdims=True)
+        out.view_of(expected)[...] += np.sum(full, axis=axes, dtype=np_dtype(dtype), keepdims=True)
 
     mk.reduce_sum(*out.args(), *src.args(), shape)
 
-    if dtype.startswith("int"):
+    if dtype not in FLOATS:  # ints wrap; bool sums are logical or, as NumPy's
         np.testing.assert_array_equal(out.result(), expected)
     else:
         count = math.prod(shape[d] for d in axes)
@@ -57,8 +74,10 @@ def test_reduce_sum_matches_numpy(
         out.view_of(magnitude)[...] += np.sum(
             np.abs(full), axis=axes, dtype=np.float64, keepdims=True
         )
-        tolerance = (count + 2) * np.finfo(dtype).eps * magnitude
-        assert np.all(np.abs(out.result().astype(np.float64) - expected) <= tolerance)
+        eps = float(ml_dtypes.finfo(np_dtype(dtype)).eps)  # type: ignore[no-untyped-call]
+        tolerance = (count + 2) * eps * magnitude
+        error = np.abs(out.result().astype(np.float64) - expected.astype(np.float64))
+        assert np.all(error <= tolerance)
 
 
 @pytest.mark.parametrize("step", [1, -1, 3])
@@ -81,3 +100,19 @@ def test_sum_adds_into_out_and_integers_wrap(isa: str) -> None:
     mk.reduce_sum(out, 0, [0], src, 0, [1], [100])
     expected = np.array([5], np.int32) + np.sum(np.asarray(src), dtype=np.int32)
     assert out.tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_narrow_float_rows_accumulate_in_float32_and_round_once(isa: str, dtype: str) -> None:
+    # 4096 ones: a float16 running sum would stick at 2048; a float32 one does not.
+    src = mk.Storage.filled(dtype, 4096, 1.0)
+    out = mk.Storage(dtype, 1)
+    mk.reduce_sum(out, 0, [0], src, 0, [1], [4096])
+    assert out.tolist() == [4096.0]
+
+
+def test_bool_sum_is_logical_or(isa: str) -> None:
+    src = mk.Storage.from_list("bool", [False] * 50 + [True] + [False] * 50)
+    out = mk.Storage("bool", 1)
+    mk.reduce_sum(out, 0, [0], src, 0, [1], [101])
+    assert out.tolist() == [True]

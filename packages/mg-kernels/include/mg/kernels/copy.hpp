@@ -2,6 +2,8 @@
 // The per-element conversion rules are kernels::cast in elementwise.hpp.
 #pragma once
 
+#include <string.h>  // ::memmove, a plain C symbol (Note [One symbol per ISA])
+
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
@@ -12,42 +14,53 @@
 
 namespace mg::kernels {
 
-// Same dtype, both contiguous: whole vectors, then a scalar tail.
+// Same dtype, both contiguous: the bytes themselves (never a round trip through registers, which
+// would quiet signalling NaNs). memmove: `out` may be the very same view as `src`.
 template <class Family, class T>
 void copy_row_same(T* out, const T* src, std::int64_t n) {
-  using V = typename Family::template Vec<T>;
-  constexpr std::int64_t kL = V::kLanes;
-  std::int64_t i = 0;
-  for (; i + 4 * kL <= n; i += 4 * kL) {
-    const auto x0 = V::load(src + i);
-    const auto x1 = V::load(src + i + kL);
-    const auto x2 = V::load(src + i + 2 * kL);
-    const auto x3 = V::load(src + i + 3 * kL);
-    V::store(out + i, x0);
-    V::store(out + i + kL, x1);
-    V::store(out + i + 2 * kL, x2);
-    V::store(out + i + 3 * kL, x3);
-  }
-  for (; i + kL <= n; i += kL) V::store(out + i, V::load(src + i));
-  for (; i < n; ++i) out[i] = src[i];
+  ::memmove(out, src, static_cast<std::size_t>(n) * sizeof(T));
 }
 
-// Both contiguous, different dtypes: unit strides written out so the compiler can vectorise.
+// True when a load of From and a store of To share one register type, so that
+// `VTo::store(VFrom::load(p))` is the cast: float32, float16 and bfloat16 (all float32 lanes).
+// (bfloat16 -> float16 is left out: its NaNs follow ml_dtypes' rule, see kernels::cast.)
+template <class Family, class To, class From>
+concept VecCast = !std::is_same_v<To, From> && std::is_same_v<Compute<To>, float> &&
+                  std::is_same_v<Compute<From>, float> &&
+                  !(std::is_same_v<From, BFloat16> && std::is_same_v<To, Half>) &&
+                  requires(const From* p, To* q) {
+                    Family::template Vec<To>::store(q, Family::template Vec<From>::load(p));
+                  };
+
+// Both contiguous, different dtypes: whole vectors where the family converts in registers (the
+// F16C and bfloat16 paths), else unit strides written out so the compiler can vectorise.
 template <class Family, class To, class From>
 void copy_row_cast(To* out, const From* src, std::int64_t n) {
-  for (std::int64_t i = 0; i < n; ++i) out[i] = cast<Family, To>(src[i]);
+  std::int64_t i = 0;
+  if constexpr (VecCast<Family, To, From>) {
+    using VFrom = typename Family::template Vec<From>;
+    using VTo = typename Family::template Vec<To>;
+    constexpr std::int64_t kL = VFrom::kLanes;
+    for (; i + 4 * kL <= n; i += 4 * kL) {
+      const auto x0 = VFrom::load(src + i);
+      const auto x1 = VFrom::load(src + i + kL);
+      const auto x2 = VFrom::load(src + i + 2 * kL);
+      const auto x3 = VFrom::load(src + i + 3 * kL);
+      VTo::store(out + i, x0);
+      VTo::store(out + i + kL, x1);
+      VTo::store(out + i + 2 * kL, x2);
+      VTo::store(out + i + 3 * kL, x3);
+    }
+    for (; i + kL <= n; i += kL) VTo::store(out + i, VFrom::load(src + i));
+  }
+  for (; i < n; ++i) out[i] = cast<Family, To>(src[i]);
 }
 
 // One source element broadcast over a contiguous row.
 template <class Family, class To, class From>
 void copy_row_fill(To* out, const From* src, std::int64_t n) {
-  using V = typename Family::template Vec<To>;
-  constexpr std::int64_t kL = V::kLanes;
   const To value = cast<Family, To>(src[0]);
-  const auto v = V::broadcast(value);
-  std::int64_t i = 0;
-  for (; i + kL <= n; i += kL) V::store(out + i, v);
-  for (; i < n; ++i) out[i] = value;
+  for (std::int64_t i = 0; i < n; ++i) out[i] = value;
 }
 
 template <class Family, class To, class From>

@@ -18,9 +18,20 @@ namespace mg::kernels {
 template <std::size_t I>
 using ElementAt = std::tuple_element_t<I, ForEachElementType<std::tuple>>;
 
+// Ops a dtype does not define (bool SUB, DIV, POW) stay nullptr; plan_binary refuses them.
+template <class Family, std::size_t D, std::size_t Op>
+constexpr Kernel3 binary_entry() {
+  constexpr auto kOp = static_cast<BinaryOp>(Op);
+  if constexpr (kBinarySupported<kOp, ElementAt<D>>) {
+    return &binary_kernel<Family, kOp, ElementAt<D>>;
+  } else {
+    return nullptr;
+  }
+}
+
 template <class Family, std::size_t D, std::size_t... Op>
 constexpr void fill_binary(KernelTable& t, std::index_sequence<Op...>) {
-  ((t.binary[Op][D] = &binary_kernel<Family, static_cast<BinaryOp>(Op), ElementAt<D>>), ...);
+  ((t.binary[Op][D] = binary_entry<Family, D, Op>()), ...);
 }
 
 template <class Family, std::size_t D, std::size_t... S>

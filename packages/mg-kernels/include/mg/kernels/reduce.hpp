@@ -23,9 +23,25 @@ namespace mg::kernels {
 inline constexpr std::int64_t kAccumulators = 8;
 inline constexpr std::int64_t kPerLane = 16;
 
+// True when the family can sum T in registers (Vec load, add, zero and reduce_add).
+template <class V, class T>
+concept HasVecSum = requires(typename V::Reg r, const T* p) {
+  V::load(p);
+  V::add(r, r);
+  V::zero();
+  V::reduce_add(r);
+};
+
+// Sums run in Compute<T> (float32 for float16/bfloat16: Note [Narrow value types]); this is the
+// wrapping/IEEE add of that type, or logical or for bool.
+template <class Family, class T>
+Compute<T> sum_add(Compute<T> a, Compute<T> b) {
+  return add<Family>(a, b);
+}
+
 // Contiguous block of at most kAccumulators * kLanes * kPerLane elements.
 template <class Family, class T>
-T sum_block_contiguous(const T* x, std::int64_t n) {
+Compute<T> sum_block_contiguous(const T* x, std::int64_t n) {
   using V = typename Family::template Vec<T>;
   using Reg = typename V::Reg;
   constexpr std::int64_t kL = V::kLanes;
@@ -42,56 +58,65 @@ T sum_block_contiguous(const T* x, std::int64_t n) {
   }
   Reg rest = V::zero();
   for (; i + kL <= n; i += kL) rest = V::add(rest, V::load(x + i));
-  T sum = add<Family>(V::reduce_add(acc[0]), V::reduce_add(rest));
-  for (; i < n; ++i) sum = add<Family>(sum, x[i]);
+  Compute<T> sum = sum_add<Family, T>(V::reduce_add(acc[0]), V::reduce_add(rest));
+  for (; i < n; ++i) sum = sum_add<Family, T>(sum, widen<Family>(x[i]));
   return sum;
-}
-
-template <class Family, class T>
-T sum_contiguous(const T* x, std::int64_t n) {
-  constexpr std::int64_t kL = Family::template Vec<T>::kLanes;
-  constexpr std::int64_t kBlock = kAccumulators * kL * kPerLane;
-  if (n <= kBlock) return sum_block_contiguous<Family>(x, n);
-  // Split on a multiple of a whole accumulator step so both halves use full vectors.
-  std::int64_t half = n / 2;
-  half -= half % (kAccumulators * kL);
-  return add<Family>(sum_contiguous<Family>(x, half), sum_contiguous<Family>(x + half, n - half));
 }
 
 // Any stride (including 0): NumPy's scalar pairwise_sum, 8 accumulators per 128-element block.
 template <class Family, class T>
-T sum_strided(const T* x, std::int64_t n, std::int64_t stride) {
+Compute<T> sum_strided(const T* x, std::int64_t n, std::int64_t stride) {
+  using Acc = Compute<T>;
   constexpr std::int64_t kBlock = kAccumulators * kPerLane;
   if (n < kAccumulators) {
-    T sum = 0;
-    for (std::int64_t i = 0; i < n; ++i) sum = add<Family>(sum, x[i * stride]);
+    Acc sum = widen<Family>(T{});
+    for (std::int64_t i = 0; i < n; ++i)
+      sum = sum_add<Family, T>(sum, widen<Family>(x[i * stride]));
     return sum;
   }
   if (n <= kBlock) {
-    T acc[kAccumulators];
-    for (std::int64_t k = 0; k < kAccumulators; ++k) acc[k] = x[k * stride];
+    Acc acc[kAccumulators];
+    for (std::int64_t k = 0; k < kAccumulators; ++k) acc[k] = widen<Family>(x[k * stride]);
     std::int64_t i = kAccumulators;
     for (; i + kAccumulators <= n; i += kAccumulators) {
       for (std::int64_t k = 0; k < kAccumulators; ++k) {
-        acc[k] = add<Family>(acc[k], x[(i + k) * stride]);
+        acc[k] = sum_add<Family, T>(acc[k], widen<Family>(x[(i + k) * stride]));
       }
     }
     for (std::int64_t width = kAccumulators / 2; width > 0; width /= 2) {
-      for (std::int64_t k = 0; k < width; ++k) acc[k] = add<Family>(acc[k], acc[k + width]);
+      for (std::int64_t k = 0; k < width; ++k) acc[k] = sum_add<Family, T>(acc[k], acc[k + width]);
     }
-    T sum = acc[0];
-    for (; i < n; ++i) sum = add<Family>(sum, x[i * stride]);
+    Acc sum = acc[0];
+    for (; i < n; ++i) sum = sum_add<Family, T>(sum, widen<Family>(x[i * stride]));
     return sum;
   }
   std::int64_t half = n / 2;
   half -= half % kAccumulators;
-  return add<Family>(sum_strided<Family>(x, half, stride),
-                     sum_strided<Family>(x + half * stride, n - half, stride));
+  return sum_add<Family, T>(sum_strided<Family>(x, half, stride),
+                            sum_strided<Family>(x + half * stride, n - half, stride));
+}
+
+template <class Family, class T>
+Compute<T> sum_contiguous(const T* x, std::int64_t n) {
+  using V = typename Family::template Vec<T>;
+  if constexpr (!HasVecSum<V, T>) {
+    return sum_strided<Family>(x, n, 1);
+  } else {
+    constexpr std::int64_t kL = V::kLanes;
+    constexpr std::int64_t kBlock = kAccumulators * kL * kPerLane;
+    if (n <= kBlock) return sum_block_contiguous<Family>(x, n);
+    // Split on a multiple of a whole accumulator step so both halves use full vectors.
+    std::int64_t half = n / 2;
+    half -= half % (kAccumulators * kL);
+    return sum_add<Family, T>(sum_contiguous<Family>(x, half),
+                              sum_contiguous<Family>(x + half, n - half));
+  }
 }
 
 // Table entry: base = {out, src}; out has stride 0 along the reduced dimensions and receives
-// out + sum(src). When the inner dimension is reduced each row is summed pairwise and added to
-// out once; otherwise rows of src are added elementwise into out.
+// out + sum(src). When the inner dimension is reduced each row is summed pairwise (in float32
+// for float16/bfloat16, rounded once when added to out) and added to out once; otherwise rows of
+// src are added elementwise into out (each addition rounds, as in NumPy).
 template <class Family, class T>
 void reduce_sum_kernel(const StridedLoop<2>& loop, void* const* base) {
   T* out = static_cast<T*>(base[0]);
@@ -103,17 +128,20 @@ void reduce_sum_kernel(const StridedLoop<2>& loop, void* const* base) {
   if (so == 0) {
     for_each_row<Family>(loop, [=](const std::int64_t* off) {
       const T* row = src + off[1];
-      const T sum = ss == 1 ? sum_contiguous<Family>(row, n) : sum_strided<Family>(row, n, ss);
-      out[off[0]] = add<Family>(out[off[0]], sum);
+      const Compute<T> sum =
+          ss == 1 ? sum_contiguous<Family>(row, n) : sum_strided<Family>(row, n, ss);
+      out[off[0]] = narrow<Family, T>(sum_add<Family, T>(widen<Family>(out[off[0]]), sum));
     });
     return;
   }
-  if (so == 1 && ss == 1) {
-    for_each_row<Family>(loop, [=](const std::int64_t* off) {
-      T* row = out + off[0];
-      binary_row_contiguous<Family, BinaryOp::kAdd, T, true, true>(row, row, src + off[1], n);
-    });
-    return;
+  if constexpr (HasVecOp<typename Family::template Vec<T>, BinaryOp::kAdd>) {
+    if (so == 1 && ss == 1) {
+      for_each_row<Family>(loop, [=](const std::int64_t* off) {
+        T* row = out + off[0];
+        binary_row_contiguous<Family, BinaryOp::kAdd, T, true, true>(row, row, src + off[1], n);
+      });
+      return;
+    }
   }
   for_each_row<Family>(loop, [=](const std::int64_t* off) {
     T* row = out + off[0];

@@ -1,19 +1,26 @@
 // The AVX2 Vec family (256-bit registers). Same vocabulary and results as vec_scalar.hpp.
-// Include only from a translation unit compiled with -mavx2 -mfma (src/table_avx2.cpp).
+// Include only from a translation unit compiled with -mavx2 -mfma -mf16c (src/table_avx2.cpp).
 #pragma once
 
-#if !defined(__AVX2__)
-#error "vec_avx2.hpp needs -mavx2; include it only from src/table_avx2.cpp"
+// MSVC's /arch:AVX2 enables F16C without defining __F16C__.
+#if !defined(__AVX2__) || (!defined(__F16C__) && !defined(_MSC_VER))
+#error "vec_avx2.hpp needs -mavx2 -mf16c; include it only from src/table_avx2.cpp"
 #endif
 
 #include <immintrin.h>
 
 #include <cstdint>
+#include <type_traits>
+
+#include "mg/half.hpp"
 
 namespace mg::simd::avx2 {
 
+struct Family;
+
+// Element types without a specialisation (bool) have no Vec: their kernels run scalar loops.
 template <class T>
-struct Vec;
+struct Vec {};
 
 template <>
 struct Vec<float> {
@@ -66,6 +73,56 @@ struct IntVecBase {
   static Reg load(const T* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
   static void store(T* p, Reg r) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), r); }
   static Reg zero() { return _mm256_setzero_si256(); }
+  // Lane by lane through a plain array, wrapping like the scalar sum (only used once per row).
+  static T reduce_add(Reg r) {
+    T lanes[kLanes];
+    store(lanes, r);
+    using Wide = decltype(std::make_unsigned_t<T>{} + 0u);
+    Wide sum = 0;
+    for (T x : lanes) sum = static_cast<Wide>(sum + static_cast<Wide>(x));
+    return static_cast<T>(sum);
+  }
+};
+
+// 8- and 16-bit lanes: add/sub wrap natively; AVX2 has a 16-bit low multiply but no 8-bit one.
+template <class T>
+struct Int8Vec : IntVecBase<T> {
+  using Reg = __m256i;
+  static Reg broadcast(T x) { return _mm256_set1_epi8(static_cast<char>(x)); }
+  static Reg add(Reg a, Reg b) { return _mm256_add_epi8(a, b); }
+  static Reg sub(Reg a, Reg b) { return _mm256_sub_epi8(a, b); }
+};
+template <>
+struct Vec<std::int8_t> : Int8Vec<std::int8_t> {};
+template <>
+struct Vec<std::uint8_t> : Int8Vec<std::uint8_t> {};
+
+template <class T>
+struct Int16Vec : IntVecBase<T> {
+  using Reg = __m256i;
+  static Reg broadcast(T x) { return _mm256_set1_epi16(static_cast<short>(x)); }
+  static Reg add(Reg a, Reg b) { return _mm256_add_epi16(a, b); }
+  static Reg sub(Reg a, Reg b) { return _mm256_sub_epi16(a, b); }
+  static Reg mul(Reg a, Reg b) { return _mm256_mullo_epi16(a, b); }
+};
+template <>
+struct Vec<std::int16_t> : Int16Vec<std::int16_t> {};
+template <>
+struct Vec<std::uint16_t> : Int16Vec<std::uint16_t> {};
+
+template <>
+struct Vec<std::uint32_t> : IntVecBase<std::uint32_t> {
+  static Reg broadcast(std::uint32_t x) { return _mm256_set1_epi32(static_cast<int>(x)); }
+  static Reg add(Reg a, Reg b) { return _mm256_add_epi32(a, b); }
+  static Reg sub(Reg a, Reg b) { return _mm256_sub_epi32(a, b); }
+  static Reg mul(Reg a, Reg b) { return _mm256_mullo_epi32(a, b); }
+};
+
+template <>
+struct Vec<std::uint64_t> : IntVecBase<std::uint64_t> {
+  static Reg broadcast(std::uint64_t x) { return _mm256_set1_epi64x(static_cast<long long>(x)); }
+  static Reg add(Reg a, Reg b) { return _mm256_add_epi64(a, b); }
+  static Reg sub(Reg a, Reg b) { return _mm256_sub_epi64(a, b); }
 };
 
 template <>
@@ -94,6 +151,79 @@ struct Vec<std::int64_t> : IntVecBase<std::int64_t> {
     x = _mm_add_epi64(x, _mm_unpackhi_epi64(x, x));
     return _mm_cvtsi128_si64(x);
   }
+};
+
+// Note [F16C and NaN payloads]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// vcvtph2ps and vcvtps2ph set the quiet bit of a signalling NaN; NumPy keeps it clear (it
+// shifts the payload and only makes an all-zero kept payload 1). Only NaN lanes differ, so the
+// loads and stores below convert in hardware and patch NaN lanes with NumPy's bit formula, on a
+// branch that is taken only when a vector holds a NaN.
+template <>
+struct Vec<Half> : Vec<float> {
+  static Reg load(const Half* p) {
+    const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const Reg f = _mm256_cvtph_ps(h);
+    // NaN test on the half bits (|h| > 0x7c00), off the conversion's critical path.
+    const __m128i magnitude = _mm_and_si128(h, _mm_set1_epi16(0x7fff));
+    const __m128i nan16 = _mm_cmpgt_epi16(magnitude, _mm_set1_epi16(0x7c00));
+    if (_mm_testz_si128(nan16, nan16) != 0) return f;
+    const Reg nan = _mm256_cmp_ps(f, f, _CMP_UNORD_Q);
+    const __m256i w = _mm256_cvtepu16_epi32(h);
+    const __m256i sign = _mm256_slli_epi32(_mm256_and_si256(w, _mm256_set1_epi32(0x8000)), 16);
+    const __m256i mant = _mm256_slli_epi32(_mm256_and_si256(w, _mm256_set1_epi32(0x3ff)), 13);
+    const __m256i bits =
+        _mm256_or_si256(_mm256_or_si256(sign, mant), _mm256_set1_epi32(0x7f800000));
+    return _mm256_blendv_ps(f, _mm256_castsi256_ps(bits), nan);
+  }
+  static void store(Half* p, Reg r) {
+    __m128i h = _mm256_cvtps_ph(r, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    const Reg nan = _mm256_cmp_ps(r, r, _CMP_UNORD_Q);
+    if (_mm256_movemask_ps(nan) != 0) {
+      const __m256i bits = _mm256_castps_si256(r);
+      __m256i payload = _mm256_and_si256(_mm256_srli_epi32(bits, 13), _mm256_set1_epi32(0x3ff));
+      const __m256i empty = _mm256_cmpeq_epi32(payload, _mm256_setzero_si256());
+      payload = _mm256_or_si256(payload, _mm256_and_si256(empty, _mm256_set1_epi32(1)));
+      const __m256i sign = _mm256_and_si256(_mm256_srli_epi32(bits, 16), _mm256_set1_epi32(0x8000));
+      const __m256i fixed =
+          _mm256_or_si256(_mm256_or_si256(sign, payload), _mm256_set1_epi32(0x7c00));
+      const __m256i mask = _mm256_castps_si256(nan);
+      h = _mm_blendv_epi8(h, pack_u32_to_u16(fixed), pack_u32_to_u16(mask));
+    }
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), h);
+  }
+  static Reg broadcast(Half x) { return _mm256_set1_ps(half_to_float<Family>(x)); }
+
+  // Eight 32-bit lanes holding 16-bit values (or all-ones masks) to eight 16-bit lanes.
+  static __m128i pack_u32_to_u16(__m256i x) {
+    const __m256i low = _mm256_and_si256(x, _mm256_set1_epi32(0xffff));
+    return _mm_packus_epi32(_mm256_castsi256_si128(low), _mm256_extracti128_si256(low, 1));
+  }
+};
+
+// bfloat16 is the top half of a float32: loads shift, stores round to nearest even by integer
+// arithmetic (ml_dtypes' formula) and turn NaN into 0x7fc0 with its sign.
+template <>
+struct Vec<BFloat16> : Vec<float> {
+  static Reg load(const BFloat16* p) {
+    const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+  }
+  static void store(BFloat16* p, Reg r) {
+    const __m256i bits = _mm256_castps_si256(r);
+    const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(bits, 16), _mm256_set1_epi32(1));
+    const __m256i bias = _mm256_add_epi32(lsb, _mm256_set1_epi32(0x7fff));
+    __m256i rounded = _mm256_srli_epi32(_mm256_add_epi32(bits, bias), 16);
+    const __m256i nan = _mm256_castps_si256(_mm256_cmp_ps(r, r, _CMP_UNORD_Q));
+    const __m256i quiet =
+        _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi32(bits, 16), _mm256_set1_epi32(0x8000)),
+                        _mm256_set1_epi32(0x7fc0));
+    rounded = _mm256_blendv_epi8(rounded, quiet, nan);
+    const __m128i h =
+        _mm_packus_epi32(_mm256_castsi256_si128(rounded), _mm256_extracti128_si256(rounded, 1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), h);
+  }
+  static Reg broadcast(BFloat16 x) { return _mm256_set1_ps(bfloat16_to_float<Family>(x)); }
 };
 
 struct Family {

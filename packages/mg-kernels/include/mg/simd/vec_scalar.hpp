@@ -1,10 +1,15 @@
 // The reference Vec family: one lane of plain C++. Every Vec family implements this vocabulary
-// for float, double, int32_t and int64_t, with the same results lane by lane:
+// for the element types it can do well, with the same results lane by lane:
 //
 //   using Reg;  kLanes;  load(p), store(p, r), broadcast(x), zero()   unaligned is fine
 //   add, sub, mul   integers wrap (two's complement)                    optional per type
 //   div             IEEE, floating types only                           optional per type
 //   reduce_add(r)   sum of the lanes (integers wrap)
+//
+// float16 and bfloat16 (Half, BFloat16) load into float32 registers (Reg is Vec<float>::Reg,
+// same lane count) and round to nearest even on store, so arithmetic on them runs in float32
+// and rounds once per element, and a load of one type stored as another is a cast
+// (kernels/copy.hpp). Bool has no Vec: its kernels are the scalar loops.
 //
 // An operation a family cannot do well (int division, int64 multiply on AVX2, pow) is simply not
 // declared; kernels detect that and run the scalar loop instead (kernels/binary.hpp).
@@ -13,7 +18,11 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "mg/half.hpp"
+
 namespace mg::simd::scalar {
+
+struct Family;
 
 // Unsigned type for wrapping arithmetic on T, at least as wide as unsigned int so that narrow
 // types do not promote to (signed, overflowing) int.
@@ -60,6 +69,23 @@ struct Vec {
   using Wide = typename WrapType<T>::type;
   static Wide U(T x) { return static_cast<Wide>(x); }
   static T wrap(Wide x) { return static_cast<T>(x); }
+};
+
+template <>
+struct Vec<Bool> {};
+
+template <>
+struct Vec<Half> : Vec<float> {
+  static Reg load(const Half* p) { return half_to_float<Family>(*p); }
+  static void store(Half* p, Reg r) { *p = half_from_float<Family>(r); }
+  static Reg broadcast(Half x) { return half_to_float<Family>(x); }
+};
+
+template <>
+struct Vec<BFloat16> : Vec<float> {
+  static Reg load(const BFloat16* p) { return bfloat16_to_float<Family>(*p); }
+  static void store(BFloat16* p, Reg r) { *p = bfloat16_from_float<Family>(r); }
+  static Reg broadcast(BFloat16 x) { return bfloat16_to_float<Family>(x); }
 };
 
 struct Family {
