@@ -29,9 +29,6 @@ _FORMAT_NAMES: Final = {
 }  # fmt: skip
 
 
-_NATIVE_FORMAT: Final[dict[str, str]] = {name: char for char, name in _FORMAT_NAMES.items()}
-
-
 def kernel_dtypes() -> tuple[DType, ...]:
     """Return the dtypes the installed mg-kernels compute in; others raise TypeError in ops.
 
@@ -206,6 +203,7 @@ def _from_buffer(data: object) -> Storage:
         raise unsupported_dtype(dtype.name, KERNEL_DTYPES)
     if view.nbytes == 0:
         return Storage(dtype.name, 0)  # memoryview cannot cast views with zeros in their shape
-    # Hand the kernels a flat C-contiguous view; tobytes() gathers a strided one in C order.
+    # Hand the kernels the raw bytes in C order (tobytes() gathers a strided view); from_bytes
+    # takes every dtype, float16 included, which memoryview.cast cannot produce.
     raw = view.cast("B") if view.c_contiguous else memoryview(view.tobytes())
-    return Storage.from_buffer(raw.cast(_NATIVE_FORMAT[dtype.name]))  # type: ignore[call-overload]
+    return Storage.from_bytes(dtype.name, raw)
