@@ -2,38 +2,39 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from types import EllipsisType
+from pathlib import Path
+from types import EllipsisType, ModuleType
 from typing import Literal
 
 import mg_kernels as mk
-import ml_dtypes
 import numpy as np
 import pytest
 from hypothesis import strategies as st
+
+
+def _register_numpy_bridge() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "mg_kernels_numpy_bridge", Path(__file__).with_name("numpy_bridge.py")
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_register_numpy_bridge()
+from mg_kernels_numpy_bridge import np_dtype, to_array, to_storage  # noqa: E402
 
 Index = tuple[EllipsisType | slice, ...]
 
 DTYPES: tuple[str, ...] = tuple(d.name for d in mk.dtypes())
 """Every dtype, in the kernels' table order."""
-
-
-def np_dtype(name: str) -> np.dtype[np.generic]:
-    """The NumPy dtype of an mg dtype name (bfloat16 from ml_dtypes)."""
-    dtype: np.dtype[np.generic] = np.dtype(ml_dtypes.bfloat16 if name == "bfloat16" else name)
-    return dtype
-
-
-def to_storage(array: np.ndarray) -> mk.Storage:
-    """A storage holding a copy of a contiguous array's elements (any dtype, bfloat16 too)."""
-    name = "bfloat16" if array.dtype == np.dtype(ml_dtypes.bfloat16) else array.dtype.name
-    return mk.Storage.from_bytes(name, np.ascontiguousarray(array).tobytes())
-
-
-def to_array(storage: mk.Storage) -> np.ndarray:
-    """A NumPy copy of a storage's elements (bfloat16 has no buffer format, so via bytes)."""
-    return np.frombuffer(storage.tobytes(), dtype=np_dtype(storage.dtype))
 
 
 @pytest.fixture(scope="module", params=mk.available_isas())

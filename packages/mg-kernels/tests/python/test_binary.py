@@ -6,11 +6,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import mg_kernels as mk
-import ml_dtypes
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from mg_kernels_numpy_bridge import np_dtype, to_array, to_storage
 
 if TYPE_CHECKING:
     from conftest import OperandMaker
@@ -19,20 +19,6 @@ DTYPES = tuple(d.name for d in mk.dtypes())
 INTS = tuple(d.name for d in mk.dtypes() if d.kind in "iu")
 NARROW = ("float16", "bfloat16")
 Op = mk.BinaryOp
-
-
-def np_dtype(name: str) -> np.dtype[np.generic]:
-    dtype: np.dtype[np.generic] = np.dtype(ml_dtypes.bfloat16 if name == "bfloat16" else name)
-    return dtype
-
-
-def to_storage(array: np.ndarray) -> mk.Storage:
-    name = "bfloat16" if array.dtype == np_dtype("bfloat16") else array.dtype.name
-    return mk.Storage.from_bytes(name, np.ascontiguousarray(array).tobytes())
-
-
-def to_array(storage: mk.Storage) -> np.ndarray:
-    return np.frombuffer(storage.tobytes(), dtype=np_dtype(storage.dtype))
 
 
 NUMPY_OPS: dict[mk.BinaryOp, Callable[..., np.ndarray]] = {

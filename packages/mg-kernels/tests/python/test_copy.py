@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from mg_kernels_numpy_bridge import np_dtype, to_array, to_storage
 
 if TYPE_CHECKING:
     from conftest import Elements, OperandMaker
@@ -19,20 +20,6 @@ if TYPE_CHECKING:
 DTYPES = tuple(d.name for d in mk.dtypes())
 INTS = tuple(d.name for d in mk.dtypes() if d.kind in "iu")
 FLOATS = tuple(d.name for d in mk.dtypes() if d.kind == "f")
-
-
-def np_dtype(name: str) -> np.dtype[np.generic]:
-    dtype: np.dtype[np.generic] = np.dtype(ml_dtypes.bfloat16 if name == "bfloat16" else name)
-    return dtype
-
-
-def to_storage(array: np.ndarray) -> mk.Storage:
-    name = "bfloat16" if array.dtype == np_dtype("bfloat16") else array.dtype.name
-    return mk.Storage.from_bytes(name, np.ascontiguousarray(array).tobytes())
-
-
-def to_array(storage: mk.Storage) -> np.ndarray:
-    return np.frombuffer(storage.tobytes(), dtype=np_dtype(storage.dtype))
 
 
 def in_range(src: str, out: str) -> Elements | None:

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from mg_kernels_numpy_bridge import np_dtype
 
 if TYPE_CHECKING:
     from conftest import OperandMaker
@@ -24,11 +25,6 @@ FLOAT_WIDTH: dict[str, Literal[16, 32, 64]] = {
     "float32": 32,
     "float64": 64,
 }
-
-
-def np_dtype(name: str) -> np.dtype[np.generic]:
-    dtype: np.dtype[np.generic] = np.dtype(ml_dtypes.bfloat16 if name == "bfloat16" else name)
-    return dtype
 
 
 def elements(
