@@ -63,15 +63,6 @@ def tensors_op(op: BinaryOp, a: Tensor, b: Tensor) -> Tensor:
     >>> tensors_op(BinaryOp.MUL, mg.asarray([1, 2]), mg.asarray([3]))
     tensor([3, 6], dtype=int64)
     """
-    dtype = a.dtype
-    if dtype is b.dtype and a.shape == b.shape:  # same dtype and shape: nothing to adapt
-        shape = a.shape
-        n, strides = dense_layout(shape)
-        out = Storage.empty(dtype.name, n)
-        if n:
-            binary(op, out, 0, strides, a.buffer.storage, a.offset, a.strides,
-                   b.buffer.storage, b.offset, b.strides, shape)  # fmt: skip
-        return new_tensor(out, dtype, shape, strides)
     return _tensors(op, a, b, None)
 
 

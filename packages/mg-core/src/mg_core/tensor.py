@@ -426,32 +426,21 @@ class Tensor:
 
     def __iadd__(self, other: Tensor | Scalar) -> Tensor:
         """Add into this tensor's memory (see `mg_core.inplace.inplace_op`)."""
-        return (
-            _inplace.inplace_op(_ADD, self, other)
-            if isinstance(other, _OPERANDS)
-            else NotImplemented
-        )
+        return self._inplace(_ADD, other)
 
     def __isub__(self, other: Tensor | Scalar) -> Tensor:
-        return (
-            _inplace.inplace_op(_SUB, self, other)
-            if isinstance(other, _OPERANDS)
-            else NotImplemented
-        )
+        return self._inplace(_SUB, other)
 
     def __imul__(self, other: Tensor | Scalar) -> Tensor:
-        return (
-            _inplace.inplace_op(_MUL, self, other)
-            if isinstance(other, _OPERANDS)
-            else NotImplemented
-        )
+        return self._inplace(_MUL, other)
 
     def __itruediv__(self, other: Tensor | Scalar) -> Tensor:
-        return (
-            _inplace.inplace_op(_DIV, self, other)
-            if isinstance(other, _OPERANDS)
-            else NotImplemented
-        )
+        return self._inplace(_DIV, other)
+
+    def _inplace(self, op: BinaryOp, other: Tensor | Scalar) -> Tensor:
+        if isinstance(other, _OPERANDS):
+            return _inplace.inplace_op(op, self, other)
+        return NotImplemented  # type: ignore[no-any-return]
 
     def __neg__(self) -> Tensor:
         return _ew.negative(self)
