@@ -33,7 +33,11 @@ def elements(
     if dtype == "bool":
         return st.booleans()
     if dtype in FLOATS:
-        return st.floats(-1e3, 1e3, width=FLOAT_WIDTH[dtype])
+        # float16 tops out at 65504: with at most 5**4 terms, |x| <= 100 keeps every sum finite.
+        # Past overflow mg (float32 accumulator) and NumPy (float16 pairwise) meet inf at
+        # different points, and inf - inf has no error to compare.
+        bound = 100.0 if dtype == "float16" else 1e3
+        return st.floats(-bound, bound, width=FLOAT_WIDTH[dtype])
     info = np.iinfo(dtype)
     return st.integers(int(info.min), int(info.max))
 
