@@ -22,6 +22,29 @@ void* first_element(const Operand& op) {
 
 }  // namespace
 
+template <std::size_t N>
+Plan<N> make_plan(typename Plan<N>::Kernel kernel, Extents shape,
+                  const std::array<const Operand*, N>& operands,
+                  const std::array<std::string_view, N>& names, Split split) {
+  check_shape(shape);
+  for (std::size_t k = 0; k < N; ++k) check_layout(layout(names[k], *operands[k]), shape);
+  if (is_empty(shape)) return {};
+  void* base[N];
+  std::int64_t itemsize[N];
+  std::array<Extents, N> strides;
+  for (std::size_t k = 0; k < N; ++k) {
+    base[k] = first_element(*operands[k]);
+    itemsize[k] = static_cast<std::int64_t>(operands[k]->storage.itemsize());
+    strides[k] = operands[k]->strides;
+  }
+  return {kernel, coalesce<N>(shape, strides), base, itemsize, split};
+}
+
+template Plan<2> make_plan<2>(Plan<2>::Kernel, Extents, const std::array<const Operand*, 2>&,
+                              const std::array<std::string_view, 2>&, Split);
+template Plan<3> make_plan<3>(Plan<3>::Kernel, Extents, const std::array<const Operand*, 3>&,
+                              const std::array<std::string_view, 3>&, Split);
+
 Plan<3> plan_binary(BinaryOp op, const Operand& out, const Operand& a, const Operand& b,
                     Extents shape, const kernels::KernelTable& table) {
   const auto op_index = static_cast<std::size_t>(op);
@@ -35,19 +58,13 @@ Plan<3> plan_binary(BinaryOp op, const Operand& out, const Operand& a, const Ope
                      std::string(dtype_name(a.storage.dtype())) + ", b " +
                      std::string(dtype_name(b.storage.dtype())));
   }
-  const kernels::Kernel3 kernel = table.binary[op_index][dtype_index(dtype)];
+  const kernels::Kernel3 kernel = table.binary->ops[op_index][dtype_index(dtype)];
   if (kernel == nullptr) {
     throw DTypeError("binary: " + std::string(binary_op_name(op)) + " is not defined for dtype " +
                      std::string(dtype_name(dtype)) +
                      (dtype == DType::kBool ? " (bool has ADD = or, MUL = and)" : ""));
   }
-  check_shape(shape);
-  check_layout(layout("out", out), shape);
-  check_layout(layout("a", a), shape);
-  check_layout(layout("b", b), shape);
-  if (is_empty(shape)) return {};
-  void* const base[3] = {first_element(out), first_element(a), first_element(b)};
-  return {kernel, coalesce<3>(shape, {out.strides, a.strides, b.strides}), base};
+  return make_plan<3>(kernel, shape, {&out, &a, &b}, {"out", "a", "b"});
 }
 
 Plan<2> plan_reduce_sum(const Operand& out, const Operand& src, Extents shape,
@@ -58,25 +75,14 @@ Plan<2> plan_reduce_sum(const Operand& out, const Operand& src, Extents shape,
                      std::string(dtype_name(dtype)) + ", src " +
                      std::string(dtype_name(src.storage.dtype())));
   }
-  check_shape(shape);
-  check_layout(layout("out", out), shape);
-  check_layout(layout("src", src), shape);
-  if (is_empty(shape)) return {};
-  void* const base[2] = {first_element(out), first_element(src)};
-  return {table.reduce_sum[dtype_index(dtype)], coalesce<2>(shape, {out.strides, src.strides}),
-          base};
+  return make_plan<2>(table.reduce->sum[dtype_index(dtype)], shape, {&out, &src}, {"out", "src"});
 }
 
 Plan<2> plan_copy(const Operand& out, const Operand& src, Extents shape,
                   const kernels::KernelTable& table) {
-  check_shape(shape);
-  check_layout(layout("out", out), shape);
-  check_layout(layout("src", src), shape);
-  if (is_empty(shape)) return {};
-  void* const base[2] = {first_element(out), first_element(src)};
   const auto to = dtype_index(out.storage.dtype());
   const auto from = dtype_index(src.storage.dtype());
-  return {table.copy[to][from], coalesce<2>(shape, {out.strides, src.strides}), base};
+  return make_plan<2>(table.copy->casts[to][from], shape, {&out, &src}, {"out", "src"});
 }
 
 }  // namespace mg

@@ -4,8 +4,10 @@
 // pointers into the storages, which must outlive run().
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 #include "mg/binary_op.hpp"
 #include "mg/kernels/table.hpp"
@@ -21,27 +23,57 @@ struct Operand {
   Extents strides;
 };
 
+// Which dimensions of a plan's loop run() may split between threads. Never one along which
+// operand 0 (the output) has stride 0: those are reduced, and each output element must be
+// written by one thread only.
+enum class Split : std::uint8_t {
+  kNone,       // run on the calling thread only
+  kAnyDim,     // elementwise: any dimension, the inner one included
+  kOuterDims,  // the kernel needs whole inner rows (scans, arg-reductions along the inner dim)
+};
+
 template <std::size_t N>
 class Plan {
  public:
   using Kernel = void (*)(const StridedLoop<N>&, void* const*);
 
   Plan() = default;  // does nothing: the shape was empty
-  Plan(Kernel kernel, const StridedLoop<N>& loop, void* const (&base)[N])
-      : kernel_(kernel), loop_(loop) {
-    for (std::size_t k = 0; k < N; ++k) base_[k] = base[k];
+  // base[k]: operand k's first element; itemsize[k]: its element size in bytes.
+  Plan(Kernel kernel, const StridedLoop<N>& loop, void* const (&base)[N],
+       const std::int64_t (&itemsize)[N], Split split)
+      : kernel_(kernel), loop_(loop), split_(split) {
+    for (std::size_t k = 0; k < N; ++k) {
+      base_[k] = base[k];
+      itemsize_[k] = itemsize[k];
+    }
   }
 
   void run() const noexcept {
     if (kernel_ != nullptr) kernel_(loop_, base_);
   }
   const StridedLoop<N>& loop() const noexcept { return loop_; }
+  Split split() const noexcept { return split_; }
 
  private:
   Kernel kernel_ = nullptr;
   StridedLoop<N> loop_;
+  Split split_ = Split::kNone;
   void* base_[N] = {};
+  std::int64_t itemsize_[N] = {};
 };
+
+// Validates the operands' layouts against `shape` (check_shape, check_layout) and builds the
+// plan of `kernel` over them, operand 0 being the output. An empty shape gives a plan that does
+// nothing. The dtype checks and the choice of kernel are the caller's.
+template <std::size_t N>
+Plan<N> make_plan(typename Plan<N>::Kernel kernel, Extents shape,
+                  const std::array<const Operand*, N>& operands,
+                  const std::array<std::string_view, N>& names, Split split = Split::kAnyDim);
+
+extern template Plan<2> make_plan<2>(Plan<2>::Kernel, Extents, const std::array<const Operand*, 2>&,
+                                     const std::array<std::string_view, 2>&, Split);
+extern template Plan<3> make_plan<3>(Plan<3>::Kernel, Extents, const std::array<const Operand*, 3>&,
+                                     const std::array<std::string_view, 3>&, Split);
 
 // out = op(a, b) elementwise over `shape`. All three dtypes must match (else DTypeError).
 // Throws std::invalid_argument for bad shapes or views that leave their storage.

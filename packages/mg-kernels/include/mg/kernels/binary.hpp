@@ -2,7 +2,7 @@
 //
 // Note [One symbol per ISA]
 // ~~~~~~~~~~~~~~~~~~~~~~~~~
-// Each table_<isa>.cpp includes these headers and is compiled with its own -m flags. A template
+// Each src/kernels/*.cpp unit is compiled once per ISA with that ISA's -m flags. A template
 // instantiated with the same arguments in two of them would be one (weak, COMDAT) symbol with two
 // different bodies, and the linker keeps either one: the scalar table could end up running AVX2
 // code and die with SIGILL on an older CPU. So every function template under kernels/ takes the

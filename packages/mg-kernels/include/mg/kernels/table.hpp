@@ -1,4 +1,8 @@
 // The kernel table: one per compiled ISA, chosen once per call by the plan (mg/plan.hpp).
+//
+// Each family (binary, reduce, copy, ...) has its own sub-table, built in its own translation
+// unit per ISA (src/kernels/<family>.cpp, compiled once per ISA by CMakeLists.txt), so families
+// compile in parallel and a change to one recompiles only its own units.
 #pragma once
 
 #include <cstddef>
@@ -14,11 +18,22 @@ namespace mg::kernels {
 using Kernel3 = void (*)(const StridedLoop<3>& loop, void* const* base);
 using Kernel2 = void (*)(const StridedLoop<2>& loop, void* const* base);
 
+// nullptr where an op is not defined for a dtype; the plan refuses those with a DTypeError.
+struct BinaryKernels {
+  Kernel3 ops[kNumBinaryOps][kNumDTypes] = {};  // [op][dtype]
+};
+struct ReduceKernels {
+  Kernel2 sum[kNumDTypes] = {};  // [dtype]
+};
+struct CopyKernels {
+  Kernel2 casts[kNumDTypes][kNumDTypes] = {};  // [out dtype][src dtype]
+};
+
 struct KernelTable {
   Isa isa = Isa::kScalar;
-  Kernel3 binary[kNumBinaryOps][kNumDTypes] = {};  // [op][dtype]
-  Kernel2 reduce_sum[kNumDTypes] = {};             // [dtype]
-  Kernel2 copy[kNumDTypes][kNumDTypes] = {};       // [out dtype][src dtype]
+  const BinaryKernels* binary = nullptr;
+  const ReduceKernels* reduce = nullptr;
+  const CopyKernels* copy = nullptr;
 };
 
 // The table of `isa` if this build contains it, else nullptr.
@@ -27,7 +42,7 @@ const KernelTable* compiled_table(Isa isa) noexcept;
 // The table of active_isa().
 const KernelTable& active_table() noexcept;
 
-// Defined by src/table_<isa>.cpp. Call only when cpu_supports(isa).
+// Defined by src/kernels/table.cpp compiled for each ISA. Call only when cpu_supports(isa).
 namespace scalar {
 const KernelTable& table() noexcept;
 }

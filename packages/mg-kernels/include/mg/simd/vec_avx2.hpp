@@ -1,10 +1,10 @@
 // The AVX2 Vec family (256-bit registers). Same vocabulary and results as vec_scalar.hpp.
-// Include only from a translation unit compiled with -mavx2 -mfma -mf16c (src/table_avx2.cpp).
+// Include only from translation units compiled with -mavx2 -mfma -mf16c (the avx2 kernel units).
 #pragma once
 
 // MSVC's /arch:AVX2 enables F16C without defining __F16C__.
 #if !defined(__AVX2__) || (!defined(__F16C__) && !defined(_MSC_VER))
-#error "vec_avx2.hpp needs -mavx2 -mf16c; include it only from src/table_avx2.cpp"
+#error "vec_avx2.hpp needs -mavx2 -mf16c; include it only from the avx2 kernel units"
 #endif
 
 #include <immintrin.h>
