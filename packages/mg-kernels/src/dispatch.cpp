@@ -72,6 +72,24 @@ bool detect_avx2() {
   if ((xgetbv0() & 0x6) != 0x6) return false;
   return bit(cpuid(7, 0).ebx, 5);
 }
+
+// SSE4.1 tables are compiled with -msse4.1, which also allows SSE3 and SSSE3 instructions:
+// leaf 1 ECX bits 0 (SSE3), 9 (SSSE3) and 19 (SSE4.1). x86-64 OSes always save XMM state.
+bool detect_sse41() {
+  const CpuidRegs leaf1 = cpuid(1, 0);
+  return bit(leaf1.ecx, 0) && bit(leaf1.ecx, 9) && bit(leaf1.ecx, 19);
+}
+
+// AVX-512 tables use F, BW, DQ and VL (leaf 7 EBX bits 16, 30, 17, 31) and, being compiled with
+// -mavx2 -mfma -mf16c too, everything the AVX2 table needs. The OS must save the opmask,
+// ZMM_Hi256 and Hi16_ZMM states (XCR0 bits 5, 6, 7) as well as XMM and YMM (bits 1, 2), or the
+// first ZMM instruction faults even on a CPU that has them (some OSes disable AVX-512).
+bool detect_avx512() {
+  if (!detect_avx2()) return false;  // also checks OSXSAVE, so xgetbv is safe below
+  const std::uint32_t ebx = cpuid(7, 0).ebx;
+  if (!(bit(ebx, 16) && bit(ebx, 17) && bit(ebx, 30) && bit(ebx, 31))) return false;
+  return (xgetbv0() & 0xe6) == 0xe6;
+}
 #endif
 
 // The available ISAs (lowest first) and the active one; built on first use.
@@ -101,9 +119,21 @@ const KernelTable* compiled_table(Isa isa) noexcept {
   switch (isa) {
     case Isa::kScalar:
       return &scalar::table();
+    case Isa::kSse41:
+#if defined(MG_KERNELS_HAVE_SSE41)
+      return &sse41::table();
+#else
+      return nullptr;
+#endif
     case Isa::kAvx2:
 #if defined(MG_KERNELS_HAVE_AVX2)
       return &avx2::table();
+#else
+      return nullptr;
+#endif
+    case Isa::kAvx512:
+#if defined(MG_KERNELS_HAVE_AVX512)
+      return &avx512::table();
 #else
       return nullptr;
 #endif
@@ -121,10 +151,26 @@ bool cpu_supports(Isa isa) noexcept {
   switch (isa) {
     case Isa::kScalar:
       return true;
+    case Isa::kSse41: {
+#if defined(MG_KERNELS_X86_64)
+      static const bool kSse41 = detect_sse41();
+      return kSse41;
+#else
+      return false;
+#endif
+    }
     case Isa::kAvx2: {
 #if defined(MG_KERNELS_X86_64)
       static const bool kAvx2 = detect_avx2();
       return kAvx2;
+#else
+      return false;
+#endif
+    }
+    case Isa::kAvx512: {
+#if defined(MG_KERNELS_X86_64)
+      static const bool kAvx512 = detect_avx512();
+      return kAvx512;
 #else
       return false;
 #endif

@@ -11,16 +11,22 @@ namespace mg {
 
 // Ordered lowest first; a higher value is preferred when the CPU supports it.
 // Adding an ISA: one enumerator here, one name below, one detection branch in dispatch.cpp.
-enum class Isa : std::uint8_t { kScalar, kAvx2 };
+// The names are what MG_KERNELS_ISA, set_isa and available_isas() use. They are also the CMake
+// names and C++ namespaces, so they are identifiers: "sse41", not "sse4.1".
+enum class Isa : std::uint8_t { kScalar, kSse41, kAvx2, kAvx512 };
 
-inline constexpr Isa kAllIsas[] = {Isa::kScalar, Isa::kAvx2};
+inline constexpr Isa kAllIsas[] = {Isa::kScalar, Isa::kSse41, Isa::kAvx2, Isa::kAvx512};
 
 constexpr std::string_view isa_name(Isa isa) {
   switch (isa) {
     case Isa::kScalar:
       return "scalar";
+    case Isa::kSse41:
+      return "sse41";
     case Isa::kAvx2:
       return "avx2";
+    case Isa::kAvx512:
+      return "avx512";
   }
   return "?";
 }
@@ -41,7 +47,7 @@ bool cpu_supports(Isa isa) noexcept;
 // Compiled and supported ISAs, lowest first. Never empty: scalar is always there.
 std::span<const Isa> available_isas() noexcept;
 
-// "scalar, avx2", for error messages.
+// "scalar, sse41, avx2", for error messages.
 std::string available_isa_names();
 
 // The ISA whose kernels new plans use. Defaults to the best available one.

@@ -46,7 +46,13 @@ const KernelTable& active_table() noexcept;
 namespace scalar {
 const KernelTable& table() noexcept;
 }
+namespace sse41 {
+const KernelTable& table() noexcept;
+}
 namespace avx2 {
+const KernelTable& table() noexcept;
+}
+namespace avx512 {
 const KernelTable& table() noexcept;
 }
 
