@@ -321,6 +321,49 @@ TEST_P(SplitIsa, CopyGivesTheSameBytesForAnyThreadCount) {
   }
 }
 
+// Rows of kernels::kStreamMinBytes and more use streaming stores where the family has them
+// (kernels/store.hpp): the same bytes as the scalar table, misaligned starts, scalar operands and
+// in place included, whole and split over threads.
+TEST_P(SplitIsa, HugeRowsStreamToTheSameBytes) {
+  for_each_of<float, std::int32_t, double, std::uint8_t>([&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const std::int64_t n = (std::int64_t{17} << 20) / static_cast<std::int64_t>(sizeof(T)) + 37;
+    const auto size = static_cast<std::size_t>(n + 8);
+    const Storage a = random_storage<T>(size, 3);
+    const Storage b = random_storage<T>(size, 4);
+    const Shape unit = {1};
+    const Shape shape = {n};
+    for (const auto& [vo, vb] :
+         {std::pair<View, View>{{3, {1}}, {1, {1}}}, std::pair<View, View>{{0, {1}}, {5, {0}}}}) {
+      Storage want = random_storage<T>(size, 5);
+      Storage sa = clone(a);
+      Storage sb = clone(b);
+      plan_binary(BinaryOp::kAdd, {want, vo.offset, vo.strides}, {sa, 7, unit},
+                  {sb, vb.offset, vb.strides}, shape, scalar_table())
+          .run();
+      for_thread_counts([&](int threads) {
+        Storage out = random_storage<T>(size, 5);
+        plan_binary(BinaryOp::kAdd, {out, vo.offset, vo.strides}, {sa, 7, unit},
+                    {sb, vb.offset, vb.strides}, shape, table(GetParam()))
+            .run();
+        EXPECT_TRUE(same_bytes(out, want))
+            << dtype_name(kDTypeOf<T>) << " " << threads << " threads, out " << text(vo);
+        // In place: out is a.
+        Storage in_place = clone(a);
+        plan_binary(BinaryOp::kAdd, {in_place, 7, unit}, {in_place, 7, unit},
+                    {sb, vb.offset, vb.strides}, shape, table(GetParam()))
+            .run();
+        Storage want_in_place = clone(a);
+        plan_binary(BinaryOp::kAdd, {want_in_place, 7, unit}, {sa, 7, unit},
+                    {sb, vb.offset, vb.strides}, shape, scalar_table())
+            .run();
+        EXPECT_TRUE(same_bytes(in_place, want_in_place))
+            << dtype_name(kDTypeOf<T>) << " in place, " << threads << " threads";
+      });
+    }
+  });
+}
+
 INSTANTIATE_TEST_SUITE_P(Isas, SplitIsa, testing::ValuesIn(isas()), isa_label);
 
 }  // namespace
