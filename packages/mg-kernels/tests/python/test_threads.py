@@ -21,8 +21,9 @@ THREAD_COUNTS = (1, 2, 3)
 Op = mk.BinaryOp
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def restore_threads() -> Iterator[None]:
+    """Restores the thread count after the module (hypothesis tests need a wider scope)."""
     previous = mk.get_num_threads()
     yield
     mk.set_num_threads(previous)
@@ -222,7 +223,7 @@ def test_large_reduce_sum_is_the_same_for_any_thread_count(
     want = view(src, ls[1], ls[2], shape).sum(axis=axes, keepdims=True, dtype=np_dtype(dtype))
     if dtype.startswith("float"):
         rows = int(np.prod([shape[d] for d in axes]))
-        width = np.finfo(np_dtype(dtype)).eps * (rows + 4)
+        width = float(np.finfo(np_dtype(dtype)).eps) * (rows + 4)
         bound = width * view(np.abs(src.astype(np.float64)), ls[1], ls[2], shape).sum(
             axis=axes, keepdims=True
         )
