@@ -262,9 +262,10 @@ def test_transposed_copy_matches_numpy(
         src = random_array(rng, src_dtype, ls[0])
     out0 = np.zeros(lo[0], np_dtype(out_dtype))
     expected = out0.copy()
-    view(expected, lo[1], lo[2], shape)[...] = view(src, ls[1], ls[2], shape).astype(
-        np_dtype(out_dtype)
-    )
+    with np.errstate(over="ignore"):  # uint16 -> float16 beyond 65504 is inf, in mg too
+        view(expected, lo[1], lo[2], shape)[...] = view(src, ls[1], ls[2], shape).astype(
+            np_dtype(out_dtype)
+        )
     ss = to_storage(src)
     for threads in (1, 2):
         mk.set_num_threads(threads)
