@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator, Sequence
+from types import EllipsisType
 
 import mg_kernels as mk
 import numpy as np
@@ -129,8 +130,9 @@ def layout(
     count = int(np.prod(base_dims)) + front + data.draw(st.integers(0, 5))
     index = np.arange(count, dtype=np.int64)[front : front + int(np.prod(base_dims))]
     index = index.reshape([base_dims[p] for p in perm]).transpose(np.argsort(perm))
-    index = index[(..., *(slice(None, None, s) for s in steps))]
-    index = index[(..., *(slice(0, n) for n in view_shape))]
+    reverse: tuple[EllipsisType | slice, ...] = (..., *(slice(None, None, s) for s in steps))
+    trim: tuple[EllipsisType | slice, ...] = (..., *(slice(0, n) for n in view_shape))
+    index = index[reverse][trim]
     strides = tuple(0 if b else s // 8 for s, b in zip(index.strides, dims_b, strict=True))
     return count, int(index.flat[0]), strides
 
