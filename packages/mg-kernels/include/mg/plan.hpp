@@ -32,6 +32,22 @@ enum class Split : std::uint8_t {
   kOuterDims,  // the kernel needs whole inner rows (scans, arg-reductions along the inner dim)
 };
 
+// Plans with fewer elements never reach the thread pool (src/plan_run.cpp measures why).
+inline constexpr std::int64_t kMinSplitElements = 2 * 32768;
+
+// Runs kernel over `loop` split into chunks along one dimension that `split` allows and along
+// which operand 0 has a non-zero stride, on up to num_threads() threads (mg/parallel.hpp). Runs
+// it whole on the calling thread when there is no such dimension or too little work per thread.
+template <std::size_t N>
+void run_split(void (*kernel)(const StridedLoop<N>&, void* const*), const StridedLoop<N>& loop,
+               void* const* base, const std::int64_t* itemsize, Split split) noexcept;
+extern template void run_split<2>(void (*)(const StridedLoop<2>&, void* const*),
+                                  const StridedLoop<2>&, void* const*, const std::int64_t*,
+                                  Split) noexcept;
+extern template void run_split<3>(void (*)(const StridedLoop<3>&, void* const*),
+                                  const StridedLoop<3>&, void* const*, const std::int64_t*,
+                                  Split) noexcept;
+
 template <std::size_t N>
 class Plan {
  public:
@@ -46,10 +62,18 @@ class Plan {
       base_[k] = base[k];
       itemsize_[k] = itemsize[k];
     }
+    for (std::size_t d = 0; d < loop_.ndim; ++d) elements_ *= loop_.shape[d];
   }
 
+  // Small plans (and Split::kNone) call the kernel right here; large ones are cut into sub-loops
+  // run over the thread pool (run_split, src/plan_run.cpp), with bit-identical results.
   void run() const noexcept {
-    if (kernel_ != nullptr) kernel_(loop_, base_);
+    if (kernel_ == nullptr) return;
+    if (elements_ < kMinSplitElements || split_ == Split::kNone) {
+      kernel_(loop_, base_);
+    } else {
+      run_split<N>(kernel_, loop_, base_, itemsize_, split_);
+    }
   }
   const StridedLoop<N>& loop() const noexcept { return loop_; }
   Split split() const noexcept { return split_; }
@@ -60,6 +84,7 @@ class Plan {
   Split split_ = Split::kNone;
   void* base_[N] = {};
   std::int64_t itemsize_[N] = {};
+  std::int64_t elements_ = 1;  // iterations of the loop nest
 };
 
 // Validates the operands' layouts against `shape` (check_shape, check_layout) and builds the

@@ -27,9 +27,11 @@ from mg_kernels._mg_kernels import (
     binary,
     copy,
     dtypes,
+    get_num_threads,
     isa,
     reduce_sum,
     set_isa,
+    set_num_threads,
 )
 
 __all__ = [
@@ -42,7 +44,9 @@ __all__ = [
     "binary",
     "copy",
     "dtypes",
+    "get_num_threads",
     "isa",
     "reduce_sum",
     "set_isa",
+    "set_num_threads",
 ]

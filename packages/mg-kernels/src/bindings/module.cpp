@@ -2,15 +2,18 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cstdlib>
 #include <exception>
 #include <iterator>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "bindings.hpp"
 #include "mg/dtype.hpp"
 #include "mg/isa.hpp"
+#include "mg/parallel.hpp"
 
 #ifndef MG_KERNELS_VERSION
 #define MG_KERNELS_VERSION "0+unknown"
@@ -39,11 +42,26 @@ std::vector<std::string> available_isa_list() {
   return names;
 }
 
+// MG_KERNELS_NUM_THREADS=<n>, read once at import: the default thread count. Anything but an
+// integer >= 1 makes the import fail with a ValueError naming the variable.
+void init_threads_from_env() {
+  const char* text = std::getenv("MG_KERNELS_NUM_THREADS");
+  if (text == nullptr || *text == '\0') return;
+  char* end = nullptr;
+  const long n = std::strtol(text, &end, 10);
+  if (*end != '\0' || n < 1 || n > 65536) {
+    throw std::invalid_argument(std::string("environment variable MG_KERNELS_NUM_THREADS: ") +
+                                "expected an integer >= 1, got '" + text + "'");
+  }
+  mg::set_num_threads(static_cast<int>(n));
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_mg_kernels, m) {
   m.doc() = "C++ kernels of mg: typed storage, strided binary/reduce/copy kernels, ISA dispatch.";
   mg::init_isa_from_env();
+  init_threads_from_env();
   py::register_local_exception_translator(&translate_dtype_error);
 
   m.attr("__version__") = MG_KERNELS_VERSION;
@@ -92,4 +110,12 @@ PYBIND11_MODULE(_mg_kernels, m) {
       "set_isa", [](const std::string& name) { mg::set_isa(name); }, py::arg("name"),
       "Switch kernels to ISA `name` (for tests and benchmarks; the environment variable\n"
       "MG_KERNELS_ISA does the same at import). ValueError naming the available ISAs.");
+
+  m.def("set_num_threads", &mg::set_num_threads, py::arg("n"),
+        "Let kernels use up to n threads (n >= 1, else ValueError); 1 runs everything on the\n"
+        "calling thread. Large kernels split their work over a persistent thread pool; results\n"
+        "are bit-identical for any n. MG_KERNELS_NUM_THREADS sets the default at import.");
+  m.def("get_num_threads", &mg::num_threads,
+        "The thread count kernels may use: set_num_threads' last value, else\n"
+        "MG_KERNELS_NUM_THREADS, else the number of cores this process may run on.");
 }

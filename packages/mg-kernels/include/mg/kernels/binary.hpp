@@ -18,6 +18,7 @@
 #include "mg/binary_op.hpp"
 #include "mg/kernels/elementwise.hpp"
 #include "mg/kernels/loop.hpp"
+#include "mg/kernels/store.hpp"
 #include "mg/strided.hpp"
 
 namespace mg::kernels {
@@ -56,6 +57,13 @@ void binary_row_contiguous(T* out, const T* a, const T* b, std::int64_t n) {
   const Reg b0 = V::broadcast(b[0]);
   auto load_a = [&](std::int64_t i) { return kAStep ? V::load(a + i) : a0; };
   auto load_b = [&](std::int64_t i) { return kBStep ? V::load(b + i) : b0; };
+  if constexpr (HasStream<Family, T>) {  // huge outputs bypass the cache (kernels/store.hpp)
+    if (n * static_cast<std::int64_t>(sizeof(T)) >= kStreamMinBytes) {
+      return stream_row<Family, T>(
+          out, n, [&](std::int64_t i) { return vec_apply<Family, Op, V>(load_a(i), load_b(i)); },
+          [&](std::int64_t i) { return apply<Family, Op>(a[kAStep ? i : 0], b[kBStep ? i : 0]); });
+    }
+  }
   std::int64_t i = 0;
   for (; i + 4 * kL <= n; i += 4 * kL) {
     const Reg x0 = load_a(i);

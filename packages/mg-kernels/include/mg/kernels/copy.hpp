@@ -68,6 +68,41 @@ void copy_row_strided(To* out, std::int64_t so, const From* src, std::int64_t ss
   for (std::int64_t i = 0; i < n; ++i) out[i * so] = cast<Family, To>(src[i * ss]);
 }
 
+// Note [Blocked transposed copy]
+// When out and src walk memory in different orders (say out row-major, src column-major), an
+// element-by-element copy along out's rows reads src a whole cache line per element, and on a
+// large matrix every line is evicted before its neighbours are used. So the two innermost
+// dimensions are copied in square tiles small enough that the tile's lines of both operands stay
+// in L1 (kTile x kTile elements, a tile row at least 64 bytes).
+template <class Family, class To, class From>
+void copy_tiles(To* out, std::int64_t so_r, std::int64_t so_c, const From* src, std::int64_t ss_r,
+                std::int64_t ss_c, std::int64_t rows, std::int64_t cols) {
+  constexpr std::int64_t kTile = sizeof(From) == 1 || sizeof(To) == 1 ? 64 : 32;
+  for (std::int64_t r0 = 0; r0 < rows; r0 += kTile) {
+    const std::int64_t r1 = r0 + kTile < rows ? r0 + kTile : rows;
+    for (std::int64_t c0 = 0; c0 < cols; c0 += kTile) {
+      const std::int64_t c1 = c0 + kTile < cols ? c0 + kTile : cols;
+      if (so_c == 1) {  // the usual case: written out so the compiler sees a unit-stride store
+        for (std::int64_t r = r0; r < r1; ++r) {
+          To* o = out + r * so_r;
+          const From* s = src + r * ss_r;
+          for (std::int64_t c = c0; c < c1; ++c) o[c] = cast<Family, To>(s[c * ss_c]);
+        }
+      } else {
+        for (std::int64_t r = r0; r < r1; ++r) {
+          for (std::int64_t c = c0; c < c1; ++c) {
+            out[r * so_r + c * so_c] = cast<Family, To>(src[r * ss_r + c * ss_c]);
+          }
+        }
+      }
+    }
+  }
+}
+
+// True when the inner two dimensions are worth tiling (Note [Blocked transposed copy]): the
+// inner strides differ, the src one is not a broadcast, and both dimensions span a few tiles.
+inline constexpr std::int64_t kMinTiledExtent = 64;
+
 // Table entry: base = {out, src}.
 template <class Family, class To, class From>
 void copy_kernel(const StridedLoop<2>& loop, void* const* base) {
@@ -80,6 +115,19 @@ void copy_kernel(const StridedLoop<2>& loop, void* const* base) {
   auto rows = [&](auto row) {
     for_each_row<Family>(loop, [&](const std::int64_t* off) { row(out + off[0], src + off[1]); });
   };
+  if (loop.ndim >= 2 && so != ss && ss != 0 && n >= kMinTiledExtent &&
+      loop.shape[inner - 1] >= kMinTiledExtent) {
+    // The odometer walks the dimensions outside the two tiled ones.
+    StridedLoop<2> outer = loop;
+    outer.ndim = loop.ndim - 1;
+    const std::int64_t rows = loop.shape[inner - 1];
+    const std::int64_t so_r = loop.strides[0][inner - 1];
+    const std::int64_t ss_r = loop.strides[1][inner - 1];
+    for_each_row<Family>(outer, [&](const std::int64_t* off) {
+      copy_tiles<Family, To, From>(out + off[0], so_r, so, src + off[1], ss_r, ss, rows, n);
+    });
+    return;
+  }
   if (so == 1 && ss == 1) {
     if constexpr (std::is_same_v<To, From>) {
       rows([n](To* o, const From* s) { copy_row_same<Family, To>(o, s, n); });

@@ -29,6 +29,7 @@ struct Vec<float> {
 
   static Reg load(const float* p) { return _mm256_loadu_ps(p); }
   static void store(float* p, Reg r) { _mm256_storeu_ps(p, r); }
+  static void stream(float* p, Reg r) { _mm256_stream_ps(p, r); }  // p 32-byte aligned
   static Reg broadcast(float x) { return _mm256_set1_ps(x); }
   static Reg zero() { return _mm256_setzero_ps(); }
   static Reg add(Reg a, Reg b) { return _mm256_add_ps(a, b); }
@@ -51,6 +52,7 @@ struct Vec<double> {
 
   static Reg load(const double* p) { return _mm256_loadu_pd(p); }
   static void store(double* p, Reg r) { _mm256_storeu_pd(p, r); }
+  static void stream(double* p, Reg r) { _mm256_stream_pd(p, r); }  // p 32-byte aligned
   static Reg broadcast(double x) { return _mm256_set1_pd(x); }
   static Reg zero() { return _mm256_setzero_pd(); }
   static Reg add(Reg a, Reg b) { return _mm256_add_pd(a, b); }
@@ -72,6 +74,9 @@ struct IntVecBase {
 
   static Reg load(const T* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
   static void store(T* p, Reg r) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), r); }
+  static void stream(T* p, Reg r) {  // p 32-byte aligned
+    _mm256_stream_si256(reinterpret_cast<__m256i*>(p), r);
+  }
   static Reg zero() { return _mm256_setzero_si256(); }
   // Lane by lane through a plain array, wrapping like the scalar sum (only used once per row).
   static T reduce_add(Reg r) {
@@ -229,6 +234,8 @@ struct Vec<BFloat16> : Vec<float> {
 struct Family {
   template <class T>
   using Vec = avx2::Vec<T>;
+  // Orders the streaming stores (Vec<T>::stream) before anything after it (kernels/store.hpp).
+  static void stream_fence() { _mm_sfence(); }
 };
 
 }  // namespace mg::simd::avx2
