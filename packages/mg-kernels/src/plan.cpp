@@ -51,16 +51,23 @@ Plan<3> plan_binary(BinaryOp op, const Operand& out, const Operand& a, const Ope
   if (op_index >= kNumBinaryOps) {
     throw std::invalid_argument("binary: unknown op " + std::to_string(op_index));
   }
-  const DType dtype = out.storage.dtype();
-  if (a.storage.dtype() != dtype || b.storage.dtype() != dtype) {
-    throw DTypeError("binary: all operands must have the same dtype, got out " +
-                     std::string(dtype_name(dtype)) + ", a " +
-                     std::string(dtype_name(a.storage.dtype())) + ", b " +
+  const std::string name(binary_op_name(op));
+  const DType dtype = a.storage.dtype();
+  const DType out_dtype = out.storage.dtype();
+  if (b.storage.dtype() != dtype) {
+    throw DTypeError("binary " + name + ": a and b must have the same dtype, got a " +
+                     std::string(dtype_name(dtype)) + ", b " +
                      std::string(dtype_name(b.storage.dtype())));
+  }
+  const DType want = binary_op_gives_bool(op) ? DType::kBool : dtype;
+  if (out_dtype != want) {
+    throw DTypeError("binary " + name + ": out must have dtype " + std::string(dtype_name(want)) +
+                     " for inputs of dtype " + std::string(dtype_name(dtype)) + ", got out " +
+                     std::string(dtype_name(out_dtype)));
   }
   const kernels::Kernel3 kernel = table.binary->ops[op_index][dtype_index(dtype)];
   if (kernel == nullptr) {
-    throw DTypeError("binary: " + std::string(binary_op_name(op)) + " is not defined for dtype " +
+    throw DTypeError("binary: " + name + " is not defined for dtype " +
                      std::string(dtype_name(dtype)) +
                      (dtype == DType::kBool ? " (bool has ADD = or, MUL = and)" : ""));
   }

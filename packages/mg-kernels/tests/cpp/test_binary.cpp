@@ -44,6 +44,8 @@ T reference(BinaryOp op, T x, T y) {
         return x / y;
       case BinaryOp::kPow:
         return std::pow(x, y);
+      default:  // the newer ops are checked against the scalar table and NumPy instead
+        break;
     }
   } else {
     __extension__ using Wide = __int128;  // GCC/Clang extension, fine in tests
@@ -74,6 +76,8 @@ T reference(BinaryOp op, T x, T y) {
         for (T i = 0; i < y; ++i) r *= static_cast<std::uint64_t>(x);
         return static_cast<T>(r);
       }
+      default:
+        break;
     }
   }
   return T{};
