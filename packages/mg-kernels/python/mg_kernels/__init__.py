@@ -25,11 +25,13 @@ from mg_kernels._mg_kernels import (
     __version__,
     available_isas,
     binary,
+    clip,
     copy,
     dtypes,
     isa,
     reduce_sum,
     set_isa,
+    where,
 )
 
 __all__ = [
@@ -40,9 +42,11 @@ __all__ = [
     "__version__",
     "available_isas",
     "binary",
+    "clip",
     "copy",
     "dtypes",
     "isa",
     "reduce_sum",
     "set_isa",
+    "where",
 ]

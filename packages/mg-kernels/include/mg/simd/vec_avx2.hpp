@@ -25,7 +25,8 @@ struct Vec {};
 // binary-family vocabulary: eight 32-bit lane masks (all ones or zero) to eight bool bytes.
 inline void store_mask32(Bool* p, __m256i m) {
   const __m256i bits = _mm256_srli_epi32(m, 31);
-  const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(bits), _mm256_extracti128_si256(bits, 1));
+  const __m128i w =
+      _mm_packs_epi32(_mm256_castsi256_si128(bits), _mm256_extracti128_si256(bits, 1));
   _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm_packs_epi16(w, w));
 }
 
@@ -94,7 +95,8 @@ struct Vec<double> {
   // Four 64-bit masks to four bool bytes: the low dword of each lane, packed down to bytes.
   static void store_mask(Bool* p, Reg m) {
     const __m256i bits = _mm256_srli_epi64(_mm256_castpd_si256(m), 63);
-    const __m256i low = _mm256_permutevar8x32_epi32(bits, _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6));
+    const __m256i low =
+        _mm256_permutevar8x32_epi32(bits, _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6));
     const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(low), _mm256_castsi256_si128(low));
     _mm_storeu_si32(p, _mm_packs_epi16(w, w));
   }
