@@ -44,6 +44,8 @@ template Plan<2> make_plan<2>(Plan<2>::Kernel, Extents, const std::array<const O
                               const std::array<std::string_view, 2>&, Split);
 template Plan<3> make_plan<3>(Plan<3>::Kernel, Extents, const std::array<const Operand*, 3>&,
                               const std::array<std::string_view, 3>&, Split);
+template Plan<4> make_plan<4>(Plan<4>::Kernel, Extents, const std::array<const Operand*, 4>&,
+                              const std::array<std::string_view, 4>&, Split);
 
 Plan<3> plan_binary(BinaryOp op, const Operand& out, const Operand& a, const Operand& b,
                     Extents shape, const kernels::KernelTable& table) {
@@ -51,16 +53,23 @@ Plan<3> plan_binary(BinaryOp op, const Operand& out, const Operand& a, const Ope
   if (op_index >= kNumBinaryOps) {
     throw std::invalid_argument("binary: unknown op " + std::to_string(op_index));
   }
-  const DType dtype = out.storage.dtype();
-  if (a.storage.dtype() != dtype || b.storage.dtype() != dtype) {
-    throw DTypeError("binary: all operands must have the same dtype, got out " +
-                     std::string(dtype_name(dtype)) + ", a " +
-                     std::string(dtype_name(a.storage.dtype())) + ", b " +
+  const std::string name(binary_op_name(op));
+  const DType dtype = a.storage.dtype();
+  const DType out_dtype = out.storage.dtype();
+  if (b.storage.dtype() != dtype) {
+    throw DTypeError("binary " + name + ": a and b must have the same dtype, got a " +
+                     std::string(dtype_name(dtype)) + ", b " +
                      std::string(dtype_name(b.storage.dtype())));
+  }
+  const DType want = binary_op_gives_bool(op) ? DType::kBool : dtype;
+  if (out_dtype != want) {
+    throw DTypeError("binary " + name + ": out must have dtype " + std::string(dtype_name(want)) +
+                     " for inputs of dtype " + std::string(dtype_name(dtype)) + ", got out " +
+                     std::string(dtype_name(out_dtype)));
   }
   const kernels::Kernel3 kernel = table.binary->ops[op_index][dtype_index(dtype)];
   if (kernel == nullptr) {
-    throw DTypeError("binary: " + std::string(binary_op_name(op)) + " is not defined for dtype " +
+    throw DTypeError("binary: " + name + " is not defined for dtype " +
                      std::string(dtype_name(dtype)) +
                      (dtype == DType::kBool ? " (bool has ADD = or, MUL = and)" : ""));
   }
@@ -83,6 +92,38 @@ Plan<2> plan_copy(const Operand& out, const Operand& src, Extents shape,
   const auto to = dtype_index(out.storage.dtype());
   const auto from = dtype_index(src.storage.dtype());
   return make_plan<2>(table.copy->casts[to][from], shape, {&out, &src}, {"out", "src"});
+}
+
+// Ternary family: where and clip.
+Plan<4> plan_where(const Operand& out, const Operand& cond, const Operand& a, const Operand& b,
+                   Extents shape, const kernels::KernelTable& table) {
+  const DType dtype = a.storage.dtype();
+  if (cond.storage.dtype() != DType::kBool) {
+    throw DTypeError("where: cond must have dtype bool, got " +
+                     std::string(dtype_name(cond.storage.dtype())));
+  }
+  if (b.storage.dtype() != dtype || out.storage.dtype() != dtype) {
+    throw DTypeError("where: out, a and b must have the same dtype, got out " +
+                     std::string(dtype_name(out.storage.dtype())) + ", a " +
+                     std::string(dtype_name(dtype)) + ", b " +
+                     std::string(dtype_name(b.storage.dtype())));
+  }
+  return make_plan<4>(table.ternary->where[dtype_index(dtype)], shape, {&out, &cond, &a, &b},
+                      {"out", "cond", "a", "b"});
+}
+
+Plan<4> plan_clip(const Operand& out, const Operand& x, const Operand& lo, const Operand& hi,
+                  Extents shape, const kernels::KernelTable& table) {
+  const DType dtype = x.storage.dtype();
+  if (out.storage.dtype() != dtype || lo.storage.dtype() != dtype || hi.storage.dtype() != dtype) {
+    throw DTypeError("clip: all operands must have the same dtype, got out " +
+                     std::string(dtype_name(out.storage.dtype())) + ", x " +
+                     std::string(dtype_name(dtype)) + ", lo " +
+                     std::string(dtype_name(lo.storage.dtype())) + ", hi " +
+                     std::string(dtype_name(hi.storage.dtype())));
+  }
+  return make_plan<4>(table.ternary->clip[dtype_index(dtype)], shape, {&out, &x, &lo, &hi},
+                      {"out", "x", "lo", "hi"});
 }
 
 }  // namespace mg

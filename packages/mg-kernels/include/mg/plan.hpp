@@ -99,6 +99,8 @@ extern template Plan<2> make_plan<2>(Plan<2>::Kernel, Extents, const std::array<
                                      const std::array<std::string_view, 2>&, Split);
 extern template Plan<3> make_plan<3>(Plan<3>::Kernel, Extents, const std::array<const Operand*, 3>&,
                                      const std::array<std::string_view, 3>&, Split);
+extern template Plan<4> make_plan<4>(Plan<4>::Kernel, Extents, const std::array<const Operand*, 4>&,
+                                     const std::array<std::string_view, 4>&, Split);
 
 // out = op(a, b) elementwise over `shape`. All three dtypes must match (else DTypeError).
 // Throws std::invalid_argument for bad shapes or views that leave their storage.
@@ -112,6 +114,16 @@ Plan<2> plan_reduce_sum(const Operand& out, const Operand& src, Extents shape,
 // out = src cast to out's dtype (rules in kernels/elementwise.hpp).
 Plan<2> plan_copy(const Operand& out, const Operand& src, Extents shape,
                   const kernels::KernelTable& table = kernels::active_table());
+
+// Ternary family. out = cond ? a : b elementwise (numpy.where); cond is bool, a, b and out share
+// one dtype (else DTypeError).
+Plan<4> plan_where(const Operand& out, const Operand& cond, const Operand& a, const Operand& b,
+                   Extents shape, const kernels::KernelTable& table = kernels::active_table());
+
+// out = minimum(maximum(x, lo), hi) elementwise (numpy.clip): NaN in x, lo or hi propagates and
+// lo > hi gives hi. All four dtypes must match (else DTypeError).
+Plan<4> plan_clip(const Operand& out, const Operand& x, const Operand& lo, const Operand& hi,
+                  Extents shape, const kernels::KernelTable& table = kernels::active_table());
 
 inline void binary(BinaryOp op, const Operand& out, const Operand& a, const Operand& b,
                    Extents shape) {

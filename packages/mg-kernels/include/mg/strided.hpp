@@ -53,5 +53,6 @@ StridedLoop<N> coalesce(Extents shape, const std::array<Extents, N>& strides);
 
 extern template StridedLoop<2> coalesce<2>(Extents, const std::array<Extents, 2>&);
 extern template StridedLoop<3> coalesce<3>(Extents, const std::array<Extents, 3>&);
+extern template StridedLoop<4> coalesce<4>(Extents, const std::array<Extents, 4>&);
 
 }  // namespace mg

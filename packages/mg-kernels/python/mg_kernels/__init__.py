@@ -25,6 +25,7 @@ from mg_kernels._mg_kernels import (
     __version__,
     available_isas,
     binary,
+    clip,
     copy,
     dtypes,
     get_num_threads,
@@ -32,6 +33,7 @@ from mg_kernels._mg_kernels import (
     reduce_sum,
     set_isa,
     set_num_threads,
+    where,
 )
 
 __all__ = [
@@ -42,6 +44,7 @@ __all__ = [
     "__version__",
     "available_isas",
     "binary",
+    "clip",
     "copy",
     "dtypes",
     "get_num_threads",
@@ -49,4 +52,5 @@ __all__ = [
     "reduce_sum",
     "set_isa",
     "set_num_threads",
+    "where",
 ]

@@ -15,6 +15,28 @@ class BinaryOp(enum.IntEnum):
     MUL = 2
     DIV = 3
     POW = 4
+    FLOOR_DIVIDE = 5
+    REMAINDER = 6
+    MAXIMUM = 7
+    MINIMUM = 8
+    ATAN2 = 9
+    COPYSIGN = 10
+    HYPOT = 11
+    LOGADDEXP = 12
+    EQUAL = 13
+    NOT_EQUAL = 14
+    LESS = 15
+    LESS_EQUAL = 16
+    GREATER = 17
+    GREATER_EQUAL = 18
+    LOGICAL_AND = 19
+    LOGICAL_OR = 20
+    LOGICAL_XOR = 21
+    BITWISE_AND = 22
+    BITWISE_OR = 23
+    BITWISE_XOR = 24
+    LEFT_SHIFT = 25
+    RIGHT_SHIFT = 26
 
 class DTypeInfo:
     """One row of the dtype table (see `dtypes`)."""
@@ -101,6 +123,36 @@ def copy(
     src: Storage,
     src_offset: int,
     src_strides: Sequence[int],
+    shape: Sequence[int],
+) -> None: ...
+def where(
+    out: Storage,
+    out_offset: int,
+    out_strides: Sequence[int],
+    cond: Storage,
+    cond_offset: int,
+    cond_strides: Sequence[int],
+    a: Storage,
+    a_offset: int,
+    a_strides: Sequence[int],
+    b: Storage,
+    b_offset: int,
+    b_strides: Sequence[int],
+    shape: Sequence[int],
+) -> None: ...
+def clip(
+    out: Storage,
+    out_offset: int,
+    out_strides: Sequence[int],
+    x: Storage,
+    x_offset: int,
+    x_strides: Sequence[int],
+    lo: Storage,
+    lo_offset: int,
+    lo_strides: Sequence[int],
+    hi: Storage,
+    hi_offset: int,
+    hi_strides: Sequence[int],
     shape: Sequence[int],
 ) -> None: ...
 def isa() -> str: ...

@@ -17,6 +17,7 @@ namespace mg::kernels {
 // base[k] points at operand k's first element (its storage data plus offset).
 using Kernel3 = void (*)(const StridedLoop<3>& loop, void* const* base);
 using Kernel2 = void (*)(const StridedLoop<2>& loop, void* const* base);
+using Kernel4 = void (*)(const StridedLoop<4>& loop, void* const* base);  // ternary family
 
 // nullptr where an op is not defined for a dtype; the plan refuses those with a DTypeError.
 struct BinaryKernels {
@@ -28,12 +29,18 @@ struct ReduceKernels {
 struct CopyKernels {
   Kernel2 casts[kNumDTypes][kNumDTypes] = {};  // [out dtype][src dtype]
 };
+// Ternary family: where(cond, a, b) and clip(x, lo, hi), indexed by the dtype of a / x.
+struct TernaryKernels {
+  Kernel4 where[kNumDTypes] = {};
+  Kernel4 clip[kNumDTypes] = {};
+};
 
 struct KernelTable {
   Isa isa = Isa::kScalar;
   const BinaryKernels* binary = nullptr;
   const ReduceKernels* reduce = nullptr;
   const CopyKernels* copy = nullptr;
+  const TernaryKernels* ternary = nullptr;
 };
 
 // The table of `isa` if this build contains it, else nullptr.

@@ -22,6 +22,14 @@ struct Family;
 template <class T>
 struct Vec {};
 
+// binary-family vocabulary: eight 32-bit lane masks (all ones or zero) to eight bool bytes.
+inline void store_mask32(Bool* p, __m256i m) {
+  const __m256i bits = _mm256_srli_epi32(m, 31);
+  const __m128i w =
+      _mm_packs_epi32(_mm256_castsi256_si128(bits), _mm256_extracti128_si256(bits, 1));
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm_packs_epi16(w, w));
+}
+
 template <>
 struct Vec<float> {
   using Reg = __m256;
@@ -36,6 +44,21 @@ struct Vec<float> {
   static Reg sub(Reg a, Reg b) { return _mm256_sub_ps(a, b); }
   static Reg mul(Reg a, Reg b) { return _mm256_mul_ps(a, b); }
   static Reg div(Reg a, Reg b) { return _mm256_div_ps(a, b); }
+  // binary-family vocabulary (meanings in vec_scalar.hpp). max_ps/min_ps return their second
+  // operand on ties and when either is NaN, so only a NaN in `a` needs patching.
+  static Reg max(Reg a, Reg b) {
+    return _mm256_blendv_ps(_mm256_max_ps(a, b), a, _mm256_cmp_ps(a, a, _CMP_UNORD_Q));
+  }
+  static Reg min(Reg a, Reg b) {
+    return _mm256_blendv_ps(_mm256_min_ps(a, b), a, _mm256_cmp_ps(a, a, _CMP_UNORD_Q));
+  }
+  static Reg cmp_eq(Reg a, Reg b) { return _mm256_cmp_ps(a, b, _CMP_EQ_OQ); }
+  static Reg cmp_ne(Reg a, Reg b) { return _mm256_cmp_ps(a, b, _CMP_NEQ_UQ); }
+  static Reg cmp_lt(Reg a, Reg b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
+  static Reg cmp_le(Reg a, Reg b) { return _mm256_cmp_ps(a, b, _CMP_LE_OQ); }
+  static Reg select(Reg m, Reg a, Reg b) { return _mm256_blendv_ps(b, a, m); }
+  static void store_mask(Bool* p, Reg m) { store_mask32(p, _mm256_castps_si256(m)); }
+  // end binary-family vocabulary
   // Pairwise: (0+4, 1+5, 2+6, 3+7), then halves again, keeping the error tree balanced.
   static float reduce_add(Reg r) {
     __m128 x = _mm_add_ps(_mm256_castps256_ps128(r), _mm256_extractf128_ps(r, 1));
@@ -59,6 +82,27 @@ struct Vec<double> {
   static Reg sub(Reg a, Reg b) { return _mm256_sub_pd(a, b); }
   static Reg mul(Reg a, Reg b) { return _mm256_mul_pd(a, b); }
   static Reg div(Reg a, Reg b) { return _mm256_div_pd(a, b); }
+  // binary-family vocabulary (as Vec<float>)
+  static Reg max(Reg a, Reg b) {
+    return _mm256_blendv_pd(_mm256_max_pd(a, b), a, _mm256_cmp_pd(a, a, _CMP_UNORD_Q));
+  }
+  static Reg min(Reg a, Reg b) {
+    return _mm256_blendv_pd(_mm256_min_pd(a, b), a, _mm256_cmp_pd(a, a, _CMP_UNORD_Q));
+  }
+  static Reg cmp_eq(Reg a, Reg b) { return _mm256_cmp_pd(a, b, _CMP_EQ_OQ); }
+  static Reg cmp_ne(Reg a, Reg b) { return _mm256_cmp_pd(a, b, _CMP_NEQ_UQ); }
+  static Reg cmp_lt(Reg a, Reg b) { return _mm256_cmp_pd(a, b, _CMP_LT_OQ); }
+  static Reg cmp_le(Reg a, Reg b) { return _mm256_cmp_pd(a, b, _CMP_LE_OQ); }
+  static Reg select(Reg m, Reg a, Reg b) { return _mm256_blendv_pd(b, a, m); }
+  // Four 64-bit masks to four bool bytes: the low dword of each lane, packed down to bytes.
+  static void store_mask(Bool* p, Reg m) {
+    const __m256i bits = _mm256_srli_epi64(_mm256_castpd_si256(m), 63);
+    const __m256i low =
+        _mm256_permutevar8x32_epi32(bits, _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6));
+    const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(low), _mm256_castsi256_si128(low));
+    _mm_storeu_si32(p, _mm_packs_epi16(w, w));
+  }
+  // end binary-family vocabulary
   static double reduce_add(Reg r) {
     __m128d x = _mm_add_pd(_mm256_castpd256_pd128(r), _mm256_extractf128_pd(r, 1));
     x = _mm_add_sd(x, _mm_unpackhi_pd(x, x));
@@ -78,6 +122,10 @@ struct IntVecBase {
     _mm256_stream_si256(reinterpret_cast<__m256i*>(p), r);
   }
   static Reg zero() { return _mm256_setzero_si256(); }
+  // binary-family vocabulary: bitwise ops do not care about the lane width.
+  static Reg bit_and(Reg a, Reg b) { return _mm256_and_si256(a, b); }
+  static Reg bit_or(Reg a, Reg b) { return _mm256_or_si256(a, b); }
+  static Reg bit_xor(Reg a, Reg b) { return _mm256_xor_si256(a, b); }
   // Lane by lane through a plain array, wrapping like the scalar sum (only used once per row).
   static T reduce_add(Reg r) {
     T lanes[kLanes];
@@ -121,6 +169,11 @@ struct Vec<std::uint32_t> : IntVecBase<std::uint32_t> {
   static Reg add(Reg a, Reg b) { return _mm256_add_epi32(a, b); }
   static Reg sub(Reg a, Reg b) { return _mm256_sub_epi32(a, b); }
   static Reg mul(Reg a, Reg b) { return _mm256_mullo_epi32(a, b); }
+  // binary-family vocabulary: variable shifts give 0 for counts >= 32 (negative ones too).
+  static Reg max(Reg a, Reg b) { return _mm256_max_epu32(a, b); }
+  static Reg min(Reg a, Reg b) { return _mm256_min_epu32(a, b); }
+  static Reg shift_left(Reg a, Reg b) { return _mm256_sllv_epi32(a, b); }
+  static Reg shift_right(Reg a, Reg b) { return _mm256_srlv_epi32(a, b); }
 };
 
 template <>
@@ -128,6 +181,9 @@ struct Vec<std::uint64_t> : IntVecBase<std::uint64_t> {
   static Reg broadcast(std::uint64_t x) { return _mm256_set1_epi64x(static_cast<long long>(x)); }
   static Reg add(Reg a, Reg b) { return _mm256_add_epi64(a, b); }
   static Reg sub(Reg a, Reg b) { return _mm256_sub_epi64(a, b); }
+  // binary-family vocabulary
+  static Reg shift_left(Reg a, Reg b) { return _mm256_sllv_epi64(a, b); }
+  static Reg shift_right(Reg a, Reg b) { return _mm256_srlv_epi64(a, b); }
 };
 
 template <>
@@ -137,6 +193,19 @@ struct Vec<std::int32_t> : IntVecBase<std::int32_t> {
   static Reg sub(Reg a, Reg b) { return _mm256_sub_epi32(a, b); }
   // The low 32 bits of the product: exactly the wrapping multiply.
   static Reg mul(Reg a, Reg b) { return _mm256_mullo_epi32(a, b); }
+  // binary-family vocabulary. srav fills with the sign for counts >= 32 (negative ones too).
+  static Reg max(Reg a, Reg b) { return _mm256_max_epi32(a, b); }
+  static Reg min(Reg a, Reg b) { return _mm256_min_epi32(a, b); }
+  static Reg cmp_eq(Reg a, Reg b) { return _mm256_cmpeq_epi32(a, b); }
+  static Reg cmp_ne(Reg a, Reg b) { return _mm256_xor_si256(cmp_eq(a, b), ones()); }
+  static Reg cmp_lt(Reg a, Reg b) { return _mm256_cmpgt_epi32(b, a); }
+  static Reg cmp_le(Reg a, Reg b) { return _mm256_xor_si256(_mm256_cmpgt_epi32(a, b), ones()); }
+  static Reg select(Reg m, Reg a, Reg b) { return _mm256_blendv_epi8(b, a, m); }
+  static void store_mask(Bool* p, Reg m) { store_mask32(p, m); }
+  static Reg shift_left(Reg a, Reg b) { return _mm256_sllv_epi32(a, b); }
+  static Reg shift_right(Reg a, Reg b) { return _mm256_srav_epi32(a, b); }
+  static Reg ones() { return _mm256_set1_epi32(-1); }
+  // end binary-family vocabulary
   static std::int32_t reduce_add(Reg r) {
     __m128i x = _mm_add_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
     x = _mm_add_epi32(x, _mm_shuffle_epi32(x, _MM_SHUFFLE(1, 0, 3, 2)));
@@ -151,6 +220,8 @@ struct Vec<std::int64_t> : IntVecBase<std::int64_t> {
   static Reg broadcast(std::int64_t x) { return _mm256_set1_epi64x(x); }
   static Reg add(Reg a, Reg b) { return _mm256_add_epi64(a, b); }
   static Reg sub(Reg a, Reg b) { return _mm256_sub_epi64(a, b); }
+  // binary-family vocabulary (no shift_right: AVX2 has no 64-bit arithmetic shift)
+  static Reg shift_left(Reg a, Reg b) { return _mm256_sllv_epi64(a, b); }
   static std::int64_t reduce_add(Reg r) {
     __m128i x = _mm_add_epi64(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
     x = _mm_add_epi64(x, _mm_unpackhi_epi64(x, x));

@@ -65,7 +65,53 @@ struct Vec {
     return a / b;
   }
 
+  // binary-family vocabulary
+  // max/min: NaN in either lane propagates (a's when both); ties give b. Comparisons give a
+  // lane mask (here 1 or 0 in a Reg): cmp_ne is true for NaN, the others false. store_mask
+  // writes one bool byte (0 or 1) per lane; select(m, a, b) is m ? a : b lane by lane.
+  static Reg max(Reg a, Reg b) { return (is_nan(a) || a > b) ? a : b; }
+  static Reg min(Reg a, Reg b) { return (is_nan(a) || a < b) ? a : b; }
+  static Reg cmp_eq(Reg a, Reg b) { return mask(a == b); }
+  static Reg cmp_ne(Reg a, Reg b) { return mask(a != b); }
+  static Reg cmp_lt(Reg a, Reg b) { return mask(a < b); }
+  static Reg cmp_le(Reg a, Reg b) { return mask(a <= b); }
+  static Reg select(Reg m, Reg a, Reg b) { return m != T{0} ? a : b; }
+  static void store_mask(Bool* p, Reg m) { p->bits = m != T{0} ? 1 : 0; }
+  template <class Self = T>
+  static auto bit_and(Reg a, Reg b) -> std::enable_if_t<std::is_integral_v<Self>, Reg> {
+    return static_cast<T>(a & b);
+  }
+  template <class Self = T>
+  static auto bit_or(Reg a, Reg b) -> std::enable_if_t<std::is_integral_v<Self>, Reg> {
+    return static_cast<T>(a | b);
+  }
+  template <class Self = T>
+  static auto bit_xor(Reg a, Reg b) -> std::enable_if_t<std::is_integral_v<Self>, Reg> {
+    return static_cast<T>(a ^ b);
+  }
+  // Per-lane shift amounts; < 0 or >= the width gives 0 (shift_right of a negative: -1).
+  template <class Self = T>
+  static auto shift_left(Reg a, Reg b) -> std::enable_if_t<std::is_integral_v<Self>, Reg> {
+    if (static_cast<std::make_unsigned_t<T>>(b) >= sizeof(T) * 8) return T{0};
+    return wrap(static_cast<Wide>(U(a) << static_cast<unsigned>(b)));
+  }
+  template <class Self = T>
+  static auto shift_right(Reg a, Reg b) -> std::enable_if_t<std::is_integral_v<Self>, Reg> {
+    if (static_cast<std::make_unsigned_t<T>>(b) >= sizeof(T) * 8) {
+      if constexpr (std::is_signed_v<T>) return a < T{0} ? T(-1) : T{0};
+      return T{0};
+    }
+    return static_cast<T>(a >> static_cast<unsigned>(b));
+  }
+  // end binary-family vocabulary
+
  private:
+  // binary-family vocabulary
+  static Reg mask(bool x) { return x ? T{1} : T{0}; }
+  static bool is_nan(T x) {
+    if constexpr (std::is_floating_point_v<T>) return x != x;
+    return false;
+  }
   using Wide = typename WrapType<T>::type;
   static Wide U(T x) { return static_cast<Wide>(x); }
   static T wrap(Wide x) { return static_cast<T>(x); }
