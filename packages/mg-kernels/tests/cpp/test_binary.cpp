@@ -397,6 +397,38 @@ void check_new_op(Isa isa, const Case& c, std::size_t out_size, std::size_t a_si
   ASSERT_TRUE(same) << isa_name(isa) << " vs scalar: " << describe(kDTypeOf<T>, c);
 }
 
+// The vector body (elementwise via the Vec family) and the strided loop (kernels/elementwise.hpp)
+// are separate code in every table, the scalar one included: the same elements walked forwards
+// (contiguous) and backwards (stride -1, the scalar loop) must give the same bytes.
+template <class T>
+void check_paths_agree(Isa isa, BinaryOp op, std::int64_t n) {
+  if (kernels::compiled_table(Isa::kScalar)
+          ->binary->ops[static_cast<int>(op)][dtype_index(kDTypeOf<T>)] == nullptr) {
+    return;
+  }
+  const auto seed = static_cast<std::uint32_t>(n + 1000);
+  Storage a = awkward_storage<T>(BinaryOp::kAdd, 80, seed);
+  Storage b = awkward_storage<T>(op, 80, seed + 1);
+  const DType out_dtype = binary_op_gives_bool(op) ? DType::kBool : kDTypeOf<T>;
+  Storage forwards(out_dtype, 80);
+  Storage backwards(out_dtype, 80);
+  run(table(isa), {op, {n}, {1, {1}}, {3, {1}}, {2, {1}}}, forwards, a, b);
+  run(table(isa), {op, {n}, {n, {-1}}, {n + 2, {-1}}, {n + 1, {-1}}}, backwards, a, b);
+  const bool same = binary_op_gives_bool(op) ? same_bytes(forwards, backwards)
+                                             : same_values<T>(forwards, backwards);
+  ASSERT_TRUE(same) << isa_name(isa) << " vector vs strided loop: " << binary_op_name(op) << " "
+                    << dtype_name(kDTypeOf<T>) << " n " << n;
+}
+
+TEST_P(BinaryIsa, NewOpsVectorBodyMatchesStridedLoop) {
+  for_each_dtype([&](auto tag) {
+    using T = typename decltype(tag)::type;
+    for (BinaryOp op : kNewOps) {
+      for (std::int64_t n : {1, 9, 33, 67}) check_paths_agree<T>(GetParam(), op, n);
+    }
+  });
+}
+
 TEST_P(BinaryIsa, NewOpsMatchScalarOnEveryLayout) {
   for_each_dtype([&](auto tag) {
     using T = typename decltype(tag)::type;

@@ -250,7 +250,7 @@ def test_in_place_on_a_and_on_b(isa: str, op: mk.BinaryOp) -> None:
 def test_binary_op_is_an_int_enum() -> None:
     assert [int(op) for op in Op] == list(range(27))
     assert [op.name for op in Op][:5] == ["ADD", "SUB", "MUL", "DIV", "POW"]
-    assert Op.RIGHT_SHIFT == 26
+    assert int(Op.RIGHT_SHIFT) == 26
     assert isinstance(Op.ADD, int)
     assert Op(3) is Op.DIV
 

@@ -22,12 +22,14 @@ def run(op: mk.BinaryOp, x: np.ndarray, y: np.ndarray, out_dtype: str | None = N
     return to_array(out)
 
 
-def expect_numpy(op: mk.BinaryOp, ufunc: np.ufunc, x: np.ndarray, y: np.ndarray) -> None:
+def expect_numpy(
+    op: mk.BinaryOp, ufunc: np.ufunc, x: np.ndarray, y: np.ndarray, *, signs: bool = True
+) -> None:
     with np.errstate(all="ignore"):
         expected = ufunc(np.tile(x, REPEAT), np.tile(y, REPEAT))
     got = run(op, x, y, "bool" if expected.dtype == np.bool_ else None)
     np.testing.assert_array_equal(got, expected)
-    if expected.dtype.kind == "f":  # signed zeros too
+    if signs and expected.dtype.kind == "f":  # signed zeros too
         np.testing.assert_array_equal(np.signbit(got), np.signbit(expected))
 
 
@@ -58,8 +60,8 @@ def test_integer_floor_divide_and_remainder_by_zero_and_minus_one(isa: str, dtyp
 @pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
 def test_float_floor_divide_and_remainder_corners_bit_for_bit(isa: str, dtype: str) -> None:
     inf, nan = np.inf, np.nan
-    xs = [7.0, -7.0, 7.0, -7.0, 0.0, -0.0, 1.0, -1.0, inf, -inf, nan, 5.0, -0.0, 1e30, 0.3]
-    ys = [2.0, 2.0, -2.0, -2.0, 3.0, 3.0, inf, inf, 1.0, 2.0, 1.0, 0.0, -2.0, 3e-30, 0.1]
+    xs = [7.0, -7.0, 7.0, -7.0, 0.0, -0.0, 1.0, -1.0, inf, -inf, nan, 5.0, -0.0, 6e4, 0.3]
+    ys = [2.0, 2.0, -2.0, -2.0, 3.0, 3.0, inf, inf, 1.0, 2.0, 1.0, 0.0, -2.0, 7e-5, 0.1]
     x, y = np.array(xs, dtype), np.array(ys, dtype)
     for ux, uy in ((x, y), (y, x)):
         expect_numpy(Op.FLOOR_DIVIDE, np.floor_divide, ux, uy)
@@ -71,6 +73,7 @@ def test_maximum_minimum_propagate_nan_from_either_side(isa: str, dtype: str) ->
     nan, inf = np.nan, np.inf
     x = np.array([nan, 1.0, nan, -inf, 0.0, -0.0, 2.0, -3.0], dtype)
     y = np.array([1.0, nan, nan, inf, -0.0, 0.0, 2.0, 4.0], dtype)
+    # Ties (+0.0 vs -0.0) give b in NumPy's float32/float64 loops and a in its float16 loop.
     for op, ufunc in ((Op.MAXIMUM, np.maximum), (Op.MINIMUM, np.minimum)):
         expect_numpy(op, ufunc, x, y)
         expect_numpy(op, ufunc, y, x)

@@ -302,8 +302,9 @@ bool is_nan(C x) {
     return false;
 }
 
-// NaN propagates (NumPy's maximum/minimum); equal values (+0.0 and -0.0) give b, as NumPy does
-// and as the SIMD max/min instructions do.
+// NaN propagates (NumPy's maximum/minimum). Equal values (+0.0 and -0.0) give b, as NumPy's
+// float32/float64 loops, ml_dtypes' bfloat16 and the SIMD max/min instructions do; NumPy's
+// float16 loop gives a, and so does float16 here.
 template <class Family, class T>
 T maximum(T a, T b) {
   if constexpr (std::is_same_v<T, Bool>) {
@@ -311,6 +312,7 @@ T maximum(T a, T b) {
   } else {
     const auto x = ordered<Family>(a);
     const auto y = ordered<Family>(b);
+    if constexpr (std::is_same_v<T, Half>) return (is_nan<Family>(x) || x >= y) ? a : b;
     return (is_nan<Family>(x) || x > y) ? a : b;
   }
 }
@@ -321,6 +323,7 @@ T minimum(T a, T b) {
   } else {
     const auto x = ordered<Family>(a);
     const auto y = ordered<Family>(b);
+    if constexpr (std::is_same_v<T, Half>) return (is_nan<Family>(x) || x <= y) ? a : b;
     return (is_nan<Family>(x) || x < y) ? a : b;
   }
 }

@@ -269,6 +269,17 @@ struct Vec<Half> : Vec<float> {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(p), h);
   }
   static Reg broadcast(Half x) { return _mm256_set1_ps(half_to_float<Family>(x)); }
+  // binary-family vocabulary: NumPy's float16 max/min give a on ties (float32's give b), so the
+  // operands swap and only "b is NaN, a is not" needs patching.
+  static Reg max(Reg a, Reg b) {
+    return _mm256_blendv_ps(_mm256_max_ps(b, a), b, b_nan_only(a, b));
+  }
+  static Reg min(Reg a, Reg b) {
+    return _mm256_blendv_ps(_mm256_min_ps(b, a), b, b_nan_only(a, b));
+  }
+  static Reg b_nan_only(Reg a, Reg b) {
+    return _mm256_andnot_ps(_mm256_cmp_ps(a, a, _CMP_UNORD_Q), _mm256_cmp_ps(b, b, _CMP_UNORD_Q));
+  }
 
   // Eight 32-bit lanes holding 16-bit values (or all-ones masks) to eight 16-bit lanes.
   static __m128i pack_u32_to_u16(__m256i x) {

@@ -125,6 +125,9 @@ struct Vec<Half> : Vec<float> {
   static Reg load(const Half* p) { return half_to_float<Family>(*p); }
   static void store(Half* p, Reg r) { *p = half_from_float<Family>(r); }
   static Reg broadcast(Half x) { return half_to_float<Family>(x); }
+  // binary-family vocabulary: NumPy's float16 max/min give a on ties (float32's give b).
+  static Reg max(Reg a, Reg b) { return (a != a || a >= b) ? a : b; }
+  static Reg min(Reg a, Reg b) { return (a != a || a <= b) ? a : b; }
 };
 
 template <>
