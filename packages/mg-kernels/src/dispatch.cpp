@@ -137,6 +137,12 @@ const KernelTable* compiled_table(Isa isa) noexcept {
 #else
       return nullptr;
 #endif
+    case Isa::kNeon:
+#if defined(MG_KERNELS_HAVE_NEON)
+      return &neon::table();
+#else
+      return nullptr;
+#endif
   }
   return nullptr;
 }
@@ -175,6 +181,13 @@ bool cpu_supports(Isa isa) noexcept {
       return false;
 #endif
     }
+    case Isa::kNeon:
+      // Advanced SIMD is mandatory in AArch64.
+#if defined(__aarch64__) || defined(_M_ARM64)
+      return true;
+#else
+      return false;
+#endif
   }
   return false;
 }

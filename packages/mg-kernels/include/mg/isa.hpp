@@ -13,9 +13,10 @@ namespace mg {
 // Adding an ISA: one enumerator here, one name below, one detection branch in dispatch.cpp.
 // The names are what MG_KERNELS_ISA, set_isa and available_isas() use. They are also the CMake
 // names and C++ namespaces, so they are identifiers: "sse41", not "sse4.1".
-enum class Isa : std::uint8_t { kScalar, kSse41, kAvx2, kAvx512 };
+// kNeon (AArch64) never shares a build with the x86 ones, so its place among them is moot.
+enum class Isa : std::uint8_t { kScalar, kSse41, kAvx2, kAvx512, kNeon };
 
-inline constexpr Isa kAllIsas[] = {Isa::kScalar, Isa::kSse41, Isa::kAvx2, Isa::kAvx512};
+inline constexpr Isa kAllIsas[] = {Isa::kScalar, Isa::kSse41, Isa::kAvx2, Isa::kAvx512, Isa::kNeon};
 
 constexpr std::string_view isa_name(Isa isa) {
   switch (isa) {
@@ -27,6 +28,8 @@ constexpr std::string_view isa_name(Isa isa) {
       return "avx2";
     case Isa::kAvx512:
       return "avx512";
+    case Isa::kNeon:
+      return "neon";
   }
   return "?";
 }

@@ -105,12 +105,17 @@ TEST(Isa, X86BuildsCompileEveryX86Table) {
   EXPECT_TRUE(isa_compiled(Isa::kSse41));
   EXPECT_TRUE(isa_compiled(Isa::kAvx2));
   EXPECT_TRUE(isa_compiled(Isa::kAvx512));
+  EXPECT_FALSE(isa_compiled(Isa::kNeon));
 }
 #else
 TEST(Isa, NonX86BuildsHaveNoX86Tables) {
   EXPECT_FALSE(isa_compiled(Isa::kSse41));
   EXPECT_FALSE(isa_compiled(Isa::kAvx2));
   EXPECT_FALSE(isa_compiled(Isa::kAvx512));
+#if defined(__aarch64__) || defined(_M_ARM64)
+  EXPECT_TRUE(isa_compiled(Isa::kNeon));
+  EXPECT_TRUE(cpu_supports(Isa::kNeon));
+#endif
 }
 #endif
 

@@ -55,8 +55,8 @@ def test_environment_variable_forces_an_isa_and_rejects_bad_names() -> None:
     assert f"available ISAs: {', '.join(mk.available_isas())}" in bad.stderr
 
 
-ALL_ISAS = ("scalar", "sse41", "avx2", "avx512")
-"""Every ISA name the kernels know, lowest first (mg/isa.hpp)."""
+ALL_ISAS = ("scalar", "sse41", "avx2", "avx512", "neon")
+"""Every ISA name the kernels know, in enumerator order (mg/isa.hpp)."""
 
 # /proc/cpuinfo flags each table needs (SSE3 is "pni"). Linux drops avx*/avx512* flags when the OS
 # does not save the registers (XCR0), which is what the XGETBV check in dispatch.cpp sees too.

@@ -62,5 +62,8 @@ const KernelTable& table() noexcept;
 namespace avx512 {
 const KernelTable& table() noexcept;
 }
+namespace neon {
+const KernelTable& table() noexcept;
+}
 
 }  // namespace mg::kernels
