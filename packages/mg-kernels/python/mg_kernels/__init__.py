@@ -17,18 +17,26 @@ The layer under mg-core; see docs/kernels.md. Everything here comes from the ext
 [1.0, 4.0, 9.0]
 """
 
-from mg_kernels._mg_kernels import (
+from mg_kernels._mg_kernels import (  # reduce family
+    ArgReduceOp,
     BinaryOp,
     DTypeInfo,
+    ReduceOp,
+    ScanOp,
     Storage,
     __abi_version__,
     __version__,
+    arg_reduce,
     available_isas,
     binary,
     copy,
     dtypes,
     isa,
+    logsumexp,
+    mean_var,
+    reduce,
     reduce_sum,
+    scan,
     set_isa,
 )
 
@@ -45,4 +53,13 @@ __all__ = [
     "isa",
     "reduce_sum",
     "set_isa",
+    # reduce family
+    "ArgReduceOp",
+    "ReduceOp",
+    "ScanOp",
+    "arg_reduce",
+    "logsumexp",
+    "mean_var",
+    "reduce",
+    "scan",
 ]

@@ -35,6 +35,14 @@ struct Vec<float> {
   static Reg sub(Reg a, Reg b) { return _mm256_sub_ps(a, b); }
   static Reg mul(Reg a, Reg b) { return _mm256_mul_ps(a, b); }
   static Reg div(Reg a, Reg b) { return _mm256_div_ps(a, b); }
+  // reduce-family vocabulary: as vec_scalar.hpp, (a is NaN || a > b) ? a : b lane by lane
+  // (maxps returns its second operand for NaN and for ties).
+  static Reg max(Reg a, Reg b) {
+    return _mm256_blendv_ps(_mm256_max_ps(a, b), a, _mm256_cmp_ps(a, a, _CMP_UNORD_Q));
+  }
+  static Reg min(Reg a, Reg b) {
+    return _mm256_blendv_ps(_mm256_min_ps(a, b), a, _mm256_cmp_ps(a, a, _CMP_UNORD_Q));
+  }
   // Pairwise: (0+4, 1+5, 2+6, 3+7), then halves again, keeping the error tree balanced.
   static float reduce_add(Reg r) {
     __m128 x = _mm_add_ps(_mm256_castps256_ps128(r), _mm256_extractf128_ps(r, 1));
@@ -57,6 +65,13 @@ struct Vec<double> {
   static Reg sub(Reg a, Reg b) { return _mm256_sub_pd(a, b); }
   static Reg mul(Reg a, Reg b) { return _mm256_mul_pd(a, b); }
   static Reg div(Reg a, Reg b) { return _mm256_div_pd(a, b); }
+  // reduce-family vocabulary (see Vec<float>).
+  static Reg max(Reg a, Reg b) {
+    return _mm256_blendv_pd(_mm256_max_pd(a, b), a, _mm256_cmp_pd(a, a, _CMP_UNORD_Q));
+  }
+  static Reg min(Reg a, Reg b) {
+    return _mm256_blendv_pd(_mm256_min_pd(a, b), a, _mm256_cmp_pd(a, a, _CMP_UNORD_Q));
+  }
   static double reduce_add(Reg r) {
     __m128d x = _mm_add_pd(_mm256_castpd256_pd128(r), _mm256_extractf128_pd(r, 1));
     x = _mm_add_sd(x, _mm_unpackhi_pd(x, x));

@@ -59,6 +59,10 @@ struct Vec {
     return a * b;
   }
 
+  // reduce-family vocabulary: max/min propagate NaN (a's when both are), else pick b on ties.
+  static Reg max(Reg a, Reg b) { return (a != a || a > b) ? a : b; }
+  static Reg min(Reg a, Reg b) { return (a != a || a < b) ? a : b; }
+
   // Division stays the scalar loop's business for integers (floor semantics, x / 0).
   template <class Self = T>
   static auto div(Reg a, Reg b) -> std::enable_if_t<std::is_floating_point_v<Self>, Reg> {
