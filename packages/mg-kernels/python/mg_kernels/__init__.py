@@ -41,25 +41,25 @@ from mg_kernels._mg_kernels import (  # reduce family
 )
 
 __all__ = [
+    # reduce family
+    "ArgReduceOp",
     "BinaryOp",
     "DTypeInfo",
+    "ReduceOp",
+    "ScanOp",
     "Storage",
     "__abi_version__",
     "__version__",
+    "arg_reduce",
     "available_isas",
     "binary",
     "copy",
     "dtypes",
     "isa",
-    "reduce_sum",
-    "set_isa",
-    # reduce family
-    "ArgReduceOp",
-    "ReduceOp",
-    "ScanOp",
-    "arg_reduce",
     "logsumexp",
     "mean_var",
     "reduce",
+    "reduce_sum",
     "scan",
+    "set_isa",
 ]
