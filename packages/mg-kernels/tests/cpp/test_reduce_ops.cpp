@@ -339,7 +339,7 @@ TEST(ReduceOps, LongSumIsTheSameForAnyThreadCount) {
     using T = typename decltype(tag)::type;
     std::vector<T> in = random_values<T>(std::size_t{1} << 20, 16);
     for (T& x : in) {
-      if (!std::isfinite(as_double(x))) x = T{};
+      if (!(std::fabs(as_double(x)) <= 100)) x = T{};  // keeps the float16 sum finite
     }
     Storage src = storage_of(in);
     const int before = num_threads();

@@ -50,8 +50,9 @@ typename V::Reg vec_reduce_combine(typename V::Reg a, typename V::Reg b) {
   if constexpr (Op == ReduceOp::kMin) return V::min(a, b);
 }
 
-// Op over n >= 1 elements x[0], x[stride], ... in Compute<T>. Contiguous rows of at least four
-// vectors run four vector accumulators, then fold the lanes in order.
+// Op over n >= 1 elements x[0], x[stride], ... in Compute<T>. Contiguous rows of at least
+// kAccumulators vectors run that many independent vector accumulators (the NaN-propagating
+// max/min are a few dependent instructions each), then fold them as a tree and the lanes in order.
 template <class Family, ReduceOp Op, class T>
 Compute<T> reduce_row(const T* x, std::int64_t n, std::int64_t stride) {
   using A = Compute<T>;
@@ -60,19 +61,23 @@ Compute<T> reduce_row(const T* x, std::int64_t n, std::int64_t stride) {
     using VA = typename Family::template Vec<A>;  // stores the Reg as A lanes (float for halves)
     using Reg = typename V::Reg;
     constexpr std::int64_t kL = V::kLanes;
-    if (stride == 1 && n >= 4 * kL) {
-      Reg acc[4] = {V::load(x), V::load(x + kL), V::load(x + 2 * kL), V::load(x + 3 * kL)};
-      std::int64_t i = 4 * kL;
-      for (; i + 4 * kL <= n; i += 4 * kL) {
-        for (std::int64_t k = 0; k < 4; ++k) {
+    constexpr std::int64_t kStep = kAccumulators * kL;
+    if (stride == 1 && n >= kStep) {
+      Reg acc[kAccumulators];
+      for (std::int64_t k = 0; k < kAccumulators; ++k) acc[k] = V::load(x + k * kL);
+      std::int64_t i = kStep;
+      for (; i + kStep <= n; i += kStep) {
+        for (std::int64_t k = 0; k < kAccumulators; ++k) {
           acc[k] = vec_reduce_combine<Family, Op, V>(acc[k], V::load(x + i + k * kL));
         }
       }
       for (; i + kL <= n; i += kL)
         acc[0] = vec_reduce_combine<Family, Op, V>(acc[0], V::load(x + i));
-      acc[0] = vec_reduce_combine<Family, Op, V>(acc[0], acc[1]);
-      acc[2] = vec_reduce_combine<Family, Op, V>(acc[2], acc[3]);
-      acc[0] = vec_reduce_combine<Family, Op, V>(acc[0], acc[2]);
+      for (std::int64_t width = kAccumulators / 2; width > 0; width /= 2) {
+        for (std::int64_t k = 0; k < width; ++k) {
+          acc[k] = vec_reduce_combine<Family, Op, V>(acc[k], acc[k + width]);
+        }
+      }
       A lanes[kL];
       VA::store(lanes, acc[0]);
       A r = lanes[0];
