@@ -95,6 +95,7 @@ def test_max_min_match_numpy_and_propagate_nan(
     full = wide(np.broadcast_to(src.view, shape))
     expected = wide(out.base.copy())
     view = out.view_of(expected)
+    ufunc: np.ufunc
     if dtype == "bool":
         ufunc = np.logical_or if op == "MAX" else np.logical_and
         view[...] = ufunc(view, ufunc.reduce(full, axis=axes, keepdims=True))
@@ -337,7 +338,8 @@ def reference_logsumexp(x: np.ndarray) -> np.ndarray:
         m = np.max(x, axis=-1, keepdims=True, initial=-math.inf)
         finite = np.where(np.isfinite(m), m, 0.0)
         r = finite + np.log(np.sum(np.exp(x - finite), axis=-1, keepdims=True))
-    return np.where(np.isfinite(m), r, m)  # NaN, +inf and -inf are their own answers
+    result: np.ndarray = np.where(np.isfinite(m), r, m)  # NaN, +-inf are their own answers
+    return result
 
 
 @settings(max_examples=150, deadline=None)
