@@ -17,12 +17,16 @@ The layer under mg-core; see docs/kernels.md. Everything here comes from the ext
 [1.0, 4.0, 9.0]
 """
 
-from mg_kernels._mg_kernels import (
+from mg_kernels._mg_kernels import (  # reduce family
+    ArgReduceOp,
     BinaryOp,
     DTypeInfo,
+    ReduceOp,
+    ScanOp,
     Storage,
     __abi_version__,
     __version__,
+    arg_reduce,
     available_isas,
     binary,
     clip,
@@ -30,18 +34,27 @@ from mg_kernels._mg_kernels import (
     dtypes,
     get_num_threads,
     isa,
+    logsumexp,
+    mean_var,
+    reduce,
     reduce_sum,
+    scan,
     set_isa,
     set_num_threads,
     where,
 )
 
 __all__ = [
+    # reduce family
+    "ArgReduceOp",
     "BinaryOp",
     "DTypeInfo",
+    "ReduceOp",
+    "ScanOp",
     "Storage",
     "__abi_version__",
     "__version__",
+    "arg_reduce",
     "available_isas",
     "binary",
     "clip",
@@ -49,7 +62,11 @@ __all__ = [
     "dtypes",
     "get_num_threads",
     "isa",
+    "logsumexp",
+    "mean_var",
+    "reduce",
     "reduce_sum",
+    "scan",
     "set_isa",
     "set_num_threads",
     "where",

@@ -155,6 +155,84 @@ def clip(
     hi_strides: Sequence[int],
     shape: Sequence[int],
 ) -> None: ...
+
+# reduce family
+
+class ReduceOp(enum.IntEnum):
+    """Reductions of `reduce`."""
+
+    SUM = 0
+    PROD = 1
+    MAX = 2
+    MIN = 3
+    ALL = 4
+    ANY = 5
+
+class ArgReduceOp(enum.IntEnum):
+    """Index reductions of `arg_reduce`."""
+
+    ARGMAX = 0
+    ARGMIN = 1
+
+class ScanOp(enum.IntEnum):
+    """Cumulative operations of `scan`."""
+
+    CUMSUM = 0
+    CUMPROD = 1
+
+def reduce(
+    op: ReduceOp,
+    out: Storage,
+    out_offset: int,
+    out_strides: Sequence[int],
+    src: Storage,
+    src_offset: int,
+    src_strides: Sequence[int],
+    shape: Sequence[int],
+) -> None: ...
+def arg_reduce(
+    op: ArgReduceOp,
+    out: Storage,
+    out_offset: int,
+    out_strides: Sequence[int],
+    src: Storage,
+    src_offset: int,
+    src_strides: Sequence[int],
+    shape: Sequence[int],
+) -> None: ...
+def scan(
+    op: ScanOp,
+    out: Storage,
+    out_offset: int,
+    out_strides: Sequence[int],
+    src: Storage,
+    src_offset: int,
+    src_strides: Sequence[int],
+    shape: Sequence[int],
+) -> None: ...
+def mean_var(
+    mean: Storage,
+    mean_offset: int,
+    mean_strides: Sequence[int],
+    var: Storage,
+    var_offset: int,
+    var_strides: Sequence[int],
+    src: Storage,
+    src_offset: int,
+    src_strides: Sequence[int],
+    shape: Sequence[int],
+    ddof: int = 0,
+) -> None: ...
+def logsumexp(
+    out: Storage,
+    out_offset: int,
+    out_strides: Sequence[int],
+    src: Storage,
+    src_offset: int,
+    src_strides: Sequence[int],
+    shape: Sequence[int],
+) -> None: ...
+
 def isa() -> str: ...
 def available_isas() -> list[str]: ...
 def set_isa(name: str) -> None: ...

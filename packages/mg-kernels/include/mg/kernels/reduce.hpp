@@ -16,6 +16,7 @@
 #include "mg/kernels/binary.hpp"
 #include "mg/kernels/elementwise.hpp"
 #include "mg/kernels/loop.hpp"
+#include "mg/parallel.hpp"
 #include "mg/strided.hpp"
 
 namespace mg::kernels {
@@ -96,20 +97,87 @@ Compute<T> sum_strided(const T* x, std::int64_t n, std::int64_t stride) {
                             sum_strided<Family>(x + half * stride, n - half, stride));
 }
 
+// Length of the first half when sum_contiguous splits a row of n > its block size: a multiple
+// of a whole accumulator step, so both halves use full vectors.
+template <class Family, class T>
+std::int64_t sum_split(std::int64_t n) {
+  constexpr std::int64_t kL = Family::template Vec<T>::kLanes;
+  std::int64_t half = n / 2;
+  half -= half % (kAccumulators * kL);
+  return half;
+}
+
 template <class Family, class T>
 Compute<T> sum_contiguous(const T* x, std::int64_t n) {
   using V = typename Family::template Vec<T>;
   if constexpr (!HasVecSum<V, T>) {
     return sum_strided<Family>(x, n, 1);
   } else {
-    constexpr std::int64_t kL = V::kLanes;
-    constexpr std::int64_t kBlock = kAccumulators * kL * kPerLane;
+    constexpr std::int64_t kBlock = kAccumulators * V::kLanes * kPerLane;
     if (n <= kBlock) return sum_block_contiguous<Family>(x, n);
-    // Split on a multiple of a whole accumulator step so both halves use full vectors.
-    std::int64_t half = n / 2;
-    half -= half % (kAccumulators * kL);
+    const std::int64_t half = sum_split<Family, T>(n);
     return sum_add<Family, T>(sum_contiguous<Family>(x, half),
                               sum_contiguous<Family>(x + half, n - half));
+  }
+}
+
+// Note [Deterministic parallel sum]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// A full reduction of one long contiguous row cannot be split by the plan (out has stride 0
+// along it). Instead the top kParallelSumDepth levels of sum_contiguous's own pairwise tree are
+// cut into 2**depth leaves, summed as mg::parallel_for tasks, and combined in the same tree. The
+// leaves and the tree depend on n only, so the result is bit for bit that of sum_contiguous, for
+// any number of threads.
+inline constexpr std::int64_t kParallelSumMin = std::int64_t{1} << 16;
+inline constexpr int kParallelSumDepth = 4;
+inline constexpr std::int64_t kParallelSumLeaves = std::int64_t{1} << kParallelSumDepth;
+
+template <class Family, class T>
+struct ParallelSum {
+  const T* x;
+  std::int64_t start[kParallelSumLeaves];
+  std::int64_t length[kParallelSumLeaves];
+  Compute<T> part[kParallelSumLeaves];
+};
+
+template <class Family, class T>
+void parallel_sum_task(void* context, std::int64_t leaf) {
+  auto* s = static_cast<ParallelSum<Family, T>*>(context);
+  s->part[leaf] = sum_contiguous<Family>(s->x + s->start[leaf], s->length[leaf]);
+}
+
+// sum_contiguous(x, n), with the top of the tree spread over threads when n is large.
+template <class Family, class T>
+Compute<T> sum_row_contiguous(const T* x, std::int64_t n) {
+  if constexpr (!HasVecSum<typename Family::template Vec<T>, T>) {
+    return sum_contiguous<Family>(x, n);
+  } else {
+    // Every node split below must be one sum_contiguous splits too (longer than its block).
+    constexpr std::int64_t kBlock = kAccumulators * Family::template Vec<T>::kLanes * kPerLane;
+    if (n < kParallelSumMin || n < 2 * kParallelSumLeaves * kBlock) {
+      return sum_contiguous<Family>(x, n);
+    }
+    ParallelSum<Family, T> s{};
+    s.x = x;
+    s.length[0] = n;
+    // Split every leaf in two, level by level, keeping them in order (n / 16 stays far above
+    // the block size, so sum_contiguous would split each of them the same way).
+    for (std::int64_t count = 1; count < kParallelSumLeaves; count *= 2) {
+      for (std::int64_t k = count - 1; k >= 0; --k) {
+        const std::int64_t half = sum_split<Family, T>(s.length[k]);
+        s.start[2 * k] = s.start[k];
+        s.start[2 * k + 1] = s.start[k] + half;
+        s.length[2 * k + 1] = s.length[k] - half;
+        s.length[2 * k] = half;
+      }
+    }
+    parallel_for(kParallelSumLeaves, &parallel_sum_task<Family, T>, &s);
+    for (std::int64_t count = kParallelSumLeaves; count > 1; count /= 2) {
+      for (std::int64_t k = 0; k < count / 2; ++k) {
+        s.part[k] = sum_add<Family, T>(s.part[2 * k], s.part[2 * k + 1]);
+      }
+    }
+    return s.part[0];
   }
 }
 
@@ -129,7 +197,7 @@ void reduce_sum_kernel(const StridedLoop<2>& loop, void* const* base) {
     for_each_row<Family>(loop, [=](const std::int64_t* off) {
       const T* row = src + off[1];
       const Compute<T> sum =
-          ss == 1 ? sum_contiguous<Family>(row, n) : sum_strided<Family>(row, n, ss);
+          ss == 1 ? sum_row_contiguous<Family>(row, n) : sum_strided<Family>(row, n, ss);
       out[off[0]] = narrow<Family, T>(sum_add<Family, T>(widen<Family>(out[off[0]]), sum));
     });
     return;

@@ -10,6 +10,7 @@
 #include "mg/binary_op.hpp"
 #include "mg/dtype.hpp"
 #include "mg/isa.hpp"
+#include "mg/reduce_op.hpp"
 #include "mg/strided.hpp"
 
 namespace mg::kernels {
@@ -25,6 +26,12 @@ struct BinaryKernels {
 };
 struct ReduceKernels {
   Kernel2 sum[kNumDTypes] = {};  // [dtype]
+  // reduce family (kernels/reduce_ops.hpp, argreduce.hpp, scan.hpp, stats.hpp)
+  Kernel2 ops[kNumReduceOps][kNumDTypes] = {};     // [op][src dtype]; ALL/ANY write bool
+  Kernel2 arg[kNumArgReduceOps][kNumDTypes] = {};  // [op][src dtype]; out int64
+  Kernel2 scan[kNumScanOps][kNumDTypes] = {};      // [op][dtype]
+  Kernel3 mean_var[2][kNumDTypes] = {};            // [ddof][dtype], floats only
+  Kernel2 logsumexp[kNumDTypes] = {};              // [dtype], floats only
 };
 struct CopyKernels {
   Kernel2 casts[kNumDTypes][kNumDTypes] = {};  // [out dtype][src dtype]
