@@ -13,6 +13,7 @@
 #include "mg/kernels/table.hpp"
 #include "mg/storage.hpp"
 #include "mg/strided.hpp"
+#include "mg/unary_op.hpp"  // unary family
 
 namespace mg {
 
@@ -87,6 +88,12 @@ Plan<2> plan_reduce_sum(const Operand& out, const Operand& src, Extents shape,
 // out = src cast to out's dtype (rules in kernels/elementwise.hpp).
 Plan<2> plan_copy(const Operand& out, const Operand& src, Extents shape,
                   const kernels::KernelTable& table = kernels::active_table());
+
+// unary family: out = op(src) elementwise over `shape`. out has src's dtype, or bool for
+// ISNAN/ISINF/ISFINITE/LOGICAL_NOT (DTypeError otherwise); an op src's dtype does not define
+// (EXP on int32, BITWISE_INVERT on float32) is a DTypeError naming both.
+Plan<2> plan_unary(UnaryOp op, const Operand& out, const Operand& src, Extents shape,
+                   const kernels::KernelTable& table = kernels::active_table());
 
 inline void binary(BinaryOp op, const Operand& out, const Operand& a, const Operand& b,
                    Extents shape) {

@@ -19,5 +19,6 @@ using Family = simd::MG_ISA::Family;
 extern const BinaryKernels kBinaryKernels;
 extern const ReduceKernels kReduceKernels;
 extern const CopyKernels kCopyKernels;
+extern const UnaryKernels kUnaryKernels;  // unary family
 
 }  // namespace mg::kernels::MG_ISA

@@ -11,6 +11,7 @@
 #include "mg/dtype.hpp"
 #include "mg/isa.hpp"
 #include "mg/strided.hpp"
+#include "mg/unary_op.hpp"  // unary family
 
 namespace mg::kernels {
 
@@ -29,11 +30,17 @@ struct CopyKernels {
   Kernel2 casts[kNumDTypes][kNumDTypes] = {};  // [out dtype][src dtype]
 };
 
+// unary family: [op][src dtype]; out is bool for the predicates, src's dtype otherwise.
+struct UnaryKernels {
+  Kernel2 ops[kNumUnaryOps][kNumDTypes] = {};
+};
+
 struct KernelTable {
   Isa isa = Isa::kScalar;
   const BinaryKernels* binary = nullptr;
   const ReduceKernels* reduce = nullptr;
   const CopyKernels* copy = nullptr;
+  const UnaryKernels* unary = nullptr;  // unary family
 };
 
 // The table of `isa` if this build contains it, else nullptr.

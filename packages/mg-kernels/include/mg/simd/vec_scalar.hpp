@@ -15,6 +15,8 @@
 // declared; kernels detect that and run the scalar loop instead (kernels/binary.hpp).
 #pragma once
 
+#include <math.h>  // unary-family vocabulary: C fmaf, sqrtf, floorf, ... (plain extern symbols)
+
 #include <cstdint>
 #include <type_traits>
 
@@ -65,8 +67,136 @@ struct Vec {
     return a / b;
   }
 
+  // unary-family vocabulary (float32 lanes; vmath.hpp). A lane mask is a Reg whose bits are
+  // all ones (true) or all zeros; integer lanes (IReg) are int32. FMA is fused (C fmaf), so this
+  // family rounds exactly like the AVX2 one, lane for lane.
+  using IReg = std::int32_t;
+  static Reg fma(Reg a, Reg b, Reg c)
+    requires std::is_same_v<T, float>
+  {
+    return ::fmaf(a, b, c);
+  }
+  static Reg sqrt(Reg a)
+    requires std::is_same_v<T, float>
+  {
+    return ::sqrtf(a);
+  }
+  static Reg floor(Reg a)
+    requires std::is_same_v<T, float>
+  {
+    return ::floorf(a);
+  }
+  static Reg ceil(Reg a)
+    requires std::is_same_v<T, float>
+  {
+    return ::ceilf(a);
+  }
+  static Reg trunc(Reg a)
+    requires std::is_same_v<T, float>
+  {
+    return ::truncf(a);
+  }
+  static Reg round(Reg a)  // half to even (the default rounding mode)
+    requires std::is_same_v<T, float>
+  {
+    return ::nearbyintf(a);
+  }
+  static Reg cmp_lt(Reg a, Reg b)
+    requires std::is_same_v<T, float>
+  {
+    return mask(a < b);
+  }
+  static Reg cmp_le(Reg a, Reg b)
+    requires std::is_same_v<T, float>
+  {
+    return mask(a <= b);
+  }
+  static Reg cmp_eq(Reg a, Reg b)
+    requires std::is_same_v<T, float>
+  {
+    return mask(a == b);
+  }
+  static Reg cmp_unord(Reg a, Reg b)  // either is NaN
+    requires std::is_same_v<T, float>
+  {
+    return mask(a != a || b != b);
+  }
+  static Reg select(Reg m, Reg a, Reg b)  // m ? a : b
+    requires std::is_same_v<T, float>
+  {
+    return bits(m) != 0 ? a : b;
+  }
+  static bool any(Reg m)
+    requires std::is_same_v<T, float>
+  {
+    return bits(m) != 0;
+  }
+  static Reg bit_and(Reg a, Reg b)
+    requires std::is_same_v<T, float>
+  {
+    return from_bits(bits(a) & bits(b));
+  }
+  static Reg bit_or(Reg a, Reg b)
+    requires std::is_same_v<T, float>
+  {
+    return from_bits(bits(a) | bits(b));
+  }
+  static Reg bit_xor(Reg a, Reg b)
+    requires std::is_same_v<T, float>
+  {
+    return from_bits(bits(a) ^ bits(b));
+  }
+  static Reg bit_andnot(Reg a, Reg b)  // ~a & b
+    requires std::is_same_v<T, float>
+  {
+    return from_bits(~bits(a) & bits(b));
+  }
+  static IReg as_int(Reg a)
+    requires std::is_same_v<T, float>
+  {
+    return static_cast<IReg>(bits(a));
+  }
+  static Reg as_float(IReg a)
+    requires std::is_same_v<T, float>
+  {
+    return from_bits(static_cast<std::uint32_t>(a));
+  }
+  // Round to nearest even; NaN and out-of-range lanes give INT32_MIN (as cvtps2dq).
+  static IReg to_int(Reg a)
+    requires std::is_same_v<T, float>
+  {
+    if (!(a >= -2147483648.0f && a < 2147483648.0f)) return INT32_MIN;
+    return static_cast<IReg>(::nearbyintf(a));
+  }
+  static Reg to_float(IReg a)
+    requires std::is_same_v<T, float>
+  {
+    return static_cast<float>(a);
+  }
+  static IReg broadcast_int(std::int32_t x) { return x; }
+  static IReg add_int(IReg a, IReg b) {
+    return static_cast<IReg>(static_cast<std::uint32_t>(a) + static_cast<std::uint32_t>(b));
+  }
+  static IReg sub_int(IReg a, IReg b) {
+    return static_cast<IReg>(static_cast<std::uint32_t>(a) - static_cast<std::uint32_t>(b));
+  }
+  static IReg and_int(IReg a, IReg b) { return a & b; }
+  template <int kBits>
+  static IReg shl_int(IReg a) {
+    return static_cast<IReg>(static_cast<std::uint32_t>(a) << kBits);
+  }
+  template <int kBits>
+  static IReg sra_int(IReg a) {  // arithmetic
+    return a >> kBits;
+  }
+  // end unary-family vocabulary
+
  private:
   using Wide = typename WrapType<T>::type;
+  // unary-family vocabulary helpers
+  static std::uint32_t bits(float x) { return __builtin_bit_cast(std::uint32_t, x); }
+  static float from_bits(std::uint32_t x) { return __builtin_bit_cast(float, x); }
+  static float mask(bool b) { return from_bits(b ? 0xffffffffu : 0u); }
   static Wide U(T x) { return static_cast<Wide>(x); }
   static T wrap(Wide x) { return static_cast<T>(x); }
 };
