@@ -21,6 +21,7 @@ from mg_kernels._mg_kernels import (
     BinaryOp,
     DTypeInfo,
     Storage,
+    UnaryOp,
     __abi_version__,
     __version__,
     available_isas,
@@ -30,12 +31,14 @@ from mg_kernels._mg_kernels import (
     isa,
     reduce_sum,
     set_isa,
+    unary,
 )
 
 __all__ = [
     "BinaryOp",
     "DTypeInfo",
     "Storage",
+    "UnaryOp",
     "__abi_version__",
     "__version__",
     "available_isas",
@@ -45,4 +48,5 @@ __all__ = [
     "isa",
     "reduce_sum",
     "set_isa",
+    "unary",
 ]
