@@ -158,7 +158,7 @@ def test_unary_matches_numpy(
     result = out.result()
     untouched = np.ones(before.shape, dtype=bool)
     out.view_of(untouched)[...] = False
-    np.testing.assert_array_equal(result[untouched], before[untouched])  # nothing else written
+    assert result[untouched].tobytes() == before[untouched].tobytes()  # nothing else written
     got = out.view_of(result)
     x = np.broadcast_to(src.view, shape)
     if op in EXACT:
