@@ -41,7 +41,7 @@ def _relu(x: np.ndarray) -> np.ndarray:
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-x))
+        return np.asarray(1.0 / (1.0 + np.exp(-x)))
 
 
 NUMPY: dict[mk.UnaryOp, Ufunc] = {
@@ -102,11 +102,11 @@ def expected_exact(op: mk.UnaryOp, x: np.ndarray, dtype: str) -> np.ndarray:
     with np.errstate(all="ignore"):
         if dtype in NARROW:
             result = NUMPY[op](x.astype(np.float32))
-            return result if op in PREDICATES else result.astype(np_dtype(dtype))
+            return np.asarray(result if op in PREDICATES else result.astype(np_dtype(dtype)))
         if dtype in INTS and op in (Op.FLOOR, Op.CEIL, Op.TRUNC, Op.ROUND):
             return x.copy()
         if dtype in INTS and op == Op.RELU:
-            return np.maximum(x, np.zeros_like(x))
+            return np.asarray(np.maximum(x, np.zeros_like(x)))
         return np.asarray(NUMPY[op](x))
 
 
