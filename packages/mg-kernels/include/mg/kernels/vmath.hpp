@@ -144,9 +144,8 @@ Reg32<Family> tanh(Reg32<Family> x) {
 
 // sigmoid(x) = 1 / (1 + e**-x) for x >= 0 and e**x / (1 + e**x) for x < 0: the exponential is
 // never above 1, so nothing overflows and large negative x keep their full precision. The sum
-// d = 1 + e lies in [1, 2] and is kept as two floats (d + d_lo, exact). Its reciprocal needs no
-// division: a quadratic fit (6.6 bits) and two Newton steps (26 bits); the quotient is then
-// refined once with FMA, which leaves only exp's error and one final rounding.
+// 1 + e is kept as two floats (d + d_lo, exact) and the quotient refined once with FMA, so only
+// exp's error and one final rounding remain.
 template <class Family>
 Reg32<Family> sigmoid(Reg32<Family> x) {
   using V = V32<Family>;
@@ -155,14 +154,9 @@ Reg32<Family> sigmoid(Reg32<Family> x) {
   const Reg32<Family> num = V::select(V::cmp_lt(x, k<Family>(0.0f)), e, one);
   const Reg32<Family> d = V::add(one, e);
   const Reg32<Family> d_lo = V::add(V::sub(one, d), e);
-  const Reg32<Family> neg_d = V::bit_xor(d, k<Family>(-0.0f));
-  Reg32<Family> inv =
-      V::fma(V::fma(k<Family>(0.3232323229312897f), d, k<Family>(-1.454545497894287f)), d,
-             k<Family>(2.1212120056152344f));
-  inv = V::fma(inv, V::fma(neg_d, inv, one), inv);
-  inv = V::fma(inv, V::fma(neg_d, inv, one), inv);
+  const Reg32<Family> inv = V::div(one, d);
   const Reg32<Family> q = V::mul(num, inv);
-  const Reg32<Family> neg_q = V::bit_xor(q, k<Family>(-0.0f));
+  const Reg32<Family> neg_q = V::sub(k<Family>(0.0f), q);
   const Reg32<Family> rem = V::fma(neg_q, d_lo, V::fma(neg_q, d, num));
   return V::fma(rem, inv, q);
 }
