@@ -13,6 +13,7 @@
 #include "mg/kernels/table.hpp"
 #include "mg/storage.hpp"
 #include "mg/strided.hpp"
+#include "mg/unary_op.hpp"  // unary family
 
 namespace mg {
 
@@ -124,6 +125,11 @@ Plan<4> plan_where(const Operand& out, const Operand& cond, const Operand& a, co
 // lo > hi gives hi. All four dtypes must match (else DTypeError).
 Plan<4> plan_clip(const Operand& out, const Operand& x, const Operand& lo, const Operand& hi,
                   Extents shape, const kernels::KernelTable& table = kernels::active_table());
+// unary family: out = op(src) elementwise over `shape`. out has src's dtype, or bool for
+// ISNAN/ISINF/ISFINITE/LOGICAL_NOT (DTypeError otherwise); an op src's dtype does not define
+// (EXP on int32, BITWISE_INVERT on float32) is a DTypeError naming both.
+Plan<2> plan_unary(UnaryOp op, const Operand& out, const Operand& src, Extents shape,
+                   const kernels::KernelTable& table = kernels::active_table());
 
 inline void binary(BinaryOp op, const Operand& out, const Operand& a, const Operand& b,
                    Extents shape) {

@@ -17,13 +17,14 @@ The layer under mg-core; see docs/kernels.md. Everything here comes from the ext
 [1.0, 4.0, 9.0]
 """
 
-from mg_kernels._mg_kernels import (  # reduce family
+from mg_kernels._mg_kernels import (
     ArgReduceOp,
     BinaryOp,
     DTypeInfo,
     ReduceOp,
     ScanOp,
     Storage,
+    UnaryOp,
     __abi_version__,
     __version__,
     arg_reduce,
@@ -41,17 +42,18 @@ from mg_kernels._mg_kernels import (  # reduce family
     scan,
     set_isa,
     set_num_threads,
+    unary,
     where,
 )
 
 __all__ = [
-    # reduce family
     "ArgReduceOp",
     "BinaryOp",
     "DTypeInfo",
     "ReduceOp",
     "ScanOp",
     "Storage",
+    "UnaryOp",
     "__abi_version__",
     "__version__",
     "arg_reduce",
@@ -69,5 +71,6 @@ __all__ = [
     "scan",
     "set_isa",
     "set_num_threads",
+    "unary",
     "where",
 ]

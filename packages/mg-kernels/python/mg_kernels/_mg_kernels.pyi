@@ -38,6 +38,45 @@ class BinaryOp(enum.IntEnum):
     LEFT_SHIFT = 25
     RIGHT_SHIFT = 26
 
+# unary family
+class UnaryOp(enum.IntEnum):
+    """Elementwise unary operations of `unary`."""
+
+    NEGATIVE = 0
+    ABS = 1
+    SIGN = 2
+    SQRT = 3
+    RECIPROCAL = 4
+    SQUARE = 5
+    EXP = 6
+    EXP2 = 7
+    EXPM1 = 8
+    LOG = 9
+    LOG2 = 10
+    LOG10 = 11
+    LOG1P = 12
+    SIN = 13
+    COS = 14
+    TAN = 15
+    TANH = 16
+    SINH = 17
+    COSH = 18
+    ASIN = 19
+    ACOS = 20
+    ATAN = 21
+    ERF = 22
+    SIGMOID = 23
+    RELU = 24
+    FLOOR = 25
+    CEIL = 26
+    TRUNC = 27
+    ROUND = 28
+    ISNAN = 29
+    ISINF = 30
+    ISFINITE = 31
+    LOGICAL_NOT = 32
+    BITWISE_INVERT = 33
+
 class DTypeInfo:
     """One row of the dtype table (see `dtypes`)."""
 
@@ -182,6 +221,8 @@ class ScanOp(enum.IntEnum):
 
 def reduce(
     op: ReduceOp,
+def unary(  # unary family
+    op: UnaryOp,
     out: Storage,
     out_offset: int,
     out_strides: Sequence[int],

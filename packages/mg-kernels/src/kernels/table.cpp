@@ -5,7 +5,7 @@ namespace mg::kernels::MG_ISA {
 
 const KernelTable& table() noexcept {
   static constexpr KernelTable kTable{Isa::MG_ISA_ENUM, &kBinaryKernels, &kReduceKernels,
-                                      &kCopyKernels, &kTernaryKernels};
+                                      &kCopyKernels, &kTernaryKernels, &kUnaryKernels};
   return kTable;
 }
 

@@ -20,5 +20,6 @@ extern const BinaryKernels kBinaryKernels;
 extern const ReduceKernels kReduceKernels;
 extern const CopyKernels kCopyKernels;
 extern const TernaryKernels kTernaryKernels;
+extern const UnaryKernels kUnaryKernels;  // unary family
 
 }  // namespace mg::kernels::MG_ISA

@@ -12,6 +12,7 @@
 #include "mg/isa.hpp"
 #include "mg/reduce_op.hpp"
 #include "mg/strided.hpp"
+#include "mg/unary_op.hpp"  // unary family
 
 namespace mg::kernels {
 
@@ -42,12 +43,18 @@ struct TernaryKernels {
   Kernel4 clip[kNumDTypes] = {};
 };
 
+// unary family: [op][src dtype]; out is bool for the predicates, src's dtype otherwise.
+struct UnaryKernels {
+  Kernel2 ops[kNumUnaryOps][kNumDTypes] = {};
+};
+
 struct KernelTable {
   Isa isa = Isa::kScalar;
   const BinaryKernels* binary = nullptr;
   const ReduceKernels* reduce = nullptr;
   const CopyKernels* copy = nullptr;
   const TernaryKernels* ternary = nullptr;
+  const UnaryKernels* unary = nullptr;  // unary family
 };
 
 // The table of `isa` if this build contains it, else nullptr.

@@ -59,6 +59,41 @@ struct Vec<float> {
   static Reg select(Reg m, Reg a, Reg b) { return _mm256_blendv_ps(b, a, m); }
   static void store_mask(Bool* p, Reg m) { store_mask32(p, _mm256_castps_si256(m)); }
   // end binary-family vocabulary
+
+  // unary-family vocabulary (same meaning as vec_scalar.hpp's)
+  using IReg = __m256i;
+  static Reg fma(Reg a, Reg b, Reg c) { return _mm256_fmadd_ps(a, b, c); }
+  static Reg sqrt(Reg a) { return _mm256_sqrt_ps(a); }
+  static Reg floor(Reg a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); }
+  static Reg ceil(Reg a) { return _mm256_round_ps(a, _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC); }
+  static Reg trunc(Reg a) { return _mm256_round_ps(a, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC); }
+  static Reg round(Reg a) {
+    return _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  }
+  static Reg cmp_unord(Reg a, Reg b) { return _mm256_cmp_ps(a, b, _CMP_UNORD_Q); }
+  static bool any(Reg m) { return _mm256_movemask_ps(m) != 0; }
+  static Reg bit_and(Reg a, Reg b) { return _mm256_and_ps(a, b); }
+  static Reg bit_or(Reg a, Reg b) { return _mm256_or_ps(a, b); }
+  static Reg bit_xor(Reg a, Reg b) { return _mm256_xor_ps(a, b); }
+  static Reg bit_andnot(Reg a, Reg b) { return _mm256_andnot_ps(a, b); }
+  static IReg as_int(Reg a) { return _mm256_castps_si256(a); }
+  static Reg as_float(IReg a) { return _mm256_castsi256_ps(a); }
+  static IReg to_int(Reg a) { return _mm256_cvtps_epi32(a); }
+  static Reg to_float(IReg a) { return _mm256_cvtepi32_ps(a); }
+  static IReg broadcast_int(std::int32_t x) { return _mm256_set1_epi32(x); }
+  static IReg add_int(IReg a, IReg b) { return _mm256_add_epi32(a, b); }
+  static IReg sub_int(IReg a, IReg b) { return _mm256_sub_epi32(a, b); }
+  static IReg and_int(IReg a, IReg b) { return _mm256_and_si256(a, b); }
+  template <int kBits>
+  static IReg shl_int(IReg a) {
+    return _mm256_slli_epi32(a, kBits);
+  }
+  template <int kBits>
+  static IReg sra_int(IReg a) {
+    return _mm256_srai_epi32(a, kBits);
+  }
+  // end unary-family vocabulary
+
   // Pairwise: (0+4, 1+5, 2+6, 3+7), then halves again, keeping the error tree balanced.
   static float reduce_add(Reg r) {
     __m128 x = _mm_add_ps(_mm256_castps256_ps128(r), _mm256_extractf128_ps(r, 1));

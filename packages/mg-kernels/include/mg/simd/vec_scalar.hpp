@@ -15,6 +15,8 @@
 // declared; kernels detect that and run the scalar loop instead (kernels/binary.hpp).
 #pragma once
 
+#include <math.h>  // unary-family vocabulary: C fmaf, sqrtf, floorf, ... (plain extern symbols)
+
 #include <cstdint>
 #include <type_traits>
 
@@ -67,27 +69,24 @@ struct Vec {
 
   // binary-family vocabulary
   // max/min: NaN in either lane propagates (a's when both); ties give b. Comparisons give a
-  // lane mask (here 1 or 0 in a Reg): cmp_ne is true for NaN, the others false. store_mask
-  // writes one bool byte (0 or 1) per lane; select(m, a, b) is m ? a : b lane by lane.
+  // lane mask: a Reg with every bit set (true) or clear, as in the SIMD families; cmp_ne and
+  // cmp_unord are true for NaN, the others false. store_mask writes one bool byte (0 or 1) per
+  // lane; select(m, a, b) is m ? a : b lane by lane. The bit_* ops act on the lanes' bits.
   static Reg max(Reg a, Reg b) { return (is_nan(a) || a > b) ? a : b; }
   static Reg min(Reg a, Reg b) { return (is_nan(a) || a < b) ? a : b; }
   static Reg cmp_eq(Reg a, Reg b) { return mask(a == b); }
   static Reg cmp_ne(Reg a, Reg b) { return mask(a != b); }
   static Reg cmp_lt(Reg a, Reg b) { return mask(a < b); }
   static Reg cmp_le(Reg a, Reg b) { return mask(a <= b); }
-  static Reg select(Reg m, Reg a, Reg b) { return m != T{0} ? a : b; }
-  static void store_mask(Bool* p, Reg m) { p->bits = m != T{0} ? 1 : 0; }
-  template <class Self = T>
-  static auto bit_and(Reg a, Reg b) -> std::enable_if_t<std::is_integral_v<Self>, Reg> {
-    return static_cast<T>(a & b);
-  }
-  template <class Self = T>
-  static auto bit_or(Reg a, Reg b) -> std::enable_if_t<std::is_integral_v<Self>, Reg> {
-    return static_cast<T>(a | b);
-  }
-  template <class Self = T>
-  static auto bit_xor(Reg a, Reg b) -> std::enable_if_t<std::is_integral_v<Self>, Reg> {
-    return static_cast<T>(a ^ b);
+  static Reg cmp_unord(Reg a, Reg b) { return mask(is_nan(a) || is_nan(b)); }
+  static Reg select(Reg m, Reg a, Reg b) { return bits(m) != 0 ? a : b; }
+  static bool any(Reg m) { return bits(m) != 0; }
+  static void store_mask(Bool* p, Reg m) { p->bits = bits(m) != 0 ? 1 : 0; }
+  static Reg bit_and(Reg a, Reg b) { return from_bits(static_cast<Bits>(bits(a) & bits(b))); }
+  static Reg bit_or(Reg a, Reg b) { return from_bits(static_cast<Bits>(bits(a) | bits(b))); }
+  static Reg bit_xor(Reg a, Reg b) { return from_bits(static_cast<Bits>(bits(a) ^ bits(b))); }
+  static Reg bit_andnot(Reg a, Reg b) {  // ~a & b
+    return from_bits(static_cast<Bits>(~bits(a) & bits(b)));
   }
   // Per-lane shift amounts; < 0 or >= the width gives 0 (shift_right of a negative: -1).
   template <class Self = T>
@@ -105,9 +104,88 @@ struct Vec {
   }
   // end binary-family vocabulary
 
+  // unary-family vocabulary (float32 lanes; vmath.hpp). Integer lanes (IReg) are int32. FMA is fused (C fmaf), so this
+  // family rounds exactly like the AVX2 one, lane for lane.
+  using IReg = std::int32_t;
+  static Reg fma(Reg a, Reg b, Reg c)
+    requires std::is_same_v<T, float>
+  {
+    return ::fmaf(a, b, c);
+  }
+  static Reg sqrt(Reg a)
+    requires std::is_same_v<T, float>
+  {
+    return ::sqrtf(a);
+  }
+  static Reg floor(Reg a)
+    requires std::is_same_v<T, float>
+  {
+    return ::floorf(a);
+  }
+  static Reg ceil(Reg a)
+    requires std::is_same_v<T, float>
+  {
+    return ::ceilf(a);
+  }
+  static Reg trunc(Reg a)
+    requires std::is_same_v<T, float>
+  {
+    return ::truncf(a);
+  }
+  static Reg round(Reg a)  // half to even (the default rounding mode)
+    requires std::is_same_v<T, float>
+  {
+    return ::nearbyintf(a);
+  }
+  static IReg as_int(Reg a)
+    requires std::is_same_v<T, float>
+  {
+    return static_cast<IReg>(bits(a));
+  }
+  static Reg as_float(IReg a)
+    requires std::is_same_v<T, float>
+  {
+    return from_bits(static_cast<std::uint32_t>(a));
+  }
+  // Round to nearest even; NaN and out-of-range lanes give INT32_MIN (as cvtps2dq).
+  static IReg to_int(Reg a)
+    requires std::is_same_v<T, float>
+  {
+    if (!(a >= -2147483648.0f && a < 2147483648.0f)) return INT32_MIN;
+    return static_cast<IReg>(::nearbyintf(a));
+  }
+  static Reg to_float(IReg a)
+    requires std::is_same_v<T, float>
+  {
+    return static_cast<float>(a);
+  }
+  static IReg broadcast_int(std::int32_t x) { return x; }
+  static IReg add_int(IReg a, IReg b) {
+    return static_cast<IReg>(static_cast<std::uint32_t>(a) + static_cast<std::uint32_t>(b));
+  }
+  static IReg sub_int(IReg a, IReg b) {
+    return static_cast<IReg>(static_cast<std::uint32_t>(a) - static_cast<std::uint32_t>(b));
+  }
+  static IReg and_int(IReg a, IReg b) { return a & b; }
+  template <int kBits>
+  static IReg shl_int(IReg a) {
+    return static_cast<IReg>(static_cast<std::uint32_t>(a) << kBits);
+  }
+  template <int kBits>
+  static IReg sra_int(IReg a) {  // arithmetic
+    return a >> kBits;
+  }
+  // end unary-family vocabulary
+
  private:
-  // binary-family vocabulary
-  static Reg mask(bool x) { return x ? T{1} : T{0}; }
+  // binary-family vocabulary. Bits: an unsigned integer as wide as T.
+  using Bits = std::conditional_t<
+      sizeof(T) == 1, std::uint8_t,
+      std::conditional_t<sizeof(T) == 2, std::uint16_t,
+                         std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>>>;
+  static Bits bits(T x) { return __builtin_bit_cast(Bits, x); }
+  static T from_bits(Bits x) { return __builtin_bit_cast(T, x); }
+  static Reg mask(bool x) { return from_bits(x ? static_cast<Bits>(~Bits{0}) : Bits{0}); }
   static bool is_nan(T x) {
     if constexpr (std::is_floating_point_v<T>) return x != x;
     return false;
