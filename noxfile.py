@@ -2,11 +2,12 @@
 
 One typed table (`PACKAGES`) describes the three distributions; every session reads it.
 `nox -s tests` runs each package's tests plus `tests-integration/`; `nox -s demo` runs the demo.
-See docs/architecture.md (Note [One build of the kernels per venv]) for how the C++ is built.
+See docs/architecture.md (Note [One build of the kernels per checkout]) for how the C++ is built.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sys
@@ -32,6 +33,8 @@ if "PIP_FIND_LINKS" in os.environ:
 
 TORCH = "torch==2.13.0"  # the CPU wheel; see UV_FIND_LINKS above
 KERNELS_BUILD_TOOLS = ("scikit-build-core>=0.11", "pybind11>=3.0", "cmake>=3.26", "ninja")
+KERNELS_CACHE = ROOT / ".nox" / "_mg-kernels"
+NOT_SOURCE = {"build", "dist", "__pycache__", ".mypy_cache", ".hypothesis", ".pytest_cache"}
 
 
 @dataclass(frozen=True)
@@ -84,19 +87,51 @@ def install(session: nox.Session, pkg: Package) -> None:
 
     Siblings are installed without dependency resolution (an index must never supply them);
     their third-party requirements are installed afterwards from their pyproject.toml files.
-    Note [One build of the kernels per venv]: mg-kernels is built without build isolation into a
-    build folder inside the session's venv, so CMake rebuilds only what changed and two venvs
-    never share one CMake cache.
+    mg-kernels comes from the shared wheel of its current sources (`kernels_wheel`).
     """
     for dep in pkg.chain:
-        args = ["--no-deps", *reinstall_flags(session, dep)]
-        if dep is KERNELS:
-            session.install(*KERNELS_BUILD_TOOLS)
-            build_dir = Path(session.virtualenv.location) / "mg-kernels-build"
-            args += ["--no-build-isolation", f"--config-settings=build-dir={build_dir}"]
-        session.install(*args, str(dep.path))
+        target = kernels_wheel(session) if dep is KERNELS else dep.path
+        session.install("--no-deps", *reinstall_flags(session, dep), str(target))
     if requirements := third_party_requirements(pkg):
         session.install(*requirements)
+
+
+def kernels_wheel(session: nox.Session) -> Path:
+    """The mg-kernels wheel of the current sources for the session's Python, built at most once.
+
+    Note [One build of the kernels per checkout]: the wheel is cached under .nox/_mg-kernels,
+    keyed by the Python tag and a digest of every source file, and every venv installs the same
+    file. The venv that builds it keeps the CMake build folder (incremental rebuilds), with the
+    GoogleTest suite when GoogleTest is installed; `cpp_tests` runs ctest there.
+    """
+    tag = session.run(
+        "python", "-c", "import sys; print(sys.implementation.cache_tag)", silent=True
+    )
+    entry = KERNELS_CACHE / f"{str(tag).strip()}-{source_digest(KERNELS.path)}"
+    build_dir = Path(session.virtualenv.location) / "mg-kernels-build"
+    record = entry / "build-dir.txt"
+    if not (record.exists() and Path(record.read_text()).is_dir()):
+        shutil.rmtree(entry, ignore_errors=True)
+        session.install(*KERNELS_BUILD_TOOLS, "build>=1.2")
+        session.run(
+            "python", "-m", "build", "--wheel", "--no-isolation", "--outdir", str(entry),
+            f"--config-setting=build-dir={build_dir}",
+            "--config-setting=cmake.define.MG_KERNELS_BUILD_TESTS=AUTO",
+            str(KERNELS.path),
+        )  # fmt: skip
+        record.write_text(str(build_dir))
+    return next(entry.glob("*.whl"))
+
+
+def source_digest(folder: Path) -> str:
+    """A digest of the names and contents of the source files under `folder`."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        parts = path.relative_to(folder).parts
+        if path.is_file() and not any(p in NOT_SOURCE or p.endswith(".egg-info") for p in parts):
+            digest.update(str(path.relative_to(folder).as_posix()).encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def reinstall_flags(session: nox.Session, pkg: Package) -> list[str]:
@@ -181,23 +216,16 @@ def typecheck(session: nox.Session, target: str) -> None:
 
 @nox.session
 def cpp_tests(session: nox.Session) -> None:
-    """Build the C++ core without Python and run its GoogleTest suite with ctest."""
-    session.install("cmake>=3.26", "ninja")
-    build = ROOT / "build" / "cpp"
-    session.run(
-        "cmake",
-        "-S",
-        str(KERNELS.path),
-        "-B",
-        str(build),
-        "-G",
-        "Ninja",
-        "-DCMAKE_BUILD_TYPE=Release",
-        "-DMG_KERNELS_BUILD_TESTS=ON",
-        "-DMG_KERNELS_BUILD_PYTHON=OFF",
-    )
-    session.run("cmake", "--build", str(build), "-j", str(os.cpu_count() or 2))
-    session.run("ctest", "--test-dir", str(build), "--output-on-failure", "--no-tests=error")
+    """Run the C++ GoogleTest suite with ctest, in the build folder of the kernels' wheel."""
+    build_dir = Path((kernels_wheel(session).parent / "build-dir.txt").read_text())
+    if not (build_dir / "CTestTestfile.cmake").exists():
+        session.error(
+            "mg-kernels was built without its C++ tests because GoogleTest was not found; "
+            "install it (Debian/Ubuntu: apt-get install libgtest-dev), then run "
+            "`rm -rf .nox/_mg-kernels` and this session again"
+        )
+    session.install("cmake>=3.26")  # ctest
+    session.run("ctest", "--test-dir", str(build_dir), "--output-on-failure", "--no-tests=error")
 
 
 @nox.session

@@ -1,8 +1,8 @@
 """Install mg-autograd from dist/ into a brand-new venv and train a model there.
 
-Run by `nox -s build` after it has built the wheels and sdists. mg-kernels is installed from its
-sdist (`--no-binary`), which proves the sdist carries everything needed to compile. Exits non-zero
-with the failing command's output if any step fails.
+Run by `nox -s build` after it has built the wheels and sdists. `python -m build` compiles each
+wheel from its sdist, so a working mg-kernels wheel also proves the sdist carries everything
+needed to compile. Exits non-zero with the failing command's output if any step fails.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def main(dist: Path) -> None:
         run(sys.executable, "-m", "venv", venv)
         python = venv / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
         run(python, "-m", "pip", "install", "--quiet", "--pre", "--find-links", dist,
-            "--no-binary", "mg-kernels", "mg-autograd")  # fmt: skip
+            "--only-binary", "mg-kernels", "mg-autograd")  # fmt: skip
         installed = run(python, "-m", "pip", "list", "--format=freeze")
         print("installed:", ", ".join(line for line in installed.split() if line.startswith("mg")))
         # From a folder outside the repository, so nothing is imported from the working tree.
