@@ -135,8 +135,8 @@ void copy_tiles(To* out, std::int64_t so_r, std::int64_t so_c, const From* src, 
   }
 }
 
-// True when the inner two dimensions are worth tiling (Note [Blocked transposed copy]): the
-// inner strides differ, the src one is not a broadcast, and both dimensions span a few tiles.
+// copy_kernel tiles the inner two dimensions (Note [Blocked transposed copy]) when the inner
+// strides differ, the src one is not a broadcast, and both dimensions are at least this long.
 inline constexpr std::int64_t kMinTiledExtent = 64;
 
 // Table entry: base = {out, src}.
