@@ -276,6 +276,32 @@ def test_transposed_copy_matches_numpy(
         assert to_array(out).tobytes() == expected.tobytes(), threads
 
 
+@settings(max_examples=30, deadline=None)
+@given(
+    rows=st.integers(56, 300),
+    cols=st.integers(56, 300),
+    dtype=st.sampled_from(("float32", "int32", "uint32")),
+    seed=st.integers(0, 2**32 - 1),
+    offset=st.integers(0, 9),
+)
+def test_32_bit_transposes_move_every_bit_pattern(
+    isa: str, restore_threads: None, rows: int, cols: int, dtype: str, seed: int, offset: int
+) -> None:
+    """The 8x8 register transposes (same dtype, 32 bits): any bits, signalling NaNs included,
+    ragged edges, any offset."""
+    rng = np.random.default_rng(seed)
+    bits = rng.integers(0, 2**32, offset + rows * cols, dtype=np.uint32)
+    bits[offset::7] = 0x7F800001  # a signalling NaN as float32
+    src = bits.view(np_dtype(dtype))
+    ss = to_storage(src)
+    expected = np.ascontiguousarray(src[offset:].reshape(cols, rows).T)
+    for threads in (1, 2):
+        mk.set_num_threads(threads)
+        out = mk.Storage(dtype, rows * cols)
+        mk.copy(out, 0, [cols, 1], ss, offset, [1, rows], [rows, cols])
+        assert to_array(out).tobytes() == expected.tobytes(), threads
+
+
 def test_transposed_copy_of_a_big_matrix(isa: str, restore_threads: None) -> None:
     rng = np.random.default_rng(5)
     a = rng.standard_normal((1000, 1500)).astype(np.float32)

@@ -74,10 +74,46 @@ void copy_row_strided(To* out, std::int64_t so, const From* src, std::int64_t ss
 // large matrix every line is evicted before its neighbours are used. So the two innermost
 // dimensions are copied in square tiles small enough that the tile's lines of both operands stay
 // in L1 (kTile x kTile elements, a tile row at least 64 bytes).
+// Same-dtype 32-bit transposes go through the family's 8x8 register transpose when it has one
+// (whole cache lines read and written, no per-element loads at power-of-two strides).
+template <class Family, class To, class From>
+concept Transpose8 = std::is_same_v<To, From> && sizeof(To) == 4 &&
+                     requires(float* o, const float* s, std::int64_t n) {
+                       Family::template Vec<float>::transpose8(o, n, s, n);
+                     };
+
 template <class Family, class To, class From>
 void copy_tiles(To* out, std::int64_t so_r, std::int64_t so_c, const From* src, std::int64_t ss_r,
                 std::int64_t ss_c, std::int64_t rows, std::int64_t cols) {
   constexpr std::int64_t kTile = sizeof(From) == 1 || sizeof(To) == 1 ? 64 : 32;
+  if constexpr (Transpose8<Family, To, From>) {
+    if (so_c == 1 && ss_r == 1) {  // out[r][c] = src[r + c * ss_c]: a plain transpose
+      const std::int64_t rows8 = rows - rows % 8;
+      const std::int64_t cols8 = cols - cols % 8;
+      auto* o = reinterpret_cast<float*>(out);  // bits moved by shuffles, never converted
+      const auto* s = reinterpret_cast<const float*>(src);
+      for (std::int64_t r0 = 0; r0 < rows8; r0 += kTile) {
+        const std::int64_t r1 = r0 + kTile < rows8 ? r0 + kTile : rows8;
+        for (std::int64_t c0 = 0; c0 < cols8; c0 += kTile) {
+          const std::int64_t c1 = c0 + kTile < cols8 ? c0 + kTile : cols8;
+          for (std::int64_t r = r0; r < r1; r += 8) {
+            for (std::int64_t c = c0; c < c1; c += 8) {
+              Family::template Vec<float>::transpose8(o + r * so_r + c, so_r, s + r + c * ss_c,
+                                                      ss_c);
+            }
+          }
+        }
+      }
+      // The edges: the last rows % 8 rows whole, then the last cols % 8 columns of the rest.
+      for (std::int64_t r = rows8; r < rows; ++r) {
+        for (std::int64_t c = 0; c < cols; ++c) out[r * so_r + c] = src[r + c * ss_c];
+      }
+      for (std::int64_t r = 0; r < rows8; ++r) {
+        for (std::int64_t c = cols8; c < cols; ++c) out[r * so_r + c] = src[r + c * ss_c];
+      }
+      return;
+    }
+  }
   for (std::int64_t r0 = 0; r0 < rows; r0 += kTile) {
     const std::int64_t r1 = r0 + kTile < rows ? r0 + kTile : rows;
     for (std::int64_t c0 = 0; c0 < cols; c0 += kTile) {
@@ -99,8 +135,8 @@ void copy_tiles(To* out, std::int64_t so_r, std::int64_t so_c, const From* src, 
   }
 }
 
-// True when the inner two dimensions are worth tiling (Note [Blocked transposed copy]): the
-// inner strides differ, the src one is not a broadcast, and both dimensions span a few tiles.
+// copy_kernel tiles the inner two dimensions (Note [Blocked transposed copy]) when the inner
+// strides differ, the src one is not a broadcast, and both dimensions are at least this long.
 inline constexpr std::int64_t kMinTiledExtent = 64;
 
 // Table entry: base = {out, src}.

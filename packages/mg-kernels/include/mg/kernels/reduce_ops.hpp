@@ -122,18 +122,6 @@ void reduce_op_kernel(const StridedLoop<2>& loop, void* const* base) {
   }
 }
 
-// Truth of one element: nonzero, NaN included (as numpy.all/any); -0.0 is false.
-template <class Family, class T>
-bool truth(T x) {
-  if constexpr (std::is_same_v<T, Bool>) {
-    return x.bits != 0;
-  } else if constexpr (kIsNarrowFloat<T>) {
-    return (x.bits & 0x7fffu) != 0;
-  } else {
-    return x != 0;
-  }
-}
-
 // ALL, ANY. Table entry: base = {out (bool), src (T)}; out = out and/or the src truths.
 template <class Family, ReduceOp Op, class T>
 void reduce_logical_kernel(const StridedLoop<2>& loop, void* const* base) {
