@@ -97,5 +97,7 @@ template void run_split<2>(void (*)(const StridedLoop<2>&, void* const*), const 
                            void* const*, const std::int64_t*, Split) noexcept;
 template void run_split<3>(void (*)(const StridedLoop<3>&, void* const*), const StridedLoop<3>&,
                            void* const*, const std::int64_t*, Split) noexcept;
+template void run_split<4>(void (*)(const StridedLoop<4>&, void* const*), const StridedLoop<4>&,
+                           void* const*, const std::int64_t*, Split) noexcept;
 
 }  // namespace mg

@@ -48,6 +48,9 @@ extern template void run_split<2>(void (*)(const StridedLoop<2>&, void* const*),
 extern template void run_split<3>(void (*)(const StridedLoop<3>&, void* const*),
                                   const StridedLoop<3>&, void* const*, const std::int64_t*,
                                   Split) noexcept;
+extern template void run_split<4>(void (*)(const StridedLoop<4>&, void* const*),
+                                  const StridedLoop<4>&, void* const*, const std::int64_t*,
+                                  Split) noexcept;
 
 template <std::size_t N>
 class Plan {

@@ -98,7 +98,8 @@ void binary_row_contiguous(O* out, const T* a, const T* b, std::int64_t n) {
   const Reg b0 = V::broadcast(b[0]);
   auto load_a = [&](std::int64_t i) { return kAStep ? V::load(a + i) : a0; };
   auto load_b = [&](std::int64_t i) { return kBStep ? V::load(b + i) : b0; };
-  if constexpr (HasStream<Family, T>) {  // huge outputs bypass the cache (kernels/store.hpp)
+  // Huge outputs bypass the cache (kernels/store.hpp); bool outputs of comparisons do not.
+  if constexpr (std::is_same_v<O, T> && HasStream<Family, T>) {
     if (n * static_cast<std::int64_t>(sizeof(T)) >= kStreamMinBytes) {
       return stream_row<Family, T>(
           out, n, [&](std::int64_t i) { return vec_apply<Family, Op, V>(load_a(i), load_b(i)); },

@@ -104,8 +104,8 @@ struct Vec {
   }
   // end binary-family vocabulary
 
-  // unary-family vocabulary (float32 lanes; vmath.hpp). Integer lanes (IReg) are int32. FMA is fused (C fmaf), so this
-  // family rounds exactly like the AVX2 one, lane for lane.
+  // unary-family vocabulary (float32 lanes; vmath.hpp). Integer lanes (IReg) are int32. FMA is
+  // fused (C fmaf), so this family rounds exactly like the AVX2 one, lane for lane.
   using IReg = std::int32_t;
   static Reg fma(Reg a, Reg b, Reg c)
     requires std::is_same_v<T, float>
