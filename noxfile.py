@@ -34,7 +34,17 @@ if "PIP_FIND_LINKS" in os.environ:
 TORCH = "torch==2.13.0"  # the CPU wheel; see UV_FIND_LINKS above
 KERNELS_BUILD_TOOLS = ("scikit-build-core>=0.11", "pybind11>=3.0", "cmake>=3.26", "ninja")
 KERNELS_CACHE = ROOT / ".nox" / "_mg-kernels"
-NOT_SOURCE = {"build", "dist", "__pycache__", ".mypy_cache", ".hypothesis", ".pytest_cache"}
+# What the kernels' build reads (tests/cpp: the GoogleTest suite built beside the wheel).
+KERNELS_BUILD_INPUTS = (
+    "CMakeLists.txt",
+    "pyproject.toml",
+    "README.md",
+    "cmake",
+    "include",
+    "src",
+    "python",
+    "tests/cpp",
+)
 
 
 @dataclass(frozen=True)
@@ -124,13 +134,14 @@ def kernels_wheel(session: nox.Session) -> Path:
 
 
 def source_digest(folder: Path) -> str:
-    """A digest of the names and contents of the source files under `folder`."""
+    """A digest of the names and contents of the files the kernels' build reads."""
     digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        parts = path.relative_to(folder).parts
-        if path.is_file() and not any(p in NOT_SOURCE or p.endswith(".egg-info") for p in parts):
-            digest.update(str(path.relative_to(folder).as_posix()).encode() + b"\0")
-            digest.update(path.read_bytes())
+    for top in KERNELS_BUILD_INPUTS:
+        paths = sorted((folder / top).rglob("*")) if (folder / top).is_dir() else [folder / top]
+        for path in paths:
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -221,7 +221,15 @@ class ScanOp(enum.IntEnum):
 
 def reduce(
     op: ReduceOp,
-def unary(  # unary family
+    out: Storage,
+    out_offset: int,
+    out_strides: Sequence[int],
+    src: Storage,
+    src_offset: int,
+    src_strides: Sequence[int],
+    shape: Sequence[int],
+) -> None: ...
+def unary(
     op: UnaryOp,
     out: Storage,
     out_offset: int,
@@ -273,7 +281,6 @@ def logsumexp(
     src_strides: Sequence[int],
     shape: Sequence[int],
 ) -> None: ...
-
 def isa() -> str: ...
 def available_isas() -> list[str]: ...
 def set_isa(name: str) -> None: ...

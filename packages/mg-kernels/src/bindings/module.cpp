@@ -101,7 +101,7 @@ PYBIND11_MODULE(_mg_kernels, m) {
   mg::bindings::register_storage(m);
   mg::bindings::register_ops(m);
   mg::bindings::register_reduce(m);  // reduce family
-  mg::bindings::register_unary(m);  // unary family
+  mg::bindings::register_unary(m);   // unary family
 
   m.def(
       "isa", [] { return std::string(mg::isa_name(mg::active_isa())); },
