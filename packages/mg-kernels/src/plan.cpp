@@ -3,9 +3,12 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace mg {
 namespace {
@@ -22,6 +25,74 @@ void* first_element(const Operand& op) {
 
 }  // namespace
 
+// Note [Overlapping operands]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// Kernels read and write elements in whatever order suits them (unrolled, tiled, split over
+// threads), so an output that shares memory with an input is only safe when both are the very
+// same view (same data, offset and strides: each element is read before it is written, by the
+// same iteration). `out[1:] = out[:-1] + 1` or `a = a.T`-style overlaps would read elements the
+// kernel has already overwritten. make_plan detects an input whose byte range meets the output's
+// and is not the same view, and copies that input to a fresh contiguous storage first; the plan
+// keeps the copy alive. The byte-range test can copy when no element is actually shared
+// (interleaved views); that costs time, never correctness.
+namespace {
+
+struct ByteRange {
+  const char* first = nullptr;  // lowest byte touched
+  const char* last = nullptr;   // one past the highest byte touched
+};
+
+ByteRange byte_range(const Operand& op, Extents shape) {
+  std::int64_t low = op.offset;
+  std::int64_t high = op.offset;
+  for (std::size_t d = 0; d < shape.size(); ++d) {
+    const std::int64_t reach = (shape[d] - 1) * op.strides[d];
+    (reach < 0 ? low : high) += reach;
+  }
+  const auto* data = static_cast<const char*>(op.storage.data());
+  const auto item = static_cast<std::int64_t>(op.storage.itemsize());
+  return {data + low * item, data + (high + 1) * item};
+}
+
+bool same_view(const Operand& a, const Operand& b) {
+  if (a.storage.data() != b.storage.data() || a.offset != b.offset ||
+      a.storage.itemsize() != b.storage.itemsize() || a.strides.size() != b.strides.size()) {
+    return false;
+  }
+  for (std::size_t d = 0; d < a.strides.size(); ++d) {
+    if (a.strides[d] != b.strides[d]) return false;
+  }
+  return true;
+}
+
+bool overlaps(const Operand& out, const Operand& in, Extents shape) {
+  if (same_view(out, in)) return false;
+  const ByteRange o = byte_range(out, shape);
+  const ByteRange i = byte_range(in, shape);
+  return o.first < i.last && i.first < o.last;
+}
+
+// A contiguous copy of `in` over `shape`, made with the active table's same-dtype copy kernel.
+std::shared_ptr<const Storage> contiguous_copy(const Operand& in, Extents shape,
+                                               std::vector<std::int64_t>& strides) {
+  strides.assign(shape.size(), 0);
+  std::int64_t step = 1;
+  for (std::size_t d = shape.size(); d-- > 0;) {
+    strides[d] = step;
+    step *= shape[d];
+  }
+  auto copy = std::make_shared<Storage>(in.storage.dtype(), static_cast<std::size_t>(step),
+                                        Init::kUninitialized);
+  const Operand dst{*copy, 0, strides};
+  const auto d = dtype_index(in.storage.dtype());
+  void* const base[2] = {first_element(dst), first_element(in)};
+  kernels::active_table().copy->casts[d][d](coalesce<2>(shape, {Extents(strides), in.strides}),
+                                            base);
+  return copy;
+}
+
+}  // namespace
+
 template <std::size_t N>
 Plan<N> make_plan(typename Plan<N>::Kernel kernel, Extents shape,
                   const std::array<const Operand*, N>& operands,
@@ -32,12 +103,24 @@ Plan<N> make_plan(typename Plan<N>::Kernel kernel, Extents shape,
   void* base[N];
   std::int64_t itemsize[N];
   std::array<Extents, N> strides;
+  std::shared_ptr<const Storage> copies[N];
+  std::vector<std::int64_t> copy_strides[N];
   for (std::size_t k = 0; k < N; ++k) {
-    base[k] = first_element(*operands[k]);
-    itemsize[k] = static_cast<std::int64_t>(operands[k]->storage.itemsize());
-    strides[k] = operands[k]->strides;
+    const Operand& op = *operands[k];
+    base[k] = first_element(op);
+    itemsize[k] = static_cast<std::int64_t>(op.storage.itemsize());
+    strides[k] = op.strides;
+    if (k > 0 && overlaps(*operands[0], op, shape)) {
+      copies[k] = contiguous_copy(op, shape, copy_strides[k]);
+      base[k] = const_cast<void*>(copies[k]->data());  // read only, like every input
+      strides[k] = copy_strides[k];
+    }
   }
-  return {kernel, coalesce<N>(shape, strides), base, itemsize, split};
+  Plan<N> plan(kernel, coalesce<N>(shape, strides), base, itemsize, split);
+  for (auto& copy : copies) {
+    if (copy) plan.keep(std::move(copy));
+  }
+  return plan;
 }
 
 template Plan<2> make_plan<2>(Plan<2>::Kernel, Extents, const std::array<const Operand*, 2>&,

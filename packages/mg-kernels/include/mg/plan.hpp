@@ -7,7 +7,10 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "mg/binary_op.hpp"
 #include "mg/kernels/table.hpp"
@@ -82,6 +85,10 @@ class Plan {
   const StridedLoop<N>& loop() const noexcept { return loop_; }
   Split split() const noexcept { return split_; }
 
+  // Keeps `copy` alive as long as the plan: an input make_plan copied (Note [Overlapping
+  // operands]).
+  void keep(std::shared_ptr<const Storage> copy) { copies_.push_back(std::move(copy)); }
+
  private:
   Kernel kernel_ = nullptr;
   StridedLoop<N> loop_;
@@ -89,11 +96,14 @@ class Plan {
   void* base_[N] = {};
   std::int64_t itemsize_[N] = {};
   std::int64_t elements_ = 1;  // iterations of the loop nest
+  std::vector<std::shared_ptr<const Storage>> copies_;
 };
 
 // Validates the operands' layouts against `shape` (check_shape, check_layout) and builds the
-// plan of `kernel` over them, operand 0 being the output. An empty shape gives a plan that does
-// nothing. The dtype checks and the choice of kernel are the caller's.
+// plan of `kernel` over them, operand 0 being the output. An input that overlaps the output
+// without being the very same view is copied first (Note [Overlapping operands] in plan.cpp). An
+// empty shape gives a plan that does nothing. The dtype checks and the choice of kernel are the
+// caller's.
 template <std::size_t N>
 Plan<N> make_plan(typename Plan<N>::Kernel kernel, Extents shape,
                   const std::array<const Operand*, N>& operands,
