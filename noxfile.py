@@ -173,7 +173,7 @@ def tests(session: nox.Session, target: str) -> None:
     """Run one package's tests (and its doctests), or the cross-package integration tests."""
     if target == "integration":
         install(session, AUTOGRAD)
-        session.install(*AUTOGRAD.test_requires)
+        session.install(*AUTOGRAD.test_requires, *KERNELS_BUILD_TOOLS)  # test_abi_skew builds
         session.run("pytest", "tests-integration", *session.posargs)
         session.run("pytest", "--doctest-modules", str(ROOT / "tools"), *session.posargs)
         return
