@@ -64,11 +64,12 @@ def main() -> None:
     )
     for threads in (1, 2):
         torch.set_num_threads(threads)
+        mk.set_num_threads(threads)
         preallocated, allocating = contenders(threads)
         shape = f"({ROWS}, {COLS}) + ({COLS},) float32"
-        report(f"{shape}, preallocated out, torch {threads} thread(s)",
+        report(f"{shape}, preallocated out, mg and torch {threads} thread(s)",
                compare(preallocated, args.rounds), "numpy  add(out=)")  # fmt: skip
-        report(f"{shape}, allocating, torch {threads} thread(s)",
+        report(f"{shape}, allocating, mg and torch {threads} thread(s)",
                compare(allocating, args.rounds), "numpy  a + b")  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-"""Sum of 10**7 float32 values: mg_kernels.reduce(SUM) vs numpy.sum vs torch.sum (1 thread).
+"""Sum of 10**7 float32 values: mg_kernels.reduce(SUM) vs numpy.sum vs torch.sum (1 thread each).
 
 Reports the median time of each (benchmarks/timing.py) and each result's error against the
 float64 math.fsum of the same values. Target: mg no slower than NumPy, and no less accurate.
@@ -18,6 +18,7 @@ from timing import compare, report
 
 def bench_sum(n: int, rounds: int) -> None:
     torch.set_num_threads(1)
+    mk.set_num_threads(1)
     values = np.random.default_rng(0).random(n, dtype=np.float32)
     src = mk.Storage.from_buffer(values)
     out = mk.Storage("float32", 1)

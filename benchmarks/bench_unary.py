@@ -2,7 +2,7 @@
 
 Each contender writes into a preallocated output: `mg_kernels.unary`, NumPy's ufunc with
 `out=` (sigmoid as the NumPy expression 1 / (1 + exp(-x)), which allocates temporaries), and
-PyTorch with `torch.set_num_threads(1)` (mg's kernels are single-threaded). Inputs are normal
+PyTorch, with `mg_kernels.set_num_threads(1)` and `torch.set_num_threads(1)`. Inputs are normal
 with sigma 4, so every branch of the vectorised code runs. Targets: no slower than PyTorch and
 faster than NumPy.
 """
@@ -66,6 +66,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1_000_000)
     args = parser.parse_args()
     torch.set_num_threads(1)
+    mk.set_num_threads(1)
     print(
         f"mg-kernels {mk.__version__}, ISA {mk.isa()}, numpy {np.__version__}, "
         f"torch {torch.__version__} ({torch.get_num_threads()} thread)"
