@@ -82,6 +82,10 @@ FLOAT_WIDTHS: dict[str, Literal[16, 32, 64]] = {
 }
 
 
+MAX_DRAWN = 1024
+"""The most element values one operand draws; larger storages repeat them."""
+
+
 def element_strategy(dtype: str) -> Elements:
     if dtype == "bool":
         return st.booleans()
@@ -115,8 +119,11 @@ class OperandMaker:
         back = data.draw(st.integers(0, 3))
         count = int(np.prod(base_dims)) + front + back
         strategy = element_strategy(dtype) if elements is None else elements
-        values = data.draw(st.lists(strategy, min_size=count, max_size=count))
-        base = np.array(values, dtype=np_dtype(dtype))
+        # Hypothesis caps list sizes (a shape of 4 dims with steps of 2 needs 10,000 elements):
+        # draw at most MAX_DRAWN values and repeat them to fill the storage.
+        drawn = min(count, MAX_DRAWN)
+        values = data.draw(st.lists(strategy, min_size=drawn, max_size=drawn))
+        base = np.resize(np.array(values, dtype=np_dtype(dtype)), count)
 
         def view_of(flat: np.ndarray) -> np.ndarray:
             arr = flat[front : front + int(np.prod(base_dims))]
