@@ -91,6 +91,7 @@ from .manipulation import (
 from .reduction import mean, sum
 from .shape import AxisError, broadcast_shapes
 from .tensor import Tensor
+from .ternary import clip, where
 from .unary import (
     abs,
     acos,
@@ -158,6 +159,7 @@ __all__ = [
     "broadcast_to",
     "can_cast",
     "ceil",
+    "clip",
     "concat",
     "copysign",
     "cos",
@@ -252,6 +254,7 @@ __all__ = [
     "uint32",
     "uint64",
     "unstack",
+    "where",
     "zeros",
     "zeros_like",
 ]
