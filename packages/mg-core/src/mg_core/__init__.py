@@ -52,6 +52,7 @@ from .creation import (
     zeros,
     zeros_like,
 )
+from .cumulative import cumulative_prod, cumulative_sum
 from .dtype import (
     DType,
     as_dtype,
@@ -88,8 +89,9 @@ from .manipulation import (
     squeeze,
     unstack,
 )
-from .reduction import mean, sum
+from .reduction import all, any, argmax, argmin, max, mean, min, prod, sum
 from .shape import AxisError, broadcast_shapes
+from .statistics import logsumexp, std, var
 from .tensor import Tensor
 from .ternary import clip, where
 from .unary import (
@@ -140,7 +142,11 @@ __all__ = [
     "abs",
     "acos",
     "add",
+    "all",
+    "any",
     "arange",
+    "argmax",
+    "argmin",
     "as_dtype",
     "asarray",
     "asin",
@@ -164,6 +170,8 @@ __all__ = [
     "copysign",
     "cos",
     "cosh",
+    "cumulative_prod",
+    "cumulative_sum",
     "divide",
     "empty",
     "empty_like",
@@ -207,10 +215,13 @@ __all__ = [
     "logical_not",
     "logical_or",
     "logical_xor",
+    "logsumexp",
     "matrix_transpose",
+    "max",
     "maximum",
     "mean",
     "meshgrid",
+    "min",
     "minimum",
     "moveaxis",
     "multiply",
@@ -222,6 +233,7 @@ __all__ = [
     "permute_dims",
     "positive",
     "pow",
+    "prod",
     "promote_types",
     "random",
     "reciprocal",
@@ -241,6 +253,7 @@ __all__ = [
     "square",
     "squeeze",
     "stack",
+    "std",
     "subtract",
     "sum",
     "tan",
@@ -254,6 +267,7 @@ __all__ = [
     "uint32",
     "uint64",
     "unstack",
+    "var",
     "where",
     "zeros",
     "zeros_like",
