@@ -261,3 +261,16 @@ def test_sum_and_prod_take_a_dtype_like_numpy(
     for axis in (None, 0, 1):
         expected = numpy_quietly(reference, ref, axis=axis, dtype=dtype)
         assert_matches(fn(mg.asarray(ref), axis=axis, dtype=dtype), expected)
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_bfloat16_reductions_match_float32_within_its_precision(case: ReductionCase) -> None:
+    """NumPy has no bfloat16: compare with NumPy's float32 answer on exact inputs."""
+    ref = np.array([[-3.5, -2.0, 0.5], [1.0, 2.5, 4.0]], np.float32)
+    t = mg.asarray(ref).astype("bfloat16")
+    for axis in (None, 0, 1):
+        got = case.fn(t, axis=axis)
+        expected = np.asarray(case.reference(ref, axis=axis))
+        assert got.dtype.name == ("bool" if expected.dtype == np.bool_ else "bfloat16")
+        got32 = np.asarray(got.astype("float32") if got.dtype.name != "bool" else got)
+        np.testing.assert_allclose(got32, expected, rtol=2**-8, atol=1e-6)
