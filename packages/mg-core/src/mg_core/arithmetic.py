@@ -103,7 +103,7 @@ def atan2(x1: Operand, x2: Operand, /) -> Tensor:
 
 
 def copysign(x1: Operand, x2: Operand, /) -> Tensor:
-    """Return |x1| with the sign of x2 (signed zeros and NaN signs count).
+    """Return the magnitude of x1 with the sign of x2 (signed zeros and NaN signs count).
 
     >>> copysign(mg.asarray([1.0, 2.0]), mg.asarray([-0.0, 3.0]))
     tensor([-1.,  2.], dtype=float64)
