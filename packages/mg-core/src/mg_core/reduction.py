@@ -34,6 +34,7 @@ __all__ = [
     "any",
     "argmax",
     "argmin",
+    "count_nonzero",
     "max",
     "mean",
     "min",
@@ -128,6 +129,17 @@ def any(x: Tensor, /, *, axis: Axes = None, keepdims: bool = False) -> Tensor:
     tensor([False,  True], dtype=bool)
     """
     return _reduce(ReduceOp.ANY, x, normalize_axes(axis, x.ndim), keepdims, x.dtype, bool_, 0)
+
+
+def count_nonzero(x: Tensor, /, *, axis: Axes = None, keepdims: bool = False) -> Tensor:
+    """Return how many elements over `axis` are nonzero (NaN counts), as int64.
+
+    >>> count_nonzero(mg.asarray([[0.0, 1.0], [float("nan"), 0.0]]), axis=0)
+    tensor([1, 1], dtype=int64)
+    """
+    axes = normalize_axes(axis, x.ndim)
+    truth = x if x.dtype is bool_ else x.astype(bool_)
+    return _reduce(ReduceOp.SUM, truth, axes, keepdims, int64, int64, 0)
 
 
 def mean(x: Tensor, axis: Axes = None, keepdims: bool = False) -> Tensor:
