@@ -15,7 +15,6 @@ from ._kernels import BinaryOp
 from .creation import full
 from .dtype import DType, all_dtypes, bool_, int_bounds, uint64
 from .elementwise import BinarySpec, Operand, apply_binary
-from .shape import broadcast_shapes
 from .tensor import Tensor
 from .ternary import where
 
@@ -116,7 +115,7 @@ def _mixed_signs(op: BinaryOp, x1: Tensor, x2: Tensor) -> Tensor:
 def _out_of_range(op: BinaryOp, t: Tensor, scalar: int) -> Tensor:
     low, _ = int_bounds(t.dtype)
     value = op in (_TRUE_IF_BELOW if scalar < low else _TRUE_IF_ABOVE)
-    return full(broadcast_shapes(t.shape), value, bool_)
+    return full(t.shape, value, bool_)
 
 
 def equal(x1: Operand, x2: Operand, /) -> Tensor:
