@@ -30,13 +30,14 @@ from .shape import (
     normalize_axis,
     size_of,
 )
+from .tensor_ops import TensorOps, bind_op_modules
 
 __all__ = ["NestedList", "Tensor", "make_tensor", "new_tensor", "same_view"]
 
 NestedList: TypeAlias = "int | float | list[NestedList]"
 
 
-class Tensor:
+class Tensor(TensorOps):
     """An n-dimensional strided array of one dtype on the CPU.
 
     Build tensors with `asarray`, `full`, `ones`, `zeros`, ... The constructor wraps a Buffer
@@ -448,22 +449,6 @@ class Tensor:
     def __pos__(self) -> Tensor:
         return self
 
-    def sum(self, axis: Axes = None, keepdims: bool = False) -> Tensor:
-        """Return the sum over `axis` (see `mg_core.sum`).
-
-        >>> mg.asarray([[1, 2], [3, 4]]).sum(axis=0)
-        tensor([4, 6], dtype=int64)
-        """
-        return _reduction.sum(self, axis=axis, keepdims=keepdims)
-
-    def mean(self, axis: Axes = None, keepdims: bool = False) -> Tensor:
-        """Return the mean over `axis` (see `mg_core.mean`).
-
-        >>> mg.asarray([[1, 2], [3, 4]]).mean()
-        tensor(2.5, dtype=float64)
-        """
-        return _reduction.mean(self, axis=axis, keepdims=keepdims)
-
 
 _OPERANDS: Final[tuple[type, ...]] = (Tensor, int, float)
 _ADD: Final = BinaryOp.ADD
@@ -546,4 +531,5 @@ from . import creation as _creation  # noqa: E402
 from . import elementwise as _ew  # noqa: E402
 from . import inplace as _inplace  # noqa: E402
 from . import manipulation as _manip  # noqa: E402
-from . import reduction as _reduction  # noqa: E402
+
+bind_op_modules()
