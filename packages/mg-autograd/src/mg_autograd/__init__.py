@@ -23,6 +23,7 @@ from mg_autograd.grad_mode import (
     set_grad_enabled,
 )
 from mg_autograd.gradcheck import GradcheckError, gradcheck
+from mg_autograd.ops.joining import cat, chunk, concat, flip, pad, split, stack
 from mg_autograd.tensor import Tensor, tensor
 
 __all__ = [
@@ -40,4 +41,12 @@ __all__ = [
     "no_grad",
     "set_grad_enabled",
     "tensor",
+    # ops/joining.py
+    "cat",
+    "chunk",
+    "concat",
+    "flip",
+    "pad",
+    "split",
+    "stack",
 ]

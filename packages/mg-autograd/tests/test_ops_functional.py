@@ -1,0 +1,141 @@
+"""The op table, continued: math, activations, selection, reductions, softmax, joining, losses.
+
+Same checks as test_ops.py (its helpers are reused): forward against NumPy, gradients against
+torch with a random upstream gradient, gradcheck in float64, the output used twice, and second
+derivatives against torch, over contiguous, transposed, negative-step and expanded inputs. A row
+may leave out layouts where the op is not differentiable at the drawn values (the expanded
+layout repeats rows, which makes ties) or skip second derivatives torch does not have.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import mg_autograd as ag
+import mg_core as core
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from mg_autograd_strategies import LAYOUTS, Shapes, broadcastable, fixed, shapes
+
+
+def _load_table_helpers() -> Any:
+    """test_ops.py's check functions, loaded under a name pytest does not collect."""
+    name = "mg_autograd_op_table"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("test_ops.py"))
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+table = _load_table_helpers()
+Fn = Callable[..., Any]
+SMOOTH = ("contiguous", "transposed", "sliced")  # no ties from the expanded layout
+
+
+@dataclass(frozen=True)
+class Row:
+    """One op: mg callable, NumPy reference, torch reference (None: same as the mg one)."""
+
+    name: str
+    op: Fn
+    numpy_ref: Fn
+    shapes: st.SearchStrategy[Shapes]
+    torch_ref: Fn | None = None
+    positive: bool = False
+    layouts: tuple[str, ...] = LAYOUTS
+    second_order: bool = True
+    dtypes: tuple[str, ...] = ("float64", "float32")
+
+    def torch_op(self) -> Fn:
+        return self.op if self.torch_ref is None else self.torch_ref
+
+
+M23 = fixed((2, 3))
+M234 = fixed((2, 3, 4))
+
+
+def _weights(n: int) -> list[float]:
+    return [1.0 + 0.5 * i for i in range(n)]
+
+
+def _weighted_cat(pieces: Any, lib: Any, dim: int) -> Any:
+    """Join pieces back, each scaled differently, so every piece's gradient is distinct."""
+    return lib.cat([p * w for p, w in zip(pieces, _weights(len(pieces)), strict=False)], dim)
+
+
+def _np_weighted_cat(pieces: list[np.ndarray], dim: int) -> np.ndarray:
+    return np.concatenate([p * w for p, w in zip(pieces, _weights(len(pieces)), strict=False)], dim)
+
+
+JOINING: list[Row] = [
+    Row("cat_dim0", lambda a, b: ag.cat([a, b]), lambda a, b: np.concatenate([a, b]),
+        fixed((2, 3), (1, 3)), torch_ref=lambda a, b: torch.cat([a, b])),
+    Row("cat_dim-1_three", lambda a, b, c: ag.cat([a, b * 2.0, c], dim=-1),
+        lambda a, b, c: np.concatenate([a, b * 2.0, c], -1), fixed((2, 3, 1), (2, 3, 2), (2, 3, 4)),
+        torch_ref=lambda a, b, c: torch.cat([a, b * 2.0, c], dim=-1)),
+    Row("concat_constant", lambda a: ag.concat([a, core.ones((2, 2), dtype=a.dtype)], dim=1),
+        lambda a: np.concatenate([a, np.ones((2, 2))], 1), M23,
+        torch_ref=lambda a: torch.cat([a, torch.ones((2, 2), dtype=a.dtype)], dim=1)),
+    Row("stack_dim1", lambda a, b: ag.stack([a, b], dim=1), lambda a, b: np.stack([a, b], 1),
+        fixed((2, 3), (2, 3)), torch_ref=lambda a, b: torch.stack([a, b], dim=1)),
+    Row("stack_last", lambda a, b: ag.stack([a, b * b], dim=-1),
+        lambda a, b: np.stack([a, b * b], -1), fixed((3,), (3,)),
+        torch_ref=lambda a, b: torch.stack([a, b * b], dim=-1)),
+    Row("split_int", lambda a: _weighted_cat(ag.split(a, 2, dim=1), ag, 1),
+        lambda a: _np_weighted_cat(np.split(a, [2], 1), 1), M234,
+        torch_ref=lambda a: _weighted_cat(torch.split(a, 2, dim=1), torch, 1)),
+    Row("split_sizes", lambda a: _weighted_cat(ag.split(a, [1, 0, 3], dim=-1), ag, -1),
+        lambda a: _np_weighted_cat(np.split(a, [1, 1], -1), -1), M234,
+        torch_ref=lambda a: _weighted_cat(torch.split(a, [1, 0, 3], dim=-1), torch, -1)),
+    Row("chunk", lambda a: _weighted_cat(ag.chunk(a, 3, dim=2), ag, 2),
+        lambda a: _np_weighted_cat(np.split(a, [2], 2), 2), M234,
+        torch_ref=lambda a: _weighted_cat(torch.chunk(a, 3, dim=2), torch, 2)),
+    Row("pad_last", lambda a: ag.pad(a, (1, 2)), lambda a: np.pad(a, ((0, 0), (1, 2))), M23,
+        torch_ref=lambda a: F.pad(a, (1, 2))),
+    Row("pad_two_value", lambda a: ag.pad(a, (0, 1, 2, 0), value=-1.5),
+        lambda a: np.pad(a, ((0, 0), (2, 0), (0, 1)), constant_values=-1.5), M234,
+        torch_ref=lambda a: F.pad(a, (0, 1, 2, 0), value=-1.5)),
+    Row("pad_crop", lambda a: ag.pad(a, (-1, 1, 1, -1)),
+        lambda a: np.pad(a[:-1, 1:], ((1, 0), (0, 1))), fixed((3, 4)),
+        torch_ref=lambda a: F.pad(a, (-1, 1, 1, -1))),
+    Row("flip_one", lambda a: ag.flip(a, 0), lambda a: np.flip(a, 0), shapes(1),
+        torch_ref=lambda a: torch.flip(a, [0])),
+    Row("flip_two", lambda a: ag.flip(a, (-1, 0)), lambda a: np.flip(a, (-1, 0)), M234,
+        torch_ref=lambda a: torch.flip(a, (-1, 0))),
+]  # fmt: skip
+
+ROWS: list[Row] = [*JOINING]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: r.name)
+@settings(max_examples=3, deadline=None)
+@given(data=st.data())
+def test_op(row: Row, dtype: str, layout: str, data: st.DataObject) -> None:
+    if layout not in row.layouts:
+        pytest.skip(f"{row.name} is not differentiable at the {layout} layout's ties")
+    if dtype not in row.dtypes:
+        pytest.skip(f"{row.name} does not support {dtype}")
+    shape_list = data.draw(row.shapes, label="shapes")
+    arrays = table._inputs(row, shape_list, layout, dtype)
+    table.check_forward(row, arrays, layout, dtype)
+    table.check_against_torch(row.op, row.torch_op(), arrays, layout)
+    if dtype == "float64":
+        assert ag.gradcheck(row.op, table._mg_leaves(arrays, layout))
+        if layout == "contiguous" and row.second_order:
+            table.check_second_order(row.op, row.torch_op(), arrays)
