@@ -118,7 +118,54 @@ JOINING: list[Row] = [
         torch_ref=lambda a: torch.flip(a, (-1, 0))),
 ]  # fmt: skip
 
-ROWS: list[Row] = [*JOINING]
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+
+
+def _np_sigmoid(a: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+def _np_gelu_tanh(a: np.ndarray) -> np.ndarray:
+    return 0.5 * a * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (a + 0.044715 * a**3)))
+
+
+def _np_softplus(a: np.ndarray, beta: float, threshold: float) -> np.ndarray:
+    return np.where(a * beta > threshold, a, np.log1p(np.exp(a * beta)) / beta)
+
+
+UNARY: list[Row] = [
+    Row("exp", ag.exp, np.exp, shapes(), torch_ref=torch.exp),
+    Row("log", ag.log, np.log, shapes(), positive=True, torch_ref=torch.log),
+    Row("sqrt", ag.sqrt, np.sqrt, shapes(), positive=True, torch_ref=torch.sqrt),
+    # `+ a * a * 0`: torch returns its second derivative of abs as a ZeroTensor, which the shared
+    # check cannot turn into NumPy; adding a zero term makes it an ordinary tensor of zeros.
+    Row("abs", ag.abs, np.abs, shapes(), torch_ref=lambda a: torch.abs(a) + a * a * 0.0),
+    Row("abs_builtin", lambda a: abs(a) * a, lambda a: np.abs(a) * a, shapes()),
+    Row("tanh", ag.tanh, np.tanh, shapes(), torch_ref=torch.tanh),
+    Row("sigmoid", ag.sigmoid, _np_sigmoid, shapes(), torch_ref=torch.sigmoid),
+    Row("erf", ag.erf, lambda a: _erf(a).astype(a.dtype), shapes(), torch_ref=torch.erf),
+    Row("methods", lambda a: a.exp() + a.tanh() * a.sigmoid() - a.abs().sqrt(),
+        lambda a: np.exp(a) + np.tanh(a) * _np_sigmoid(a) - np.sqrt(np.abs(a)), shapes()),
+    Row("log_of_exp", lambda a: (a.exp() + 1.0).log(), lambda a: np.log1p(np.exp(a)), shapes()),
+    Row("gelu", ag.gelu, lambda a: 0.5 * a * (1 + _erf(a / math.sqrt(2.0))).astype(a.dtype),
+        shapes(), torch_ref=F.gelu),
+    Row("gelu_tanh", lambda a: ag.gelu(a, approximate="tanh"), _np_gelu_tanh, shapes(),
+        torch_ref=lambda a: F.gelu(a, approximate="tanh")),
+    Row("silu", ag.silu, lambda a: a * _np_sigmoid(a), shapes(), torch_ref=F.silu),
+    Row("relu", ag.relu, lambda a: np.maximum(a, 0), shapes(), torch_ref=torch.relu),
+    Row("relu_method", lambda a: a.relu() * a, lambda a: np.maximum(a, 0) * a, shapes()),
+    Row("leaky_relu", lambda a: ag.leaky_relu(a, 0.2), lambda a: np.where(a > 0, a, 0.2 * a),
+        shapes(), torch_ref=lambda a: F.leaky_relu(a, 0.2)),
+    Row("leaky_relu_default", ag.leaky_relu, lambda a: np.where(a > 0, a, 0.01 * a), M23,
+        torch_ref=F.leaky_relu),
+    Row("softplus", ag.softplus, lambda a: _np_softplus(a, 1.0, 20.0), shapes(),
+        torch_ref=F.softplus),
+    Row("softplus_beta_threshold", lambda a: ag.softplus(a, beta=2.0, threshold=1.0),
+        lambda a: _np_softplus(a, 2.0, 1.0), fixed((4, 4)),
+        torch_ref=lambda a: F.softplus(a, beta=2.0, threshold=1.0)),
+]  # fmt: skip
+
+ROWS: list[Row] = [*JOINING, *UNARY]
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)

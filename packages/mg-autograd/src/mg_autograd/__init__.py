@@ -23,6 +23,9 @@ from mg_autograd.grad_mode import (
     set_grad_enabled,
 )
 from mg_autograd.gradcheck import GradcheckError, gradcheck
+from mg_autograd.ops.activation import gelu, leaky_relu, relu, silu, softplus
+from mg_autograd.ops.compare import clamp, clip, maximum, minimum, where
+from mg_autograd.ops.unary import abs, erf, exp, log, sigmoid, sqrt, tanh
 from mg_autograd.ops.joining import cat, chunk, concat, flip, pad, split, stack
 from mg_autograd.tensor import Tensor, tensor
 
@@ -41,12 +44,29 @@ __all__ = [
     "no_grad",
     "set_grad_enabled",
     "tensor",
-    # ops/joining.py
+    # the functional ops (ops/*.py)
+    "abs",
     "cat",
     "chunk",
+    "clamp",
+    "clip",
     "concat",
+    "erf",
+    "exp",
     "flip",
+    "gelu",
+    "leaky_relu",
+    "log",
+    "maximum",
+    "minimum",
     "pad",
+    "relu",
+    "sigmoid",
+    "silu",
+    "softplus",
     "split",
+    "sqrt",
     "stack",
+    "tanh",
+    "where",
 ]
