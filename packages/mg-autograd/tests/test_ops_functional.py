@@ -25,7 +25,7 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from mg_autograd_strategies import LAYOUTS, Shapes, broadcastable, fixed, shapes
+from mg_autograd_strategies import LAYOUTS, Shapes, fixed, shapes
 
 
 def _load_table_helpers() -> Any:

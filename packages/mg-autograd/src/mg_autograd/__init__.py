@@ -25,8 +25,11 @@ from mg_autograd.grad_mode import (
 from mg_autograd.gradcheck import GradcheckError, gradcheck
 from mg_autograd.ops.activation import gelu, leaky_relu, relu, silu, softplus
 from mg_autograd.ops.compare import clamp, clip, maximum, minimum, where
-from mg_autograd.ops.unary import abs, erf, exp, log, sigmoid, sqrt, tanh
+from mg_autograd.ops.extrema import ValuesIndices, amax, amin, max, min
 from mg_autograd.ops.joining import cat, chunk, concat, flip, pad, split, stack
+from mg_autograd.ops.loss import binary_cross_entropy_with_logits, cross_entropy, mse_loss
+from mg_autograd.ops.softmax import log_softmax, logsumexp, softmax
+from mg_autograd.ops.unary import abs, erf, exp, log, sigmoid, sqrt, tanh
 from mg_autograd.tensor import Tensor, tensor
 
 __all__ = [
@@ -34,39 +37,49 @@ __all__ = [
     "Function",
     "GradcheckError",
     "Tensor",
+    "ValuesIndices",
     "__version__",
-    "detect_anomaly",
-    "draw_dot",
-    "enable_grad",
-    "gradcheck",
-    "is_anomaly_enabled",
-    "is_grad_enabled",
-    "no_grad",
-    "set_grad_enabled",
-    "tensor",
-    # the functional ops (ops/*.py)
     "abs",
+    "amax",
+    "amin",
+    "binary_cross_entropy_with_logits",
     "cat",
     "chunk",
     "clamp",
     "clip",
     "concat",
+    "cross_entropy",
+    "detect_anomaly",
+    "draw_dot",
+    "enable_grad",
     "erf",
     "exp",
     "flip",
     "gelu",
+    "gradcheck",
+    "is_anomaly_enabled",
+    "is_grad_enabled",
     "leaky_relu",
     "log",
+    "log_softmax",
+    "logsumexp",
+    "max",
     "maximum",
+    "min",
     "minimum",
+    "mse_loss",
+    "no_grad",
     "pad",
     "relu",
+    "set_grad_enabled",
     "sigmoid",
     "silu",
+    "softmax",
     "softplus",
     "split",
     "sqrt",
     "stack",
     "tanh",
+    "tensor",
     "where",
 ]

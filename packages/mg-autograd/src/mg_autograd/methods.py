@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from mg_autograd.ops import activation as _activation
 from mg_autograd.ops import compare as _compare
+from mg_autograd.ops import extrema as _extrema
 from mg_autograd.ops import joining as _joining
+from mg_autograd.ops import softmax as _softmax
 from mg_autograd.ops import unary as _unary
 
 __all__ = ["FunctionalMethods"]
@@ -32,6 +34,13 @@ class FunctionalMethods:
     clip = _compare.clamp
     maximum = _compare.maximum
     minimum = _compare.minimum
+    amax = _extrema.amax
+    amin = _extrema.amin
+    max = _extrema.max
+    min = _extrema.min
+    logsumexp = _softmax.logsumexp
+    softmax = _softmax.softmax
+    log_softmax = _softmax.log_softmax
     flip = _joining.flip
     split = _joining.split
     chunk = _joining.chunk

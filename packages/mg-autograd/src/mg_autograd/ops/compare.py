@@ -56,8 +56,9 @@ class Where(Function):
     def forward(
         ctx: Context, cond: core.Tensor, a: core.Tensor | float, b: core.Tensor | float
     ) -> core.Tensor:
-        if not isinstance(cond, core.Tensor) or cond.dtype is not core.bool:
-            name = cond.dtype.name if isinstance(cond, core.Tensor) else type(cond).__name__
+        given: object = cond  # user input: check it whatever the annotation says
+        if not isinstance(given, core.Tensor) or given.dtype is not core.bool:
+            name = given.dtype.name if isinstance(given, core.Tensor) else type(given).__name__
             raise TypeError(f"where: the condition must be a bool tensor, got {name}")
         ctx.save_for_backward(cond)
         ctx.shapes = (_shape(a), _shape(b))
@@ -179,7 +180,7 @@ def _as_bound(bound: core.Tensor | float, dtype: core.DType) -> core.Tensor:
     return core.full((), bound, dtype=dtype)
 
 
-def where(condition: Tensor | core.Tensor, input: Operand, other: Operand) -> Tensor:  # noqa: A002
+def where(condition: Tensor | core.Tensor, input: Operand, other: Operand) -> Tensor:
     """Return ``input`` where ``condition`` holds, else ``other`` (all broadcast together).
 
     Each branch gets the gradient only where it was taken.
@@ -195,7 +196,7 @@ def where(condition: Tensor | core.Tensor, input: Operand, other: Operand) -> Te
     return Where.apply(condition, input, other)
 
 
-def maximum(input: Tensor, other: Operand) -> Tensor:  # noqa: A002 (PyTorch's name)
+def maximum(input: Tensor, other: Operand) -> Tensor:
     """Return the elementwise larger value (broadcast); a tie gives each input half the gradient.
 
     >>> import mg_autograd as ag
@@ -207,7 +208,7 @@ def maximum(input: Tensor, other: Operand) -> Tensor:  # noqa: A002 (PyTorch's n
     return Maximum.apply(input, other)
 
 
-def minimum(input: Tensor, other: Operand) -> Tensor:  # noqa: A002 (PyTorch's name)
+def minimum(input: Tensor, other: Operand) -> Tensor:
     """Return the elementwise smaller value (broadcast); a tie gives each input half the gradient.
 
     >>> import mg_autograd as ag
@@ -217,7 +218,7 @@ def minimum(input: Tensor, other: Operand) -> Tensor:  # noqa: A002 (PyTorch's n
     return Minimum.apply(input, other)
 
 
-def clamp(input: Tensor, min: Operand | None = None, max: Operand | None = None) -> Tensor:  # noqa: A002
+def clamp(input: Tensor, min: Operand | None = None, max: Operand | None = None) -> Tensor:
     """Limit values to ``[min, max]`` (tensor or number bounds, either may be None).
 
     As PyTorch: ``min(max(x, min), max)``, so ``max`` wins when ``min > max``.

@@ -87,7 +87,7 @@ def cat(tensors: Sequence[Tensor | core.Tensor], dim: SupportsIndex = 0) -> Tens
     >>> a.grad
     tensor([[1., 1.]])
     """
-    if isinstance(tensors, (str, bytes)) or not isinstance(tensors, Sequence) or not tensors:
+    if not tensors:
         raise ValueError("cat needs a non-empty sequence of tensors")
     first = tensors[0]
     for t in tensors[1:]:
@@ -118,13 +118,12 @@ def stack(tensors: Sequence[Tensor], dim: SupportsIndex = 0) -> Tensor:
     tensor([[1., 3.],
             [2., 4.]])
     """
-    if isinstance(tensors, (str, bytes)) or not isinstance(tensors, Sequence) or not tensors:
+    if not tensors:
         raise ValueError("stack needs a non-empty sequence of tensors")
     for t in tensors[1:]:
         if t.shape != tensors[0].shape:
             raise ValueError(
-                f"stack: all tensors must have the same shape, got {tensors[0].shape} and "
-                f"{t.shape}"
+                f"stack: all tensors must have the same shape, got {tensors[0].shape} and {t.shape}"
             )
     axis = _dim(dim, tensors[0].ndim + 1, "stack")
     return cat([t.unsqueeze(axis) for t in tensors], dim=axis)

@@ -212,7 +212,7 @@ def sqrt(x: Tensor) -> Tensor:
     return Sqrt.apply(x)
 
 
-def abs(x: Tensor) -> Tensor:  # noqa: A001 (the array API and PyTorch name)
+def abs(x: Tensor) -> Tensor:
     """Return ``|x|`` elementwise; the gradient at 0 is 0, as PyTorch's.
 
     >>> import mg_autograd as ag
