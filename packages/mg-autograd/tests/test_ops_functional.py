@@ -25,7 +25,7 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from mg_autograd_strategies import LAYOUTS, Shapes, fixed, shapes
+from mg_autograd_strategies import LAYOUTS, Shapes, broadcastable, fixed, shapes
 
 
 def _load_table_helpers() -> Any:
@@ -165,7 +165,167 @@ UNARY: list[Row] = [
         torch_ref=lambda a: F.softplus(a, beta=2.0, threshold=1.0)),
 ]  # fmt: skip
 
-ROWS: list[Row] = [*JOINING, *UNARY]
+
+def _mask(shape: tuple[int, ...]) -> np.ndarray:
+    """A fixed boolean pattern for where's condition."""
+    return (np.arange(int(np.prod(shape))).reshape(shape) % 3) != 1
+
+
+SELECTION: list[Row] = [
+    Row("where", lambda a, b: ag.where(ag.tensor(_mask((3, 4))), a, b),
+        lambda a, b: np.where(_mask((3, 4)), a, b), fixed((3, 4), (4,)),
+        torch_ref=lambda a, b: torch.where(torch.tensor(_mask((3, 4))), a, b)),
+    Row("where_scalar", lambda a: ag.where(a.data > 0.5, a * a, 0.0),
+        lambda a: np.where(a > 0.5, a * a, 0.0), shapes(),
+        torch_ref=lambda a: torch.where(a > 0.5, a * a, 0.0)),
+    Row("maximum", ag.maximum, np.maximum, broadcastable(), torch_ref=torch.maximum),
+    Row("minimum", ag.minimum, np.minimum, broadcastable(), torch_ref=torch.minimum),
+    Row("maximum_method", lambda a, b: a.maximum(b * 0.5), lambda a, b: np.maximum(a, b * 0.5),
+        fixed((2, 3), (2, 3))),
+    Row("clamp_scalars", lambda a: ag.clamp(a, -0.5, 1.0), lambda a: np.clip(a, -0.5, 1.0),
+        shapes(), torch_ref=lambda a: torch.clamp(a, -0.5, 1.0)),
+    Row("clamp_min_only", lambda a: a.clamp(min=0.3), lambda a: np.maximum(a, 0.3), shapes(),
+        torch_ref=lambda a: a.clamp(min=0.3)),
+    Row("clip_max_only", lambda a: ag.clip(a, max=-0.2), lambda a: np.minimum(a, -0.2), M23,
+        torch_ref=lambda a: torch.clip(a, max=-0.2)),
+    Row("clamp_tensors", lambda a, lo, hi: ag.clamp(a, lo, hi - 1.0),
+        lambda a, lo, hi: np.minimum(np.maximum(a, lo), hi - 1.0), fixed((3, 4), (4,), (3, 1)),
+        torch_ref=lambda a, lo, hi: torch.clamp(a, lo, hi - 1.0)),
+]  # fmt: skip
+
+
+REDUCTIONS: list[Row] = [
+    Row("amax_all", ag.amax, np.amax, shapes(), torch_ref=torch.amax, layouts=SMOOTH),
+    Row("amax_dim", lambda a: a.amax(1), lambda a: a.max(axis=1), M234,
+        torch_ref=lambda a: a.amax(1)),
+    Row("amax_dims_keep", lambda a: ag.amax(a, (0, 2), keepdim=True),
+        lambda a: a.max(axis=(0, 2), keepdims=True), M234, layouts=SMOOTH,
+        torch_ref=lambda a: torch.amax(a, (0, 2), keepdim=True)),
+    Row("amin_dim", lambda a: ag.amin(a, -1), lambda a: a.min(axis=-1), M234,
+        torch_ref=lambda a: torch.amin(a, -1)),
+    Row("max_all", lambda a: a.max(), np.max, shapes(), layouts=SMOOTH),
+    Row("min_all", lambda a: ag.min(a), np.min, shapes(), layouts=SMOOTH,
+        torch_ref=torch.min),
+    Row("max_dim_values", lambda a: a.max(1).values, lambda a: a.max(axis=1), M234),
+    Row("max_dim0_keep", lambda a: ag.max(a, 0, keepdim=True)[0],
+        lambda a: a.max(axis=0, keepdims=True), M234, layouts=SMOOTH,
+        torch_ref=lambda a: torch.max(a, 0, keepdim=True)[0]),
+    Row("min_dim_values", lambda a: a.min(-1)[0], lambda a: a.min(axis=-1), M234,
+        torch_ref=lambda a: a.min(-1)[0]),
+    Row("logsumexp", lambda a: ag.logsumexp(a, 1), lambda a: np.log(np.exp(a).sum(axis=1)),
+        M234, torch_ref=lambda a: torch.logsumexp(a, 1)),
+    Row("logsumexp_keep", lambda a: a.logsumexp((0, -1), keepdim=True),
+        lambda a: np.log(np.exp(a).sum(axis=(0, -1), keepdims=True)), M234,
+        torch_ref=lambda a: a.logsumexp((0, -1), keepdim=True)),
+    Row("softmax", lambda a: ag.softmax(a, -1),
+        lambda a: np.exp(a) / np.exp(a).sum(axis=-1, keepdims=True), shapes(1),
+        torch_ref=lambda a: torch.softmax(a, -1)),
+    Row("softmax_dim0_method", lambda a: a.softmax(0),
+        lambda a: np.exp(a) / np.exp(a).sum(axis=0, keepdims=True), M234),
+    Row("log_softmax", lambda a: ag.log_softmax(a, 1),
+        lambda a: a - np.log(np.exp(a).sum(axis=1, keepdims=True)), M234,
+        torch_ref=lambda a: torch.log_softmax(a, 1)),
+    Row("log_softmax_method", lambda a: a.log_softmax(-1),
+        lambda a: a - np.log(np.exp(a).sum(axis=-1, keepdims=True)), shapes(1)),
+]  # fmt: skip
+
+
+_TARGET = np.array([2, 0, 3])
+_TARGET_2D = np.array([[0, 1, 3, 2], [1, 1, 0, 3]])
+_CLASS_WEIGHT = np.array([0.5, 1.0, 2.0, 1.5])
+
+
+def _np_log_softmax(a: np.ndarray, axis: int) -> np.ndarray:
+    shifted = a - a.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def _np_cross_entropy(a: np.ndarray, t: np.ndarray, smoothing: float = 0.0) -> np.ndarray:
+    logp = _np_log_softmax(a, 1)
+    picked = -np.take_along_axis(logp, np.expand_dims(t, 1), 1).squeeze(1)
+    uniform = -logp.sum(axis=1) / a.shape[1]
+    return (1 - smoothing) * picked + smoothing * uniform
+
+
+def _np_bce_logits(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    p = _np_sigmoid(x)
+    return -(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def _np_cross_entropy_weighted_ignored(a: np.ndarray) -> np.ndarray:
+    """Targets [2, ignored, 3], _CLASS_WEIGHT, smoothing 0.3, mean over the counted weights."""
+    logp = _np_log_softmax(a, 1)[[0, 2]]
+    picked_weight = _CLASS_WEIGHT[[2, 3]]
+    nll = -(logp[[0, 1], [2, 3]] * picked_weight).sum()
+    uniform = -(logp * _CLASS_WEIGHT).sum() / 4
+    return np.asarray((0.7 * nll + 0.3 * uniform) / picked_weight.sum())
+
+
+def _ag_target(t: np.ndarray) -> ag.Tensor:
+    return ag.tensor(t.tolist())
+
+
+def _ce(**kw: Any) -> tuple[Fn, Fn]:
+    """mg and torch cross_entropy with the class indices in _TARGET and keyword arguments."""
+    return (
+        lambda a: ag.cross_entropy(a, _ag_target(_TARGET), **kw),
+        lambda a: F.cross_entropy(a, torch.tensor(_TARGET), **kw),
+    )
+
+
+LOSSES: list[Row] = [
+    Row("cross_entropy", _ce()[0], lambda a: _np_cross_entropy(a, _TARGET).mean(),
+        fixed((3, 4)), torch_ref=_ce()[1]),
+    Row("cross_entropy_sum", _ce(reduction="sum")[0],
+        lambda a: _np_cross_entropy(a, _TARGET).sum(), fixed((3, 4)),
+        torch_ref=_ce(reduction="sum")[1]),
+    Row("cross_entropy_none_smooth", _ce(reduction="none", label_smoothing=0.2)[0],
+        lambda a: _np_cross_entropy(a, _TARGET, 0.2), fixed((3, 4)),
+        torch_ref=_ce(reduction="none", label_smoothing=0.2)[1]),
+    Row("cross_entropy_mean_smooth", _ce(label_smoothing=0.1)[0],
+        lambda a: _np_cross_entropy(a, _TARGET, 0.1).mean(), fixed((3, 4)),
+        torch_ref=_ce(label_smoothing=0.1)[1]),
+    Row("cross_entropy_spatial",
+        lambda a: ag.cross_entropy(a, _ag_target(_TARGET_2D)),
+        lambda a: _np_cross_entropy(a, _TARGET_2D).mean(), fixed((2, 4, 4)),
+        torch_ref=lambda a: F.cross_entropy(a, torch.tensor(_TARGET_2D))),
+    Row("cross_entropy_weight_ignore",
+        lambda a: ag.cross_entropy(a, _ag_target(np.array([2, -100, 3])),
+                                   weight=ag.tensor(_CLASS_WEIGHT, dtype=a.dtype),
+                                   label_smoothing=0.3),
+        _np_cross_entropy_weighted_ignored,
+        fixed((3, 4)),
+        torch_ref=lambda a: F.cross_entropy(a, torch.tensor([2, -100, 3]),
+                                            weight=torch.tensor(_CLASS_WEIGHT, dtype=a.dtype),
+                                            label_smoothing=0.3)),
+    Row("cross_entropy_probabilities",
+        lambda a, p: ag.cross_entropy(a, ag.softmax(p, 1), label_smoothing=0.1),
+        lambda a, p: -((np.exp(_np_log_softmax(p, 1)) * 0.9 + 0.1 / 4)
+                       * _np_log_softmax(a, 1)).sum(axis=1).mean(),
+        fixed((3, 4), (3, 4)),
+        torch_ref=lambda a, p: F.cross_entropy(a, torch.softmax(p, 1), label_smoothing=0.1)),
+    Row("cross_entropy_unbatched", lambda a: ag.cross_entropy(a, ag.tensor(1)),
+        lambda a: -_np_log_softmax(a, 0)[1], fixed((4,)),
+        torch_ref=lambda a: F.cross_entropy(a, torch.tensor(1))),
+    Row("mse_loss", ag.mse_loss, lambda a, b: ((a - b) ** 2).mean(), fixed((3, 4), (3, 4)),
+        torch_ref=F.mse_loss),
+    Row("mse_loss_none", lambda a, b: ag.mse_loss(a, b, reduction="none"),
+        lambda a, b: (a - b) ** 2, fixed((2, 3), (2, 3)),
+        torch_ref=lambda a, b: F.mse_loss(a, b, reduction="none")),
+    Row("bce_with_logits", lambda x, y: ag.binary_cross_entropy_with_logits(x, ag.sigmoid(y)),
+        lambda x, y: _np_bce_logits(x, _np_sigmoid(y)).mean(), fixed((3, 4), (3, 4)),
+        torch_ref=lambda x, y: F.binary_cross_entropy_with_logits(x, torch.sigmoid(y))),
+    Row("bce_with_logits_weights",
+        lambda x, y, w, pw: ag.binary_cross_entropy_with_logits(
+            x, ag.sigmoid(y), weight=w, reduction="sum", pos_weight=pw.abs()),
+        lambda x, y, w, pw: (w * (np.abs(pw) * _np_sigmoid(y) * -np.log(_np_sigmoid(x))
+                                  - (1 - _np_sigmoid(y)) * np.log(1 - _np_sigmoid(x)))).sum(),
+        fixed((3, 4), (3, 4), (3, 1), (4,)),
+        torch_ref=lambda x, y, w, pw: F.binary_cross_entropy_with_logits(
+            x, torch.sigmoid(y), weight=w, reduction="sum", pos_weight=pw.abs())),
+]  # fmt: skip
+
+ROWS: list[Row] = [*JOINING, *UNARY, *SELECTION, *REDUCTIONS, *LOSSES]
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)

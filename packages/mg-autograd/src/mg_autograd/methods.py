@@ -34,6 +34,11 @@ class FunctionalMethods:
     clip = _compare.clamp
     maximum = _compare.maximum
     minimum = _compare.minimum
+    # Ordering only: __eq__ would make tensors unhashable, and the engine keys dicts by them.
+    __gt__ = _compare.greater
+    __ge__ = _compare.greater_equal
+    __lt__ = _compare.less
+    __le__ = _compare.less_equal
     amax = _extrema.amax
     amin = _extrema.amin
     max = _extrema.max

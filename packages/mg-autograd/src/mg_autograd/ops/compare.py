@@ -8,6 +8,7 @@ not a multiplication by the mask, so an inf upstream gradient does not turn into
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeAlias, cast
 
 import mg_core as core
@@ -21,11 +22,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Clamp",
+    "Compare",
     "Maximum",
     "Minimum",
     "Where",
     "clamp",
     "clip",
+    "greater",
+    "greater_equal",
+    "less",
+    "less_equal",
     "maximum",
     "minimum",
     "route",
@@ -178,6 +184,63 @@ def _as_bound(bound: core.Tensor | float, dtype: core.DType) -> core.Tensor:
     if isinstance(bound, bool) or not isinstance(bound, (int, float)):
         raise TypeError(f"clamp: bounds must be tensors or numbers, got {type(bound).__name__}")
     return core.full((), bound, dtype=dtype)
+
+
+class Compare(Function):
+    """An elementwise comparison: a bool tensor, outside the graph (it has no gradient)."""
+
+    @staticmethod
+    def forward(
+        ctx: Context,
+        a: core.Tensor,
+        b: core.Tensor | float,
+        op: Callable[[core.Tensor, core.Tensor | float], core.Tensor],
+    ) -> core.Tensor:
+        return op(a, b)
+
+    @staticmethod
+    def backward(ctx: Context, grad: core.Tensor) -> tuple[None, None, None]:
+        return None, None, None  # never called: a bool output records no node
+
+
+def greater(input: Tensor, other: Operand) -> Tensor:  # noqa: A002
+    """Return ``input > other`` elementwise as a bool tensor (also the ``>`` operator).
+
+    >>> import mg_autograd as ag
+    >>> ag.tensor([1.0, 3.0]) > 2.0
+    tensor([False,  True])
+    """
+    return Compare.apply(input, other, core.greater)
+
+
+def greater_equal(input: Tensor, other: Operand) -> Tensor:  # noqa: A002
+    """Return ``input >= other`` elementwise as a bool tensor (also the ``>=`` operator).
+
+    >>> import mg_autograd as ag
+    >>> ag.tensor([1.0, 2.0]) >= 2.0
+    tensor([False,  True])
+    """
+    return Compare.apply(input, other, core.greater_equal)
+
+
+def less(input: Tensor, other: Operand) -> Tensor:  # noqa: A002
+    """Return ``input < other`` elementwise as a bool tensor (also the ``<`` operator).
+
+    >>> import mg_autograd as ag
+    >>> ag.tensor([1.0, 3.0]) < 2.0
+    tensor([ True, False])
+    """
+    return Compare.apply(input, other, core.less)
+
+
+def less_equal(input: Tensor, other: Operand) -> Tensor:  # noqa: A002
+    """Return ``input <= other`` elementwise as a bool tensor (also the ``<=`` operator).
+
+    >>> import mg_autograd as ag
+    >>> ag.tensor([1.0, 3.0]) <= 1.0
+    tensor([ True, False])
+    """
+    return Compare.apply(input, other, core.less_equal)
 
 
 def where(condition: Tensor | core.Tensor, input: Operand, other: Operand) -> Tensor:
