@@ -175,7 +175,7 @@ SELECTION: list[Row] = [
     Row("where", lambda a, b: ag.where(ag.tensor(_mask((3, 4))), a, b),
         lambda a, b: np.where(_mask((3, 4)), a, b), fixed((3, 4), (4,)),
         torch_ref=lambda a, b: torch.where(torch.tensor(_mask((3, 4))), a, b)),
-    Row("where_scalar", lambda a: ag.where(a.data > 0.5, a * a, 0.0),
+    Row("where_scalar", lambda a: ag.where(a > 0.5, a * a, 0.0),
         lambda a: np.where(a > 0.5, a * a, 0.0), shapes(),
         torch_ref=lambda a: torch.where(a > 0.5, a * a, 0.0)),
     Row("maximum", ag.maximum, np.maximum, broadcastable(), torch_ref=torch.maximum),
@@ -247,6 +247,10 @@ def _np_cross_entropy(a: np.ndarray, t: np.ndarray, smoothing: float = 0.0) -> n
     return (1 - smoothing) * picked + smoothing * uniform
 
 
+_BCE_WEIGHT = np.array([[0.5], [1.0], [2.0]])  # per row, broadcast
+_POS_WEIGHT = np.array([0.5, 1.0, 3.0, 0.25])  # per class
+
+
 def _np_bce_logits(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     p = _np_sigmoid(x)
     return -(y * np.log(p) + (1 - y) * np.log(1 - p))
@@ -316,13 +320,15 @@ LOSSES: list[Row] = [
         lambda x, y: _np_bce_logits(x, _np_sigmoid(y)).mean(), fixed((3, 4), (3, 4)),
         torch_ref=lambda x, y: F.binary_cross_entropy_with_logits(x, torch.sigmoid(y))),
     Row("bce_with_logits_weights",
-        lambda x, y, w, pw: ag.binary_cross_entropy_with_logits(
-            x, ag.sigmoid(y), weight=w, reduction="sum", pos_weight=pw.abs()),
-        lambda x, y, w, pw: (w * (np.abs(pw) * _np_sigmoid(y) * -np.log(_np_sigmoid(x))
-                                  - (1 - _np_sigmoid(y)) * np.log(1 - _np_sigmoid(x)))).sum(),
-        fixed((3, 4), (3, 4), (3, 1), (4,)),
-        torch_ref=lambda x, y, w, pw: F.binary_cross_entropy_with_logits(
-            x, torch.sigmoid(y), weight=w, reduction="sum", pos_weight=pw.abs())),
+        lambda x, y: ag.binary_cross_entropy_with_logits(
+            x, ag.sigmoid(y), weight=ag.tensor(_BCE_WEIGHT, dtype=x.dtype), reduction="sum",
+            pos_weight=ag.tensor(_POS_WEIGHT, dtype=x.dtype)),
+        lambda x, y: (_BCE_WEIGHT * (_POS_WEIGHT * _np_sigmoid(y) * -np.log(_np_sigmoid(x))
+                      - (1 - _np_sigmoid(y)) * np.log(1 - _np_sigmoid(x)))).sum(),
+        fixed((3, 4), (3, 4)),
+        torch_ref=lambda x, y: F.binary_cross_entropy_with_logits(
+            x, torch.sigmoid(y), weight=torch.tensor(_BCE_WEIGHT, dtype=x.dtype),
+            reduction="sum", pos_weight=torch.tensor(_POS_WEIGHT, dtype=x.dtype))),
 ]  # fmt: skip
 
 ROWS: list[Row] = [*JOINING, *UNARY, *SELECTION, *REDUCTIONS, *LOSSES]

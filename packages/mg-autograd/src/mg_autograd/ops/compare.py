@@ -208,7 +208,7 @@ def greater(input: Tensor, other: Operand) -> Tensor:  # noqa: A002
 
     >>> import mg_autograd as ag
     >>> ag.tensor([1.0, 3.0]) > 2.0
-    tensor([False,  True])
+    tensor([False, True], dtype=bool)
     """
     return Compare.apply(input, other, core.greater)
 
@@ -218,7 +218,7 @@ def greater_equal(input: Tensor, other: Operand) -> Tensor:  # noqa: A002
 
     >>> import mg_autograd as ag
     >>> ag.tensor([1.0, 2.0]) >= 2.0
-    tensor([False,  True])
+    tensor([False, True], dtype=bool)
     """
     return Compare.apply(input, other, core.greater_equal)
 
@@ -228,7 +228,7 @@ def less(input: Tensor, other: Operand) -> Tensor:  # noqa: A002
 
     >>> import mg_autograd as ag
     >>> ag.tensor([1.0, 3.0]) < 2.0
-    tensor([ True, False])
+    tensor([True, False], dtype=bool)
     """
     return Compare.apply(input, other, core.less)
 
@@ -238,7 +238,7 @@ def less_equal(input: Tensor, other: Operand) -> Tensor:  # noqa: A002
 
     >>> import mg_autograd as ag
     >>> ag.tensor([1.0, 3.0]) <= 1.0
-    tensor([ True, False])
+    tensor([True, False], dtype=bool)
     """
     return Compare.apply(input, other, core.less_equal)
 
@@ -253,7 +253,7 @@ def where(condition: Tensor | core.Tensor, input: Operand, other: Operand) -> Te
 
     >>> import mg_autograd as ag
     >>> x = ag.tensor([-1.0, 2.0], requires_grad=True)
-    >>> ag.where(x.data > 0, x, 0.0)
+    >>> ag.where(x > 0, x, 0.0)
     tensor([0., 2.], grad_fn=<WhereBackward>)
     """
     return Where.apply(condition, input, other)
@@ -264,7 +264,7 @@ def maximum(input: Tensor, other: Operand) -> Tensor:
 
     >>> import mg_autograd as ag
     >>> a = ag.tensor([1.0, 2.0], requires_grad=True)
-    >>> ag.maximum(a, ag.tensor([2.0, 0.0])).sum().backward()
+    >>> ag.maximum(a, ag.tensor([1.0, 0.0])).sum().backward()
     >>> a.grad
     tensor([0.5000, 1.0000])
     """
