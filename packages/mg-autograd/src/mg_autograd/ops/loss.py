@@ -172,6 +172,7 @@ def _cross_entropy_indices(
     weighted = logp if weight is None else logp * weight
     picked = -Where.apply(onehot, weighted, 0.0).sum(axis=class_axis)
     counted_f = counted.astype(logp.dtype)
+    total: Tensor | core.Tensor
     if weight is None:
         total = counted_f.sum()
     else:
