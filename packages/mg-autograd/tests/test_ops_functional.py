@@ -81,6 +81,11 @@ def _np_weighted_cat(pieces: list[np.ndarray], dim: int) -> np.ndarray:
     return np.concatenate([p * w for p, w in zip(pieces, _weights(len(pieces)), strict=False)], dim)
 
 
+def _cut_methods(a: Any, lib: Any) -> Any:
+    """The Tensor methods flip, chunk and split (same spelling in mg and torch)."""
+    return _weighted_cat(a.flip(0).chunk(2, 2), lib, 2) - _weighted_cat(a.split(1, 1), lib, 1)
+
+
 JOINING: list[Row] = [
     Row("cat_dim0", lambda a, b: ag.cat([a, b]), lambda a, b: np.concatenate([a, b]),
         fixed((2, 3), (1, 3)), torch_ref=lambda a, b: torch.cat([a, b])),
@@ -112,6 +117,10 @@ JOINING: list[Row] = [
     Row("pad_crop", lambda a: ag.pad(a, (-1, 1, 1, -1)),
         lambda a: np.pad(a[:-1, 1:], ((1, 0), (0, 1))), fixed((3, 4)),
         torch_ref=lambda a: F.pad(a, (-1, 1, 1, -1))),
+    Row("methods_flip_chunk_split", lambda a: _cut_methods(a, ag),
+        lambda a: _np_weighted_cat(np.split(np.flip(a, 0), 2, 2), 2)
+        - _np_weighted_cat(np.split(a, 3, 1), 1), M234,
+        torch_ref=lambda a: _cut_methods(a, torch)),
     Row("flip_one", lambda a: ag.flip(a, 0), lambda a: np.flip(a, 0), shapes(1),
         torch_ref=lambda a: torch.flip(a, [0])),
     Row("flip_two", lambda a: ag.flip(a, (-1, 0)), lambda a: np.flip(a, (-1, 0)), M234,
@@ -350,5 +359,9 @@ def test_op(row: Row, dtype: str, layout: str, data: st.DataObject) -> None:
     table.check_against_torch(row.op, row.torch_op(), arrays, layout)
     if dtype == "float64":
         assert ag.gradcheck(row.op, table._mg_leaves(arrays, layout))
+        # Reuse: the output feeds two consumers, and backward must wait for both.
+        reused = lambda *xs: (lambda y: y * y + y)(row.op(*xs))  # noqa: E731
+        torch_reused = lambda *xs: (lambda y: y * y + y)(row.torch_op()(*xs))  # noqa: E731
+        table.check_against_torch(reused, torch_reused, arrays, layout)
         if layout == "contiguous" and row.second_order:
             table.check_second_order(row.op, row.torch_op(), arrays)
