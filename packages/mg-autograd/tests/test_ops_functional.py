@@ -191,6 +191,8 @@ SELECTION: list[Row] = [
     Row("minimum", ag.minimum, np.minimum, broadcastable(), torch_ref=torch.minimum),
     Row("maximum_method", lambda a, b: a.maximum(b * 0.5), lambda a, b: np.maximum(a, b * 0.5),
         fixed((2, 3), (2, 3))),
+    Row("minimum_number", lambda a: ag.minimum(a, 0.25), lambda a: np.minimum(a, 0.25), shapes(),
+        torch_ref=lambda a: torch.clamp(a, max=0.25)),
     Row("clamp_scalars", lambda a: ag.clamp(a, -0.5, 1.0), lambda a: np.clip(a, -0.5, 1.0),
         shapes(), torch_ref=lambda a: torch.clamp(a, -0.5, 1.0)),
     Row("clamp_min_only", lambda a: a.clamp(min=0.3), lambda a: np.maximum(a, 0.3), shapes(),

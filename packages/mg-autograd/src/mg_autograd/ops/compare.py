@@ -102,9 +102,10 @@ class Maximum(Function):
     """Elementwise larger of two tensors (NaN propagates); ties split the gradient evenly."""
 
     @staticmethod
-    def forward(ctx: Context, a: core.Tensor, b: core.Tensor) -> core.Tensor:
-        ctx.save_for_backward(a, b)
-        return core.maximum(a, b)
+    def forward(ctx: Context, a: core.Tensor, b: core.Tensor | float) -> core.Tensor:
+        other = _as_bound(b, a.dtype, "maximum")
+        ctx.save_for_backward(a, other)
+        return core.maximum(a, other)
 
     @staticmethod
     def backward(ctx: Context, grad: core.Tensor) -> tuple[MaybeTensor, MaybeTensor]:
@@ -116,9 +117,10 @@ class Minimum(Function):
     """Elementwise smaller of two tensors (NaN propagates); ties split the gradient evenly."""
 
     @staticmethod
-    def forward(ctx: Context, a: core.Tensor, b: core.Tensor) -> core.Tensor:
-        ctx.save_for_backward(a, b)
-        return core.minimum(a, b)
+    def forward(ctx: Context, a: core.Tensor, b: core.Tensor | float) -> core.Tensor:
+        other = _as_bound(b, a.dtype, "minimum")
+        ctx.save_for_backward(a, other)
+        return core.minimum(a, other)
 
     @staticmethod
     def backward(ctx: Context, grad: core.Tensor) -> tuple[MaybeTensor, MaybeTensor]:
@@ -140,7 +142,7 @@ class Clamp(Function):
         lo: core.Tensor | float | None,
         hi: core.Tensor | float | None,
     ) -> core.Tensor:
-        bounds = [_as_bound(b, x.dtype) for b in (lo, hi) if b is not None]
+        bounds = [_as_bound(b, x.dtype, "clamp") for b in (lo, hi) if b is not None]
         out = x.copy()
         if lo is not None:
             out = core.maximum(out, bounds[0])
@@ -177,12 +179,12 @@ class Clamp(Function):
         return grads[0], grads[1], grads[2]
 
 
-def _as_bound(bound: core.Tensor | float, dtype: core.DType) -> core.Tensor:
-    """A Python number bound as a 0-d tensor of the input's dtype (PyTorch keeps x's dtype)."""
+def _as_bound(bound: core.Tensor | float, dtype: core.DType, what: str) -> core.Tensor:
+    """A Python number as a 0-d tensor of the input's dtype (a weak scalar, as PyTorch)."""
     if isinstance(bound, core.Tensor):
         return bound
     if isinstance(bound, bool) or not isinstance(bound, (int, float)):
-        raise TypeError(f"clamp: bounds must be tensors or numbers, got {type(bound).__name__}")
+        raise TypeError(f"{what}: expected a tensor or a number, got {type(bound).__name__}")
     return core.full((), bound, dtype=dtype)
 
 
