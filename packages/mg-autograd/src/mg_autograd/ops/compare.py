@@ -1,4 +1,5 @@
-"""Selection primitives: where, maximum/minimum (ties split the gradient), clamp.
+"""Selection primitives: where, maximum/minimum (ties split the gradient), clamp; and the
+ordering comparisons ``> >= < <=``, which give bool tensors outside the graph.
 
 Their gradients route the output gradient to whichever input was selected, by masks computed
 from the inputs' data: a mask is piecewise constant, so it carries no gradient of its own, and
