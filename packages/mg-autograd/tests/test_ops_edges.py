@@ -16,6 +16,9 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 Fn = Callable[..., Any]
 DTYPES = {"float32": (core.float32, torch.float32), "float64": (core.float64, torch.float64)}
@@ -80,6 +83,35 @@ STABLE: dict[str, tuple[Fn, Fn]] = {
 def test_huge_logits_give_finite_values_and_gradients(name: str, dtype: str) -> None:
     op, torch_op = STABLE[name]
     _same_as_torch(op, torch_op, [LOGITS], dtype, finite=True)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    logits=hnp.arrays(
+        np.float32,
+        hnp.array_shapes(min_dims=2, max_dims=2, max_side=5),
+        elements=st.floats(-1e4, 1e4, width=32),
+    ),
+    dim=st.sampled_from([0, 1, -1]),
+)
+def test_softmax_family_is_finite_for_any_large_logits(logits: np.ndarray, dim: int) -> None:
+    x = ag.tensor(logits, requires_grad=True)
+    t = torch.tensor(logits, requires_grad=True)
+    probs = ag.softmax(x, dim)
+    log_probs = ag.log_softmax(x, dim)
+    np.testing.assert_allclose(probs.sum(axis=dim).numpy(), 1.0, rtol=1e-5)
+    assert (log_probs.numpy() <= 0).all()
+    weights = np.linspace(-1.0, 1.0, logits.size, dtype=np.float32).reshape(logits.shape)
+    loss = (probs * ag.tensor(weights)).sum() + (log_probs * ag.tensor(weights)).sum()
+    loss = loss + ag.logsumexp(x, dim).sum()
+    loss.backward()
+    expected = (torch.softmax(t, dim) * torch.tensor(weights)).sum()
+    expected = expected + (torch.log_softmax(t, dim) * torch.tensor(weights)).sum()
+    (expected + torch.logsumexp(t, dim).sum()).backward()
+    assert x.grad is not None
+    assert t.grad is not None
+    assert np.isfinite(x.grad.numpy()).all()
+    np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-3, atol=1e-3)
 
 
 def test_softplus_without_threshold_stays_finite() -> None:
