@@ -215,6 +215,16 @@ def test_max_min_along_dim_return_torch_indices(dim: int, keepdim: bool, which: 
     np.testing.assert_array_equal(values.numpy(), expected.values.numpy())
 
 
+def test_number_bounds_are_weak_scalars() -> None:
+    # As NumPy 2 (NEP 50): the tensor's float dtype is kept; an int tensor becomes float.
+    ints = ag.tensor([1, 2])
+    assert ag.clamp(ints, 1.5).tolist() == [1.5, 2.0]
+    assert ag.maximum(ints, 1.5).tolist() == [1.5, 2.0]
+    assert ag.clamp(ints, 0, 1).tolist() == [1, 1]
+    assert ag.clamp(ints, 0, 1).dtype == core.int64
+    assert ag.minimum(ag.tensor([1.0, 3.0]), 2.0).dtype == core.float32
+
+
 def test_max_of_0d_tensor_along_dim() -> None:
     x = ag.tensor(2.5, requires_grad=True)
     values, indices = x.max(0)
