@@ -250,3 +250,14 @@ def test_integer_max_min_and_prod_cover_the_whole_range() -> None:
         assert_matches(mg.max(mg.asarray(ref)), np.max(ref))
         assert_matches(mg.min(mg.asarray(ref)), np.min(ref))
         assert_matches(mg.prod(mg.asarray(ref)), np.prod(ref))
+
+
+@pytest.mark.parametrize(("fn", "reference"), [(mg.sum, np.sum), (mg.prod, np.prod)])
+@pytest.mark.parametrize("dtype", ["int8", "uint16", "float32", "float64", "bool"])
+def test_sum_and_prod_take_a_dtype_like_numpy(
+    fn: Callable[..., mg.Tensor], reference: Callable[..., Any], dtype: str
+) -> None:
+    ref = np.array([[1, 2, 3], [4, 5, 6]], np.int32)
+    for axis in (None, 0, 1):
+        expected = numpy_quietly(reference, ref, axis=axis, dtype=dtype)
+        assert_matches(fn(mg.asarray(ref), axis=axis, dtype=dtype), expected)

@@ -13,7 +13,17 @@ from typing import Final, SupportsIndex
 
 from ._kernels import ArgReduceOp, ReduceOp, Storage, arg_reduce, reduce, reduce_sum
 from .buffer import Scalar
-from .dtype import DType, all_dtypes, bool_, float64, int64, int_bounds, uint64
+from .dtype import (
+    DType,
+    DTypeLike,
+    all_dtypes,
+    as_dtype,
+    bool_,
+    float64,
+    int64,
+    int_bounds,
+    uint64,
+)
 from .elementwise import divide
 from .manipulation import moveaxis, permute_dims
 from .shape import Axes, Shape, dense_layout, normalize_axes, normalize_axis, size_of
@@ -33,11 +43,13 @@ __all__ = [
 ]
 
 
-def sum(x: Tensor, axis: Axes = None, keepdims: bool = False) -> Tensor:
+def sum(
+    x: Tensor, axis: Axes = None, keepdims: bool = False, *, dtype: DTypeLike | None = None
+) -> Tensor:
     """Return the sum of `x` over `axis` (None: all axes; an int or a tuple of ints).
 
     Signed integer and bool tensors sum in int64, unsigned ones in uint64 (as NumPy on
-    Linux); floats keep their dtype. An empty sum is 0. Raises
+    Linux); floats keep their dtype; `dtype` sums in that dtype instead. An empty sum is 0. Raises
     AxisError (a ValueError and IndexError) for an out-of-range axis, ValueError for a
     repeated one.
 
@@ -45,7 +57,7 @@ def sum(x: Tensor, axis: Axes = None, keepdims: bool = False) -> Tensor:
     >>> sum(x), sum(x, axis=1), sum(x, axis=(0, 1), keepdims=True)
     (tensor(21, dtype=int64), tensor([ 6, 15], dtype=int64), tensor([[21]], dtype=int64))
     """
-    dtype = _SUM_DTYPES.get(x.dtype.kind, x.dtype)
+    dtype = _SUM_DTYPES.get(x.dtype.kind, x.dtype) if dtype is None else as_dtype(dtype)
     if axis is None and not keepdims and x.dtype is dtype:  # the hot path: a loss, a total
         out = Storage(dtype.name, 1)
         if x.size:
@@ -54,13 +66,22 @@ def sum(x: Tensor, axis: Axes = None, keepdims: bool = False) -> Tensor:
     return _sum(x, normalize_axes(axis, x.ndim), keepdims, dtype)
 
 
-def prod(x: Tensor, /, *, axis: Axes = None, keepdims: bool = False) -> Tensor:
+def prod(
+    x: Tensor,
+    /,
+    *,
+    axis: Axes = None,
+    dtype: DTypeLike | None = None,
+    keepdims: bool = False,
+) -> Tensor:
     """Return the product over `axis`; dtypes as `sum` (integers wrap). An empty product is 1.
 
     >>> prod(mg.asarray([[1, 2], [3, 4]], dtype="int8"), axis=0)
     tensor([3, 8], dtype=int64)
+    >>> prod(mg.asarray([2, 3]), dtype="float32")
+    tensor(6., dtype=float32)
     """
-    dtype = _SUM_DTYPES.get(x.dtype.kind, x.dtype)
+    dtype = _SUM_DTYPES.get(x.dtype.kind, x.dtype) if dtype is None else as_dtype(dtype)
     return _reduce(ReduceOp.PROD, x, normalize_axes(axis, x.ndim), keepdims, dtype, dtype, 1)
 
 
