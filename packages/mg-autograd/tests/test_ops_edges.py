@@ -62,6 +62,8 @@ STABLE: dict[str, tuple[Fn, Fn]] = {
     "silu": (ag.silu, F.silu),
     "softplus": (ag.softplus, F.softplus),
     "gelu": (ag.gelu, F.gelu),
+    "logsigmoid": (ag.logsigmoid, F.logsigmoid),
+    "elu": (ag.elu, F.elu),
     "gelu_tanh": (lambda x: ag.gelu(x, "tanh"), lambda x: F.gelu(x, approximate="tanh")),
     "cross_entropy": (
         lambda x: ag.cross_entropy(x, ag.tensor(TARGETS), label_smoothing=0.1),
@@ -136,6 +138,7 @@ AT_ZERO: dict[str, tuple[Fn, Fn]] = {
     "abs": (ag.abs, torch.abs),
     "relu": (ag.relu, torch.relu),
     "leaky_relu": (lambda x: ag.leaky_relu(x, 0.1), lambda x: F.leaky_relu(x, 0.1)),
+    "elu": (lambda x: ag.elu(x, 0.5), lambda x: F.elu(x, 0.5)),
     "clamp_bounds": (lambda x: ag.clamp(x, 0.0, 1.0), lambda x: torch.clamp(x, 0.0, 1.0)),
     "clamp_lo_only": (lambda x: x.clamp(min=1.0), lambda x: x.clamp(min=1.0)),
     "softplus_threshold": (
