@@ -228,6 +228,12 @@ def test_number_bounds_are_weak_scalars() -> None:
     assert ag.minimum(ag.tensor([1.0, 3.0]), 2.0).dtype == core.float32
 
 
+def test_max_along_a_nonempty_dim_of_an_empty_tensor() -> None:
+    values, indices = X23[:0].max(1)
+    assert values.shape == indices.shape == (0,)
+    assert ag.amin(X23[:0], 1, keepdim=True).shape == (0, 1)
+
+
 def test_max_of_0d_tensor_along_dim() -> None:
     x = ag.tensor(2.5, requires_grad=True)
     values, indices = x.max(0)
@@ -278,7 +284,12 @@ ERRORS: dict[str, tuple[type[Exception], str, Fn]] = {
     "where_condition": (TypeError, "bool tensor, got float32", lambda: ag.where(X23, X23, 0.0)),
     "softmax_dim": (IndexError, "axis 2", lambda: ag.softmax(X23, 2)),
     "logsumexp_dims": (ValueError, "duplicate", lambda: ag.logsumexp(X23, (1, -1))),
-    "amax_empty": (ValueError, r"empty tensor of shape \(0, 3\)", lambda: ag.amax(X23[:0])),
+    "amax_empty": (
+        ValueError,
+        r"empty axis of a tensor of shape \(0, 3\)",
+        lambda: ag.amax(X23[:0]),
+    ),
+    "max_empty_dim": (ValueError, r"\(0, 3\) \(axes \(0,\)\)", lambda: X23[:0].max(0)),
     "max_dim": (IndexError, "axis 5", lambda: X23.max(5)),
     "ce_reduction": (
         ValueError,
