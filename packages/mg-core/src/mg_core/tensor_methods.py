@@ -317,7 +317,7 @@ def _round(self: Tensor) -> Tensor:
 
 
 def _abs(self: Tensor) -> Tensor:
-    """Return |self| (see `mg_core.abs`).
+    """Return the absolute value (see `mg_core.abs`).
 
     >>> mg.asarray([-1, 2]).abs()
     tensor([1, 2], dtype=int64)

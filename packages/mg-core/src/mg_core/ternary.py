@@ -21,6 +21,8 @@ from .tensor import Tensor, new_tensor
 __all__ = ["clip", "where"]
 
 _SCALARS: Final = (int, float)
+_MAXIMUM: Final = BinaryOp.MAXIMUM
+_MINIMUM: Final = BinaryOp.MINIMUM
 _Layout = tuple[Storage, int, Shape]
 
 
@@ -85,9 +87,9 @@ def clip(x: Tensor, /, min: Operand | None = None, max: Operand | None = None) -
         return x.astype(dtype)
     if max is None:
         assert min is not None
-        return binary_op(BinaryOp.MAXIMUM, x, min, dtype)
+        return binary_op(_MAXIMUM, x, min, dtype)
     if min is None:
-        return binary_op(BinaryOp.MINIMUM, x, max, dtype)
+        return binary_op(_MINIMUM, x, max, dtype)
     shape = broadcast_shapes(x.shape, _shape(min), _shape(max))
     n, strides = dense_layout(shape)
     src, lo = _layout(x, dtype, shape), _layout(min, dtype, shape)
