@@ -117,15 +117,11 @@ def check(case: UnaryCase, ref: np.ndarray, t: mg.Tensor) -> None:
     assert_matches(case.fn(t), expected, case.ulps)
 
 
-# mg-kernels' float32 vector tanh (also used for float16) returns +0.0 for -0.0.
-_TANH_ZERO = pytest.mark.xfail(reason="kernel bug: vector tanh(-0.0) is +0.0", strict=True)
-_KNOWN_BAD = {("tanh", "float16"), ("tanh", "float32")}
 EDGE_PARAMS = [
     pytest.param(
         case,
         dtype,
         id=f"{dtype}-{case.name}",
-        marks=[_TANH_ZERO] if (case.name, dtype) in _KNOWN_BAD else [],
     )
     for dtype in NUMPY_DTYPES
     for case in CASES
