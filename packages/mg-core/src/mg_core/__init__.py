@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from . import random
 from ._version import __version__
+from .advanced_indexing import take
 from .array_api import __array_api_version__, __array_namespace_info__
 from .buffer import Buffer, kernel_dtypes
 from .creation import (
@@ -61,19 +62,35 @@ from .manipulation import (
     unstack,
 )
 from .reduction import mean, sum
+from .searching import nonzero, searchsorted
 from .shape import AxisError, broadcast_shapes
+from .sorting import argsort, sort
 from .tensor import Tensor
+from .unique import (
+    UniqueAllResult,
+    UniqueCountsResult,
+    UniqueInverseResult,
+    unique,
+    unique_all,
+    unique_counts,
+    unique_inverse,
+    unique_values,
+)
 
 __all__ = [
     "AxisError",
     "Buffer",
     "DType",
     "Tensor",
+    "UniqueAllResult",
+    "UniqueCountsResult",
+    "UniqueInverseResult",
     "__array_api_version__",
     "__array_namespace_info__",
     "__version__",
     "add",
     "arange",
+    "argsort",
     "as_dtype",
     "asarray",
     "bfloat16",
@@ -108,6 +125,7 @@ __all__ = [
     "moveaxis",
     "multiply",
     "negative",
+    "nonzero",
     "ones",
     "ones_like",
     "pad",
@@ -119,11 +137,14 @@ __all__ = [
     "reshape",
     "result_type",
     "roll",
+    "searchsorted",
+    "sort",
     "split",
     "squeeze",
     "stack",
     "subtract",
     "sum",
+    "take",
     "tile",
     "tril",
     "triu",
@@ -131,6 +152,11 @@ __all__ = [
     "uint16",
     "uint32",
     "uint64",
+    "unique",
+    "unique_all",
+    "unique_counts",
+    "unique_inverse",
+    "unique_values",
     "unstack",
     "zeros",
     "zeros_like",

@@ -22,11 +22,19 @@ __all__ = [
     "KERNEL_DTYPES",
     "BinaryOp",
     "Storage",
+    "argsort",
     "binary",
     "check_kernels",
     "copy",
+    "count_nonzero",
+    "gather",
+    "index_offsets",
     "missing_kernels_message",
+    "nonzero",
     "reduce_sum",
+    "scatter",
+    "searchsorted",
+    "sort",
 ]
 
 KERNELS_REQUIREMENT: Final = ">=0.1.0.dev0,<0.2"
@@ -103,7 +111,21 @@ if _problem is not None:
     raise ImportError(_problem)
 
 # Imported only after the check: another ABI may lack these names or mean other things by them.
-from mg_kernels import BinaryOp, Storage, binary, copy, reduce_sum  # noqa: E402
+from mg_kernels import (  # noqa: E402  # noqa: E402  # indexing family
+    BinaryOp,
+    Storage,
+    argsort,
+    binary,
+    copy,
+    count_nonzero,
+    gather,
+    index_offsets,
+    nonzero,
+    reduce_sum,
+    scatter,
+    searchsorted,
+    sort,
+)
 
 
 def _computes_in(name: str) -> bool:
