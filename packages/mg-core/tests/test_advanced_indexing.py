@@ -8,7 +8,7 @@ from typing import Any
 import mg_core as mg
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from mg_core_strategies import laid_out
 
@@ -91,42 +91,55 @@ def test_getitem_errors(key: Any, message: str) -> None:
 
 @st.composite
 def advanced_keys(draw: st.DrawFn, shape: tuple[int, ...]) -> tuple[Any, ...]:
-    """Keys mixing index arrays (in range, negative too), masks, ints, slices, None, `...`."""
+    """Keys with at least one index array or mask (in range, negative indices too), mixed with
+    ints, slices, None and `...`."""
     items: list[Any] = []
     axis = 0
-    while axis < len(shape) and draw(st.booleans()):
+    stop = draw(st.integers(1, len(shape)))
+    while axis < stop:
         size = shape[axis]
-        kind = draw(st.sampled_from(["array", "mask", "int", "slice"]))
-        if kind == "mask" and axis + 1 <= len(shape):
+        kind = draw(st.sampled_from(["array", "array", "mask", "int", "slice"]))
+        if kind == "mask":
             k = draw(st.integers(1, len(shape) - axis))
             n = int(np.prod(shape[axis : axis + k]))
             bits = draw(st.lists(st.booleans(), min_size=n, max_size=n))
-            mask = np.array(bits, dtype=bool).reshape(shape[axis : axis + k])
-            items.append(mask)
+            items.append(np.array(bits, dtype=bool).reshape(shape[axis : axis + k]))
             axis += k
             continue
-        if kind == "array" and size > 0:
-            ishape = draw(st.sampled_from([(), (1,), (2,), (2, 1), (1, 3)]))
-            n = int(np.prod(ishape))
-            values = draw(st.lists(st.integers(-size, size - 1), min_size=n, max_size=n))
-            dtype = draw(st.sampled_from(["int64", "int32", "uint8", "int8"]))
-            if dtype in ("uint8",):
-                values = [v % size for v in values]
-            items.append(np.array(values, dtype=dtype).reshape(ishape))
-        elif kind == "int" and size > 0:
+        if kind == "array":
+            items.append(_index_array(draw, size))
+        elif kind == "int":
             items.append(draw(st.integers(-size, size - 1)))
         else:
             items.append(slice(None, None, draw(st.sampled_from([1, -1, 2]))))
         axis += 1
+    if not any(isinstance(k, np.ndarray) for k in items):
+        items[0] = _index_array(draw, shape[0])
     if draw(st.booleans()):
         items.insert(draw(st.integers(0, len(items))), None)
-    if draw(st.booleans()):
-        items.insert(draw(st.integers(0, len(items))), Ellipsis)
+    if draw(st.booleans()):  # anywhere when every axis is indexed (then it stands for none)
+        last = len(items)
+        items.insert(draw(st.integers(0, last)) if axis == len(shape) else last, Ellipsis)
     return tuple(items)
 
 
-def _has_advanced(key: tuple[Any, ...]) -> bool:
-    return any(isinstance(k, np.ndarray) for k in key)
+def _broadcastable(ref: np.ndarray, key: tuple[Any, ...]) -> bool:
+    try:
+        ref[key]
+    except IndexError:
+        return False
+    return True
+
+
+def _index_array(draw: st.DrawFn, size: int) -> np.ndarray:
+    """An integer index array of a shape that broadcasts with the others, any int dtype."""
+    ishape = draw(st.sampled_from([(), (1,), (2,), (2, 1), (1, 3), (0,)]))
+    n = int(np.prod(ishape))
+    values = draw(st.lists(st.integers(-size, size - 1), min_size=n, max_size=n))
+    dtype = draw(st.sampled_from(["int64", "int32", "uint8", "int8"]))
+    if dtype == "uint8":
+        values = [v % size for v in values]
+    return np.array(values, dtype=dtype).reshape(ishape)
 
 
 @given(data=st.data(), shape=st.lists(st.integers(1, 4), min_size=1, max_size=3).map(tuple))
@@ -134,7 +147,14 @@ def test_getitem_hypothesis(data: st.DataObject, shape: tuple[int, ...]) -> None
     dtype = data.draw(st.sampled_from(["float32", "int64", "int32"]))
     ref, t = data.draw(laid_out(dtype, shape))
     key = data.draw(advanced_keys(shape))
-    want = ref[key]
+    try:
+        want = ref[key]
+    except IndexError as error:  # index arrays that do not broadcast: the same message
+        message = str(error).strip()  # NumPy ends it with a space
+        with pytest.raises(IndexError) as ours:
+            t[mg_key(key)]
+        assert str(ours.value) == message
+        return
     got = t[mg_key(key)]
     assert got.shape == np.shape(want)
     assert got.dtype == mg.as_dtype(dtype)
@@ -146,6 +166,7 @@ def test_setitem_hypothesis(data: st.DataObject, shape: tuple[int, ...]) -> None
     ref = np.arange(int(np.prod(shape)), dtype=np.float64).reshape(shape)
     t = mg.asarray(ref.copy())
     key = data.draw(advanced_keys(shape))
+    assume(_broadcastable(ref, key))
     target_shape = ref[key].shape
     # A value broadcast to the target: a scalar or a tensor of a trailing part of its shape.
     cut = data.draw(st.integers(0, len(target_shape)))
@@ -229,3 +250,26 @@ def test_nonzero_0d_is_an_error_and_nan_counts() -> None:
         mg.nonzero(mg.asarray(1.0))
     (i,) = mg.nonzero(mg.asarray([0.0, float("nan"), -0.0]))
     assert i.tolist() == [1]
+
+
+@given(data=st.data(), shape=st.lists(st.integers(1, 4), min_size=1, max_size=3).map(tuple))
+def test_add_at_matches_numpy_add_at(data: st.DataObject, shape: tuple[int, ...]) -> None:
+    ref = np.zeros(shape, dtype=np.float64)
+    t = mg.zeros(shape, dtype="float64")
+    key = data.draw(advanced_keys(shape))
+    assume(_broadcastable(ref, key))
+    target_shape = ref[key].shape
+    values = np.arange(1, int(np.prod(target_shape)) + 1, dtype=np.float64).reshape(target_shape)
+    np.add.at(ref, key, values)
+    mg.add_at(t, mg_key(key), mg.asarray(values))
+    np.testing.assert_array_equal(np.asarray(t), ref)
+
+
+def test_add_at_sums_repeats_in_the_destination_dtype() -> None:
+    t = mg.zeros((2, 3), dtype="int8")
+    mg.add_at(t, ([1, 1, 1], [0, 0, 2]), mg.asarray([100, 100, 5]))
+    mg.add_at(t, (slice(None), 1), mg.asarray([1, 2]))
+    ref = np.zeros((2, 3), np.int8)
+    np.add.at(ref, ([1, 1, 1], [0, 0, 2]), np.array([100, 100, 5], np.int8))
+    np.add.at(ref, (slice(None), 1), np.array([1, 2], np.int8))
+    assert t.tolist() == ref.tolist()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from . import random
 from ._version import __version__
-from .advanced_indexing import take
+from .advanced_indexing import add_at, take
 from .array_api import __array_api_version__, __array_namespace_info__
 from .buffer import Buffer, kernel_dtypes
 from .creation import (
@@ -89,6 +89,7 @@ __all__ = [
     "__array_namespace_info__",
     "__version__",
     "add",
+    "add_at",
     "arange",
     "argsort",
     "as_dtype",

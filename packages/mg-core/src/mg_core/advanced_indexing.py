@@ -32,7 +32,7 @@ from .shape import (
 )
 from .tensor import Tensor, new_tensor
 
-__all__ = ["advanced_getitem", "advanced_setitem", "take"]
+__all__ = ["add_at", "advanced_getitem", "advanced_setitem", "take"]
 
 _FULL: Final = slice(None)
 
@@ -94,6 +94,27 @@ def advanced_setitem(x: Tensor, key: object, value: Tensor) -> None:
     >>> x
     tensor([2, 0, 0, 5], dtype=int64)
     """
+    _scatter_into(x, key, value, accumulate=False)
+
+
+def add_at(x: Tensor, key: object, values: Tensor) -> None:
+    """Add `values` (broadcast to the shape of `x[key]`) into x at `key`, in place.
+
+    NumPy's `np.add.at`: a position that several indices name receives every value (unlike
+    `x[key] += values`). Any key (basic or advanced); the sum is in x's dtype (values are
+    converted to it; integers wrap). The backward of advanced indexing.
+
+    >>> x = mg.zeros(3, dtype="float32")
+    >>> add_at(x, [0, 2, 0], mg.asarray([1.0, 2.0, 3.0]))
+    >>> x
+    tensor([4., 0., 2.], dtype=float32)
+    """
+    if values.dtype is not x.dtype:
+        values = values.astype(x.dtype)
+    _scatter_into(x, key, values, accumulate=True)
+
+
+def _scatter_into(x: Tensor, key: object, value: Tensor, *, accumulate: bool) -> None:
     p = _positions(x, key)
     values = value.broadcast_to(p.result_shape)
     k = len(p.index_shape)
@@ -109,7 +130,7 @@ def advanced_setitem(x: Tensor, key: object, value: Tensor) -> None:
         values = values.reshape((count, *p.rest_shape))  # a view when it can be
     scatter(p.base.buffer.storage, p.base.offset, p.rest_strides, p.rest_shape,
             values.buffer.storage, values.offset, values.strides,
-            p.offsets.buffer.storage, 0, count, False)  # fmt: skip
+            p.offsets.buffer.storage, 0, count, accumulate)  # fmt: skip
 
 
 def take(x: Tensor, indices: object, /, *, axis: SupportsIndex | None = None) -> Tensor:
@@ -144,15 +165,25 @@ def take(x: Tensor, indices: object, /, *, axis: SupportsIndex | None = None) ->
 
 def _positions(x: Tensor, key: object) -> _Positions:
     """Resolve an advanced key against x: the basic view, the offsets and the result layout."""
-    expanded = expand_ellipsis(tuple(_normalize_items(key)), x.ndim, _consumed)
+    normalized = tuple(_normalize_items(key))
+    expanded = expand_ellipsis(normalized, x.ndim, _consumed)
+    if len(expanded) < len(normalized):  # `...` for no axis still separates, as in NumPy
+        at = normalized.index(Ellipsis)
+        expanded = (*expanded[:at], Ellipsis, *expanded[at:])
     items = _expand_masks(x, expanded)
     # After the masks, each item is None, a slice, an int or an integer index tensor.
-    advanced = [k for k, item in enumerate(items) if not (item is None or isinstance(item, slice))]
+    advanced = [
+        k
+        for k, item in enumerate(items)
+        if not (item is None or item is Ellipsis or isinstance(item, slice))
+    ]
     basic_key: list[slice | None] = []
     view_axis: dict[int, int] = {}  # item position -> axis of the basic view
     source_axis: dict[int, int] = {}  # item position -> axis of x (for messages)
     axis = 0
     for k, item in enumerate(items):
+        if item is Ellipsis:  # only the separating marker is left
+            continue
         if item is None:
             basic_key.append(None)
             continue
@@ -170,7 +201,8 @@ def _positions(x: Tensor, key: object) -> _Positions:
     try:
         index_shape = broadcast_shapes(*(t.shape for t in index_tensors))
     except ValueError:
-        shapes = " ".join(str(t.shape) for t in index_tensors)
+        arrays = [t for k, t in zip(advanced, index_tensors, strict=True) if not _is_int(items[k])]
+        shapes = " ".join(_numpy_shape(t.shape) for t in arrays)  # NumPy leaves ints out
         raise IndexError(
             f"shape mismatch: indexing arrays could not be broadcast together with shapes {shapes}"
         ) from None
@@ -181,11 +213,11 @@ def _positions(x: Tensor, key: object) -> _Positions:
         strides = broadcast_strides(t.shape, t.strides, index_shape)
         index_offsets(offsets, 0, t.buffer.storage, t.offset, strides, index_shape,
                       base.shape[v], source_axis[k], base.strides[v], n > 0)  # fmt: skip
-    if not advanced:  # only an empty mask tuple cannot get here; keep mypy and readers calm
-        raise IndexError("advanced indexing needs an index array")
+    if not advanced:  # slices only (add_at): one position, offset 0 from the view
+        offsets = Storage.filled(int64.name, 1, 0)
     rest = [v for v in range(base.ndim) if v not in {view_axis[k] for k in advanced}]
-    adjacent = advanced == list(range(advanced[0], advanced[-1] + 1))
-    first = view_axis[advanced[0]]
+    adjacent = not advanced or advanced == list(range(advanced[0], advanced[-1] + 1))
+    first = view_axis[advanced[0]] if advanced else 0
     return _Positions(
         base=base,
         offsets=new_tensor(offsets, int64, index_shape, contiguous_strides(index_shape)),
@@ -262,7 +294,7 @@ def _expand_masks(x: Tensor, items: tuple[object, ...]) -> list[_Item]:
             axis += item.ndim
             continue
         out.append(item)  # type: ignore[arg-type]  # the items _normalize_items made
-        if item is not None:
+        if item is not None and item is not Ellipsis:
             axis += 1
     return out
 
@@ -283,6 +315,15 @@ def _as_index_tensor(obj: object, *, check: bool = True) -> Tensor:
             "integer or boolean arrays are valid indices)"
         )
     return t
+
+
+def _is_int(item: object) -> bool:
+    return isinstance(item, int)
+
+
+def _numpy_shape(shape: Shape) -> str:
+    """A shape as NumPy's messages print it: (2,), (1,3), ()."""
+    return f"({shape[0]},)" if len(shape) == 1 else "(" + ",".join(map(str, shape)) + ")"
 
 
 def _as_int_tensor(item: object) -> Tensor:
