@@ -162,8 +162,8 @@ void index_offsets(Storage& out, std::int64_t out_offset, const Operand& src, Ex
             }
             return;
           }
-          // Wrapping arithmetic: any stride is defined behaviour; an offset that wrapped is
-          // out of range and gather/scatter reject it.
+          // Wrapping arithmetic keeps any stride defined behaviour; gather and scatter check
+          // every offset against their storage anyway.
           const auto index = static_cast<std::uint64_t>(i < 0 ? i + size : i);
           const std::uint64_t offset = index * static_cast<std::uint64_t>(stride);
           to[j] = static_cast<std::int64_t>(accumulate ? static_cast<std::uint64_t>(to[j]) + offset
