@@ -56,6 +56,15 @@ def test_searchsorted_promotes_and_takes_scalars() -> None:
     assert got.tolist() == np.searchsorted(x, np.array([1.5, 4.0], np.float32), "right").tolist()
 
 
+def test_searchsorted_takes_lists_and_numpy_arrays() -> None:
+    x = np.array([0.5, 1.5, 2.5])
+    for values in ([1, 3], np.array([[2.0], [0.0]], np.float32)):
+        want = np.searchsorted(x, values)
+        got = mg.searchsorted(mg.asarray(x), values)
+        assert got.shape == want.shape
+        assert got.tolist() == want.tolist()
+
+
 def test_searchsorted_errors() -> None:
     with pytest.raises(ValueError, match=r"x1 must be a 1-d tensor, got shape \(2, 2\)"):
         mg.searchsorted(mg.zeros((2, 2)), 1.0)

@@ -7,9 +7,8 @@ from typing import Literal
 from ._kernels import Storage, count_nonzero
 from ._kernels import nonzero as nonzero_kernel
 from ._kernels import searchsorted as searchsorted_kernel
-from .buffer import Scalar
-from .creation import full
-from .dtype import DType, int64, result_type
+from .creation import TensorLike, asarray, full
+from .dtype import int64, result_type
 from .shape import contiguous_strides, size_of
 from .tensor import Tensor, new_tensor
 
@@ -37,7 +36,7 @@ def nonzero(x: Tensor, /) -> tuple[Tensor, ...]:
 
 def searchsorted(
     x1: Tensor,
-    x2: Tensor | Scalar,
+    x2: TensorLike,
     /,
     *,
     side: Literal["left", "right"] = "left",
@@ -45,6 +44,7 @@ def searchsorted(
 ) -> Tensor:
     """Return where the elements of `x2` would be inserted into the sorted 1-d `x1` (int64).
 
+    `x2` may be a tensor, a Python scalar (weak, NEP 50) or anything `asarray` takes.
     side='left' gives the first suitable position, 'right' the last. `sorter` (int64 indices
     that sort x1, e.g. from argsort) lets x1 stay unsorted. Both inputs are compared in their
     promoted dtype; NaNs order last, as `sort` puts them.
@@ -65,8 +65,10 @@ def searchsorted(
                 f"searchsorted: sorter must be a tensor of shape {x1.shape}, got {sorter.shape}"
             )
         x1 = x1[sorter]
+    if not isinstance(x2, (Tensor, bool, int, float)):
+        x2 = asarray(x2)  # lists, NumPy arrays: strong dtypes
     dtype = result_type(x1, x2)
-    values = x2 if isinstance(x2, Tensor) else _scalar(x2, dtype)
+    values = x2 if isinstance(x2, Tensor) else full((), x2, dtype)
     if x1.dtype is not dtype:
         x1 = x1.astype(dtype)
     if values.dtype is not dtype:
@@ -78,11 +80,3 @@ def searchsorted(
                             x1.shape[0], values.buffer.storage, values.offset, values.strides,
                             values.shape, side == "right")  # fmt: skip
     return new_tensor(out, int64, values.shape, strides)
-
-
-def _scalar(value: object, dtype: DType) -> Tensor:
-    if not isinstance(value, (bool, int, float)):
-        raise TypeError(
-            f"searchsorted: x2 must be a tensor or a Python scalar, got {type(value).__name__}"
-        )
-    return full((), value, dtype)
