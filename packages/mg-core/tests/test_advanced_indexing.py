@@ -123,6 +123,11 @@ def advanced_keys(draw: st.DrawFn, shape: tuple[int, ...]) -> tuple[Any, ...]:
     return tuple(items)
 
 
+def _small_values(dtype: str) -> st.SearchStrategy[Any]:
+    """Values every dtype holds (so any dtype can be drawn), with repeats."""
+    return st.booleans() if dtype == "bool" else st.integers(0, 9)
+
+
 def _broadcastable(ref: np.ndarray, key: tuple[Any, ...]) -> bool:
     try:
         ref[key]
@@ -144,8 +149,8 @@ def _index_array(draw: st.DrawFn, size: int) -> np.ndarray:
 
 @given(data=st.data(), shape=st.lists(st.integers(1, 4), min_size=1, max_size=3).map(tuple))
 def test_getitem_hypothesis(data: st.DataObject, shape: tuple[int, ...]) -> None:
-    dtype = data.draw(st.sampled_from(["float32", "int64", "int32"]))
-    ref, t = data.draw(laid_out(dtype, shape))
+    dtype = data.draw(st.sampled_from(["float32", "int64", "int32", "int8", "uint16", "bool"]))
+    ref, t = data.draw(laid_out(dtype, shape, elements=_small_values))
     key = data.draw(advanced_keys(shape))
     try:
         want = ref[key]
