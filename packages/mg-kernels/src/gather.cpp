@@ -201,25 +201,29 @@ void nonzero(Storage& out, std::int64_t out_offset, const Operand& src, Extents 
   check_dense("out", out, out_offset, ndim * count);
   if (count == 0 || ndim == 0) return;
   std::int64_t* to = typed<std::int64_t>(out) + out_offset;
-  // The walk tracks the flat C-order position (operand 1, contiguous strides); unravel it.
-  std::vector<std::int64_t> flat_strides(shape.size(), 1);
-  for (std::size_t d = shape.size() - 1; d > 0; --d) {
-    flat_strides[d - 1] = flat_strides[d] * shape[d];
-  }
-  std::int64_t n = 0;
+  const auto dims = static_cast<std::size_t>(ndim);
+  const std::int64_t total = element_count(shape);
   visit_dtype(src.storage.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     const T* from = typed<T>(src.storage);
-    walk<2>(shape, {src.strides, Extents(flat_strides)}, {src.offset, 0},
-            [&](const std::array<std::int64_t, 2>& at) {
-              if (!elements::is_nonzero(from[at[0]])) return;
-              std::int64_t rest = at[1];
-              for (std::int64_t d = 0; d < ndim; ++d) {
-                to[d * count + n] = rest / flat_strides[static_cast<std::size_t>(d)];
-                rest %= flat_strides[static_cast<std::size_t>(d)];
-              }
-              ++n;
-            });
+    std::int64_t coord[kMaxDims];  // the C-order index of element `at`, kept by an odometer
+    for (std::size_t d = 0; d < dims; ++d) coord[d] = 0;
+    std::int64_t at = src.offset;
+    std::int64_t n = 0;
+    for (std::int64_t flat = 0; flat < total; ++flat) {
+      if (elements::is_nonzero(from[at])) {
+        for (std::size_t d = 0; d < dims; ++d) {
+          to[static_cast<std::int64_t>(d) * count + n] = coord[d];
+        }
+        ++n;
+      }
+      for (std::size_t d = dims; d-- > 0;) {
+        at += src.strides[d];
+        if (++coord[d] < shape[d]) break;
+        at -= src.strides[d] * shape[d];
+        coord[d] = 0;
+      }
+    }
   });
 }
 

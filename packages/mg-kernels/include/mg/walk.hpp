@@ -15,18 +15,31 @@ namespace mg {
 
 // Calls f(offsets) for every index of `shape` in C order, where offsets[k] is operand k's element
 // offset (start[k] plus the dot product of the index with strides[k]). A 0-d shape is one call;
-// an empty shape none.
+// an empty shape none. The last axis runs as a plain loop; the others as an odometer.
 template <std::size_t N, class F>
 void walk(Extents shape, const std::array<Extents, N>& strides,
           const std::array<std::int64_t, N>& start, F&& f) {
   if (is_empty(shape)) return;
   const std::size_t ndim = shape.size();
+  if (ndim == 0) {
+    f(start);
+    return;
+  }
+  const std::size_t inner = ndim - 1;
+  const std::int64_t n = shape[inner];
+  std::array<std::int64_t, N> step;
+  for (std::size_t k = 0; k < N; ++k) step[k] = strides[k][inner];
   std::array<std::int64_t, N> at = start;
-  std::int64_t index[kMaxDims] = {};
+  std::int64_t index[kMaxDims];
+  for (std::size_t d = 0; d < inner; ++d) index[d] = 0;
   while (true) {
-    f(at);
-    std::size_t d = ndim;
-    while (true) {  // odometer step: bump the last axis, carrying into the ones before
+    std::array<std::int64_t, N> p = at;
+    for (std::int64_t i = 0; i < n; ++i) {
+      f(p);
+      for (std::size_t k = 0; k < N; ++k) p[k] += step[k];
+    }
+    std::size_t d = inner;
+    while (true) {  // odometer step over the outer axes, carrying into the ones before
       if (d == 0) return;
       --d;
       for (std::size_t k = 0; k < N; ++k) at[k] += strides[k][d];
