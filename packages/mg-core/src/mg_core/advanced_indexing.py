@@ -168,10 +168,11 @@ def _positions(x: Tensor, key: object) -> _Positions:
     normalized = tuple(_normalize_items(key))
     expanded = expand_ellipsis(normalized, x.ndim, _consumed)
     if len(expanded) < len(normalized):  # `...` for no axis still separates, as in NumPy
-        at = normalized.index(Ellipsis)
+        at = next(k for k, item in enumerate(normalized) if item is Ellipsis)  # no ==
         expanded = (*expanded[:at], Ellipsis, *expanded[at:])
     items = _expand_masks(x, expanded)
-    # After the masks, each item is None, a slice, an int or an integer index tensor.
+    # After the masks, each item is None, a slice, an int, an integer index tensor, an
+    # _OnNewAxis, or the Ellipsis marker of an empty `...`.
     advanced = [
         k
         for k, item in enumerate(items)
