@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from . import random
 from ._version import __version__
+from .advanced_indexing import add_at, take
 from .arithmetic import (
     atan2,
     copysign,
@@ -91,7 +92,9 @@ from .manipulation import (
     unstack,
 )
 from .reduction import all, any, argmax, argmin, count_nonzero, max, mean, min, prod, sum
+from .searching import nonzero, searchsorted
 from .shape import AxisError, broadcast_shapes
+from .sorting import argsort, sort
 from .statistics import logsumexp, std, var
 from .tensor import Tensor
 from .ternary import clip, where
@@ -131,23 +134,38 @@ from .unary import (
     tanh,
     trunc,
 )
+from .unique import (
+    UniqueAllResult,
+    UniqueCountsResult,
+    UniqueInverseResult,
+    unique,
+    unique_all,
+    unique_counts,
+    unique_inverse,
+    unique_values,
+)
 
 __all__ = [
     "AxisError",
     "Buffer",
     "DType",
     "Tensor",
+    "UniqueAllResult",
+    "UniqueCountsResult",
+    "UniqueInverseResult",
     "__array_api_version__",
     "__array_namespace_info__",
     "__version__",
     "abs",
     "acos",
     "add",
+    "add_at",
     "all",
     "any",
     "arange",
     "argmax",
     "argmin",
+    "argsort",
     "as_dtype",
     "asarray",
     "asin",
@@ -228,6 +246,7 @@ __all__ = [
     "moveaxis",
     "multiply",
     "negative",
+    "nonzero",
     "not_equal",
     "ones",
     "ones_like",
@@ -246,11 +265,13 @@ __all__ = [
     "result_type",
     "roll",
     "round",
+    "searchsorted",
     "sigmoid",
     "sign",
     "signbit",
     "sin",
     "sinh",
+    "sort",
     "split",
     "sqrt",
     "square",
@@ -259,6 +280,7 @@ __all__ = [
     "std",
     "subtract",
     "sum",
+    "take",
     "tan",
     "tanh",
     "tile",
@@ -269,6 +291,11 @@ __all__ = [
     "uint16",
     "uint32",
     "uint64",
+    "unique",
+    "unique_all",
+    "unique_counts",
+    "unique_inverse",
+    "unique_values",
     "unstack",
     "var",
     "where",

@@ -16,7 +16,7 @@ from ._kernels import BinaryOp, Storage
 from ._kernels import copy as copy_kernel
 from .buffer import Buffer, Scalar
 from .dtype import DType, DTypeLike, as_dtype
-from .indexing import IndexKey, basic_index
+from .indexing import IndexKey, basic_index, is_advanced_key
 from .shape import (
     Axes,
     Shape,
@@ -252,11 +252,20 @@ class Tensor(TensorOps):
         return _manip.expand_dims(self, axis)
 
     def __getitem__(self, key: IndexKey) -> Tensor:
+        if type(key) is not int and is_advanced_key(key):  # index arrays, masks: a copy
+            return _adv.advanced_getitem(self, key)
         shape, strides, offset = basic_index(key, self.shape, self.strides, self.offset)
         return make_tensor(self.buffer, shape, strides, offset)
 
     def __setitem__(self, key: IndexKey, value: _creation.TensorLike) -> None:
         """Write `value` (broadcast, converted to this dtype) into the view `self[key]`."""
+        if type(key) is not int and is_advanced_key(key):
+            if isinstance(value, (int, float)):
+                values = _creation.full((), value, self.dtype)
+            else:
+                values = _creation.asarray(value).astype(self.dtype, copy=False)
+            _adv.advanced_setitem(self, key, values)
+            return
         target = self[key]
         if isinstance(value, (int, float)):
             src = _creation.full((), value, self.dtype)
@@ -527,6 +536,7 @@ def _empty_nest(shape: Shape) -> NestedList:
 
 # Imported last: these modules need Tensor, and Tensor's methods delegate to them.
 from . import _format  # noqa: E402
+from . import advanced_indexing as _adv  # noqa: E402
 from . import creation as _creation  # noqa: E402
 from . import elementwise as _ew  # noqa: E402
 from . import inplace as _inplace  # noqa: E402

@@ -281,6 +281,90 @@ def logsumexp(
     src_strides: Sequence[int],
     shape: Sequence[int],
 ) -> None: ...
+
+# Indexing family (src/bindings/indexing.cpp).
+def gather(
+    out: Storage,
+    out_offset: int,
+    src: Storage,
+    src_offset: int,
+    src_strides: Sequence[int],
+    shape: Sequence[int],
+    offsets: Storage,
+    offsets_offset: int,
+    count: int,
+) -> None: ...
+def scatter(
+    dst: Storage,
+    dst_offset: int,
+    dst_strides: Sequence[int],
+    shape: Sequence[int],
+    values: Storage,
+    values_offset: int,
+    values_strides: Sequence[int],
+    offsets: Storage,
+    offsets_offset: int,
+    count: int,
+    accumulate: bool = False,
+) -> None: ...
+def index_offsets(
+    out: Storage,
+    out_offset: int,
+    indices: Storage,
+    indices_offset: int,
+    indices_strides: Sequence[int],
+    shape: Sequence[int],
+    size: int,
+    axis: int,
+    stride: int,
+    accumulate: bool = False,
+) -> None: ...
+def count_nonzero(
+    src: Storage, src_offset: int, src_strides: Sequence[int], shape: Sequence[int]
+) -> int: ...
+def nonzero(
+    out: Storage,
+    out_offset: int,
+    src: Storage,
+    src_offset: int,
+    src_strides: Sequence[int],
+    shape: Sequence[int],
+    count: int,
+) -> None: ...
+def sort(
+    out: Storage,
+    out_offset: int,
+    out_strides: Sequence[int],
+    src: Storage,
+    src_offset: int,
+    src_strides: Sequence[int],
+    shape: Sequence[int],
+    descending: bool = False,
+) -> None: ...
+def argsort(
+    out: Storage,
+    out_offset: int,
+    out_strides: Sequence[int],
+    src: Storage,
+    src_offset: int,
+    src_strides: Sequence[int],
+    shape: Sequence[int],
+    descending: bool = False,
+) -> None: ...
+def searchsorted(
+    out: Storage,
+    out_offset: int,
+    out_strides: Sequence[int],
+    sorted: Storage,
+    sorted_offset: int,
+    sorted_stride: int,
+    n: int,
+    values: Storage,
+    values_offset: int,
+    values_strides: Sequence[int],
+    shape: Sequence[int],
+    right: bool = False,
+) -> None: ...
 def isa() -> str: ...
 def available_isas() -> list[str]: ...
 def set_isa(name: str) -> None: ...
