@@ -23,6 +23,7 @@ from mg_autograd.grad_mode import (
     set_grad_enabled,
 )
 from mg_autograd.gradcheck import GradcheckError, gradcheck
+from mg_autograd.ops.linalg import matmul
 from mg_autograd.tensor import Tensor, tensor
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "gradcheck",
     "is_anomaly_enabled",
     "is_grad_enabled",
+    "matmul",
     "no_grad",
     "set_grad_enabled",
     "tensor",

@@ -48,6 +48,7 @@ from .elementwise import add, divide, multiply, negative, pow, subtract
 from .grids import eye, linspace, meshgrid
 from .joining import concat, pad, repeat, roll, split, stack, tile, tril, triu
 from .limits import finfo, iinfo
+from .linalg import matmul, tensordot, vecdot
 from .manipulation import (
     broadcast_arrays,
     broadcast_to,
@@ -102,6 +103,7 @@ __all__ = [
     "int64",
     "kernel_dtypes",
     "linspace",
+    "matmul",
     "matrix_transpose",
     "mean",
     "meshgrid",
@@ -124,6 +126,7 @@ __all__ = [
     "stack",
     "subtract",
     "sum",
+    "tensordot",
     "tile",
     "tril",
     "triu",
@@ -132,6 +135,7 @@ __all__ = [
     "uint32",
     "uint64",
     "unstack",
+    "vecdot",
     "zeros",
     "zeros_like",
 ]

@@ -25,6 +25,7 @@ __all__ = [
     "binary",
     "check_kernels",
     "copy",
+    "matmul",
     "missing_kernels_message",
     "reduce_sum",
 ]
@@ -104,6 +105,7 @@ if _problem is not None:
 
 # Imported only after the check: another ABI may lack these names or mean other things by them.
 from mg_kernels import BinaryOp, Storage, binary, copy, reduce_sum  # noqa: E402
+from mg_kernels import matmul  # noqa: E402
 
 
 def _computes_in(name: str) -> bool:
