@@ -78,6 +78,14 @@ double fma_peak(int threads, long iters) {
 """
 
 
+THREAD_VARIABLES = (
+    "OPENBLAS_NUM_THREADS",
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "MG_KERNELS_NUM_THREADS",
+)
+
+
 def measure_peak(threads: int) -> float:
     """The best of five runs of the FMA loop on `threads` threads, in float32 GFLOP/s."""
     with tempfile.TemporaryDirectory() as folder:
@@ -103,6 +111,16 @@ def as_storage(x: object, dtype: str) -> object:
     return mk.Storage.from_bytes(dtype, np.ascontiguousarray(x).tobytes())
 
 
+def mg_matmul(out: object, a: object, b: object, m: int, k: int, n: int) -> Callable[[], None]:
+    """A call of mg_kernels.matmul on row-major (m, k) and (k, n) storages into out."""
+    import mg_kernels as mk
+
+    def call() -> None:
+        mk.matmul(out, 0, (n, 1), (m, n), a, 0, (k, 1), (m, k), b, 0, (n, 1), (k, n))
+
+    return call
+
+
 def run_child(threads: int, rounds: int) -> None:
     """Measure everything at one thread count (this process's environment already set it)."""
     import mg_kernels as mk
@@ -125,13 +143,10 @@ def run_child(threads: int, rounds: int) -> None:
         sc = mk.Storage("float32", m * n)
         ta, tb, tc = torch.from_numpy(a), torch.from_numpy(b), torch.from_numpy(c)
 
-        def mg_call(sa: object = sa, sb: object = sb, sc: object = sc) -> None:
-            mk.matmul(sc, 0, (n, 1), (m, n), sa, 0, (k, 1), (m, k), sb, 0, (n, 1), (k, n))
-
         contenders: dict[str, Callable[[], object]] = {
             "numpy (OpenBLAS)": lambda a=a, b=b, c=c: np.matmul(a, b, out=c),
             "torch": lambda ta=ta, tb=tb, tc=tc: torch.matmul(ta, tb, out=tc),
-            "mg": mg_call,
+            "mg": mg_matmul(sc, sa, sb, m, k, n),
         }
         medians = compare(contenders, rounds if m * n * k < 2**30 else max(2, rounds // 3))
         flops = 2.0 * m * n * k
@@ -147,8 +162,8 @@ def run_child(threads: int, rounds: int) -> None:
 
 
 def narrow_bench(rounds: int, rng: object) -> None:
-    import ml_dtypes
     import mg_kernels as mk
+    import ml_dtypes
     import numpy as np
     import torch
     from timing import compare
@@ -166,11 +181,8 @@ def narrow_bench(rounds: int, rng: object) -> None:
         tb = torch.from_numpy(b.view(np.uint16).copy()).view(torch_type)
         tc = torch.empty((n, n), dtype=torch_type)
 
-        def mg_call(sa: object = sa, sb: object = sb, sc: object = sc) -> None:
-            mk.matmul(sc, 0, (n, 1), (n, n), sa, 0, (n, 1), (n, n), sb, 0, (n, 1), (n, n))
-
         contenders: dict[str, Callable[[], object]] = {
-            "mg": mg_call,
+            "mg": mg_matmul(sc, sa, sb, n, n, n),
             "torch": lambda ta=ta, tb=tb, tc=tc: torch.matmul(ta, tb, out=tc),
         }
         if name == "float16":
@@ -193,15 +205,10 @@ def main() -> None:
         return
     for threads in args.threads:
         env = dict(os.environ)
-        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
-                    "MG_KERNELS_NUM_THREADS"):  # fmt: skip
+        for var in THREAD_VARIABLES:
             env[var] = str(threads)
-        subprocess.run(
-            [sys.executable, __file__, "--child", "--rounds", str(args.rounds),
-             "--threads", str(threads)],  # fmt: skip
-            env=env,
-            check=True,
-        )
+        child = [sys.executable, __file__, "--child", "--rounds", str(args.rounds)]
+        subprocess.run([*child, "--threads", str(threads)], env=env, check=True)
 
 
 if __name__ == "__main__":

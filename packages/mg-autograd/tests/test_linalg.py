@@ -46,8 +46,10 @@ def test_matmul_grads_match_torch(
     tout.backward(torch.tensor(upstream))
     rtol = 1e-5 if dtype == "float32" else 1e-12
     np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=rtol, atol=rtol)
-    assert a.grad is not None and b.grad is not None
-    assert ta.grad is not None and tb.grad is not None
+    assert a.grad is not None
+    assert b.grad is not None
+    assert ta.grad is not None
+    assert tb.grad is not None
     np.testing.assert_allclose(a.grad.numpy(), ta.grad.numpy(), rtol=rtol, atol=rtol)
     np.testing.assert_allclose(b.grad.numpy(), tb.grad.numpy(), rtol=rtol, atol=rtol)
 
@@ -64,11 +66,13 @@ def test_transposed_operand_and_second_derivative() -> None:
     x, tx = _pair((3, 4), 6, "float64")
     w, tw = _pair((5, 4), 7, "float64")
     (grad_x,) = _grads(((x @ w.T) ** 2).sum(), [x])
+    w.grad = None  # backward(create_graph=True) filled it too; keep only the second pass
     (t_grad_x,) = torch.autograd.grad(((tx @ tw.T) ** 2).sum(), [tx], create_graph=True)
     np.testing.assert_allclose(grad_x.detach().numpy(), t_grad_x.detach().numpy(), rtol=1e-12)
     grad_x.sum().backward()
     t_grad_x.sum().backward()
-    assert w.grad is not None and tw.grad is not None
+    assert w.grad is not None
+    assert tw.grad is not None
     np.testing.assert_allclose(w.grad.numpy(), tw.grad.numpy(), rtol=1e-12)
 
 

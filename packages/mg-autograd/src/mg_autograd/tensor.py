@@ -348,7 +348,7 @@ class Tensor:
     def __neg__(self) -> Tensor:
         return Neg.apply(self)
 
-    def __matmul__(self, other: Tensor | core.Tensor) -> Tensor:
+    def __matmul__(self, other: object) -> Tensor:
         """Matrix product (`mg_autograd.matmul`); NumPy's rules for 1-d and batched operands.
 
         >>> (tensor([[1.0, 2.0]]) @ tensor([[3.0], [4.0]])).item()
@@ -358,7 +358,7 @@ class Tensor:
             return NotImplemented
         return MatMul.apply(self, self._lift(other))
 
-    def __rmatmul__(self, other: Tensor | core.Tensor) -> Tensor:
+    def __rmatmul__(self, other: object) -> Tensor:
         if not isinstance(other, (Tensor, core.Tensor)):
             return NotImplemented
         return MatMul.apply(self._lift(other), self)

@@ -104,8 +104,7 @@ if _problem is not None:
     raise ImportError(_problem)
 
 # Imported only after the check: another ABI may lack these names or mean other things by them.
-from mg_kernels import BinaryOp, Storage, binary, copy, reduce_sum  # noqa: E402
-from mg_kernels import matmul  # noqa: E402
+from mg_kernels import BinaryOp, Storage, binary, copy, matmul, reduce_sum  # noqa: E402
 
 
 def _computes_in(name: str) -> bool:

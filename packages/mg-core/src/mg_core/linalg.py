@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Sequence
-from typing import SupportsIndex
+from typing import Final, SupportsIndex
 
 from ._kernels import Storage
 from ._kernels import matmul as matmul_kernel
@@ -19,6 +19,8 @@ from .shape import Shape, broadcast_shapes, dense_layout, normalize_axis
 from .tensor import Tensor, new_tensor
 
 __all__ = ["matmul", "tensordot", "vecdot"]
+
+_TENSOR: Final[tuple[type, ...]] = (Tensor,)
 
 
 def matmul(x1: Tensor, x2: Tensor, /) -> Tensor:
@@ -34,7 +36,7 @@ def matmul(x1: Tensor, x2: Tensor, /) -> Tensor:
     >>> (a @ a.T).tolist()
     [[5.0, 11.0], [11.0, 25.0]]
     """
-    if not isinstance(x1, Tensor) or not isinstance(x2, Tensor):
+    if not (isinstance(x1, _TENSOR) and isinstance(x2, _TENSOR)):  # untyped callers
         raise TypeError(
             f"matmul: expected two Tensors, got {type(x1).__name__} and {type(x2).__name__}"
         )
@@ -107,7 +109,12 @@ def vecdot(x1: Tensor, x2: Tensor, /, *, axis: int = -1) -> Tensor:
             f"vecdot: shapes {x1.shape} and {x2.shape} do not match along axis {ax} "
             f"(sizes {x1.shape[ax]} and {x2.shape[ax]})"
         )
-    shape = broadcast_shapes(x1.shape, x2.shape)
+    try:
+        shape = broadcast_shapes(x1.shape, x2.shape)
+    except ValueError as error:
+        raise ValueError(
+            f"vecdot: shapes {x1.shape} and {x2.shape} do not broadcast ({error})"
+        ) from error
     a = moveaxis(broadcast_to(x1, shape), ax, -1)
     b = moveaxis(broadcast_to(x2, shape), ax, -1)
     k = a.shape[-1]

@@ -445,7 +445,7 @@ class Tensor:
     def __neg__(self) -> Tensor:
         return _ew.negative(self)
 
-    def __matmul__(self, other: Tensor) -> Tensor:
+    def __matmul__(self, other: object) -> Tensor:
         """Return the matrix product (see `mg_core.matmul`).
 
         >>> mg.asarray([[1, 2]]) @ mg.asarray([[3], [4]])
@@ -453,7 +453,7 @@ class Tensor:
         """
         return _linalg.matmul(self, other) if isinstance(other, Tensor) else NotImplemented
 
-    def __rmatmul__(self, other: Tensor) -> Tensor:
+    def __rmatmul__(self, other: object) -> Tensor:
         return _linalg.matmul(other, self) if isinstance(other, Tensor) else NotImplemented
 
     def __pos__(self) -> Tensor:

@@ -116,7 +116,9 @@ def test_batched_strided_matches_numpy(
     b = make_operand(data, (*b_batch, k, n), dtype, elements=small)
     shape = (*np.broadcast_shapes(tuple(a_batch), tuple(b_batch)), m, n)
     out = mk.Storage(dtype, int(np.prod(shape)))
-    mk.matmul(out, 0, contiguous_strides(shape), shape, *a.args(), a.view.shape, *b.args(), b.view.shape)
+    mk.matmul(
+        out, 0, contiguous_strides(shape), shape, *a.args(), a.view.shape, *b.args(), b.view.shape
+    )
     if dtype in ("float16", "bfloat16"):
         want = np.matmul(a.view.astype(np.float32), b.view.astype(np.float32))
     else:

@@ -45,81 +45,90 @@ void gemm_micro_portable(std::int64_t kc, const T* a, const T* b, T* c, std::int
 
 #if defined(__AVX2__) && defined(__FMA__)
 
+// The AVX2 kernels keep their twelve accumulators in named variables, not an array: GCC spills
+// an array of vectors to the stack on every step once any element's address is taken.
+#define MG_GEMM_ROW(i, Bcast, Fma)                 \
+  {                                                \
+    const auto ai = Bcast(a + (i));                \
+    c##i##0 = Fma(ai, b0, c##i##0);                \
+    c##i##1 = Fma(ai, b1, c##i##1);                \
+  }
+#define MG_GEMM_ROWS(Bcast, Fma)                                                      \
+  MG_GEMM_ROW(0, Bcast, Fma) MG_GEMM_ROW(1, Bcast, Fma) MG_GEMM_ROW(2, Bcast, Fma)    \
+      MG_GEMM_ROW(3, Bcast, Fma) MG_GEMM_ROW(4, Bcast, Fma) MG_GEMM_ROW(5, Bcast, Fma)
+
+// Stores six rows of two registers each to c, or to a scratch tile first when C's columns are
+// not contiguous.
+template <class Family, class T, class V, int NR, class Load, class Store, class Add>
+inline void gemm_store_rows(const V (&rows)[6][2], T* c, std::int64_t rs_c, std::int64_t cs_c,
+                            bool accumulate, Load load, Store store, Add add) {
+  constexpr int kHalf = NR / 2;
+  if (cs_c == 1) {
+    for (int i = 0; i < 6; ++i) {
+      T* row = c + i * rs_c;
+      V lo = rows[i][0];
+      V hi = rows[i][1];
+      if (accumulate) {
+        lo = add(lo, load(row));
+        hi = add(hi, load(row + kHalf));
+      }
+      store(row, lo);
+      store(row + kHalf, hi);
+    }
+    return;
+  }
+  T ab[6][NR];
+  for (int i = 0; i < 6; ++i) {
+    store(&ab[i][0], rows[i][0]);
+    store(&ab[i][kHalf], rows[i][1]);
+  }
+  gemm_store_tile<Family, T, 6, NR>(ab, c, rs_c, cs_c, accumulate);
+}
+
 // 6 x 16 float32: 12 YMM accumulators, two B vectors and one broadcast of A per step.
 template <class Family>
 void gemm_micro_avx2_f32(std::int64_t kc, const float* a, const float* b, float* c,
                          std::int64_t rs_c, std::int64_t cs_c, bool accumulate) {
-  __m256 acc[6][2];
-  for (auto& row : acc) row[0] = row[1] = _mm256_setzero_ps();
+  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
+         c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   for (std::int64_t p = 0; p < kc; ++p) {
     const __m256 b0 = _mm256_load_ps(b);
     const __m256 b1 = _mm256_load_ps(b + 8);
-    _mm_prefetch(reinterpret_cast<const char*>(a + 48), _MM_HINT_T0);
-    for (int i = 0; i < 6; ++i) {
-      const __m256 ai = _mm256_broadcast_ss(a + i);
-      acc[i][0] = _mm256_fmadd_ps(ai, b0, acc[i][0]);
-      acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);
-    }
+    MG_GEMM_ROWS(_mm256_broadcast_ss, _mm256_fmadd_ps)
     a += 6;
     b += 16;
   }
-  if (cs_c == 1) {
-    for (int i = 0; i < 6; ++i) {
-      float* row = c + i * rs_c;
-      if (accumulate) {
-        acc[i][0] = _mm256_add_ps(acc[i][0], _mm256_loadu_ps(row));
-        acc[i][1] = _mm256_add_ps(acc[i][1], _mm256_loadu_ps(row + 8));
-      }
-      _mm256_storeu_ps(row, acc[i][0]);
-      _mm256_storeu_ps(row + 8, acc[i][1]);
-    }
-    return;
-  }
-  float ab[6][16];
-  for (int i = 0; i < 6; ++i) {
-    _mm256_storeu_ps(&ab[i][0], acc[i][0]);
-    _mm256_storeu_ps(&ab[i][8], acc[i][1]);
-  }
-  gemm_store_tile<Family, float, 6, 16>(ab, c, rs_c, cs_c, accumulate);
+  const __m256 rows[6][2] = {{c00, c01}, {c10, c11}, {c20, c21},
+                             {c30, c31}, {c40, c41}, {c50, c51}};
+  gemm_store_rows<Family, float, __m256, 16>(
+      rows, c, rs_c, cs_c, accumulate, [](const float* p) { return _mm256_loadu_ps(p); },
+      [](float* p, __m256 v) { _mm256_storeu_ps(p, v); },
+      [](__m256 x, __m256 y) { return _mm256_add_ps(x, y); });
 }
 
-// 6 x 8 float64: the same shape of loop with four doubles per register.
+// 6 x 8 float64: the same loop with four doubles per register.
 template <class Family>
 void gemm_micro_avx2_f64(std::int64_t kc, const double* a, const double* b, double* c,
                          std::int64_t rs_c, std::int64_t cs_c, bool accumulate) {
-  __m256d acc[6][2];
-  for (auto& row : acc) row[0] = row[1] = _mm256_setzero_pd();
+  __m256d c00 = _mm256_setzero_pd(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
+          c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   for (std::int64_t p = 0; p < kc; ++p) {
     const __m256d b0 = _mm256_load_pd(b);
     const __m256d b1 = _mm256_load_pd(b + 4);
-    _mm_prefetch(reinterpret_cast<const char*>(a + 48), _MM_HINT_T0);
-    for (int i = 0; i < 6; ++i) {
-      const __m256d ai = _mm256_broadcast_sd(a + i);
-      acc[i][0] = _mm256_fmadd_pd(ai, b0, acc[i][0]);
-      acc[i][1] = _mm256_fmadd_pd(ai, b1, acc[i][1]);
-    }
+    MG_GEMM_ROWS(_mm256_broadcast_sd, _mm256_fmadd_pd)
     a += 6;
     b += 8;
   }
-  if (cs_c == 1) {
-    for (int i = 0; i < 6; ++i) {
-      double* row = c + i * rs_c;
-      if (accumulate) {
-        acc[i][0] = _mm256_add_pd(acc[i][0], _mm256_loadu_pd(row));
-        acc[i][1] = _mm256_add_pd(acc[i][1], _mm256_loadu_pd(row + 4));
-      }
-      _mm256_storeu_pd(row, acc[i][0]);
-      _mm256_storeu_pd(row + 4, acc[i][1]);
-    }
-    return;
-  }
-  double ab[6][8];
-  for (int i = 0; i < 6; ++i) {
-    _mm256_storeu_pd(&ab[i][0], acc[i][0]);
-    _mm256_storeu_pd(&ab[i][4], acc[i][1]);
-  }
-  gemm_store_tile<Family, double, 6, 8>(ab, c, rs_c, cs_c, accumulate);
+  const __m256d rows[6][2] = {{c00, c01}, {c10, c11}, {c20, c21},
+                              {c30, c31}, {c40, c41}, {c50, c51}};
+  gemm_store_rows<Family, double, __m256d, 8>(
+      rows, c, rs_c, cs_c, accumulate, [](const double* p) { return _mm256_loadu_pd(p); },
+      [](double* p, __m256d v) { _mm256_storeu_pd(p, v); },
+      [](__m256d x, __m256d y) { return _mm256_add_pd(x, y); });
 }
+
+#undef MG_GEMM_ROWS
+#undef MG_GEMM_ROW
 
 #endif
 
