@@ -47,15 +47,16 @@ void gemm_micro_portable(std::int64_t kc, const T* a, const T* b, T* c, std::int
 
 // The AVX2 kernels keep their twelve accumulators in named variables, not an array: GCC spills
 // an array of vectors to the stack on every step once any element's address is taken.
-#define MG_GEMM_ROW(i, Bcast, Fma)                 \
-  {                                                \
-    const auto ai = Bcast(a + (i));                \
-    c##i##0 = Fma(ai, b0, c##i##0);                \
-    c##i##1 = Fma(ai, b1, c##i##1);                \
+#define MG_GEMM_ROW(i, Bcast, Fma)  \
+  {                                 \
+    const auto ai = Bcast(a + (i)); \
+    c##i##0 = Fma(ai, b0, c##i##0); \
+    c##i##1 = Fma(ai, b1, c##i##1); \
   }
-#define MG_GEMM_ROWS(Bcast, Fma)                                                      \
-  MG_GEMM_ROW(0, Bcast, Fma) MG_GEMM_ROW(1, Bcast, Fma) MG_GEMM_ROW(2, Bcast, Fma)    \
-      MG_GEMM_ROW(3, Bcast, Fma) MG_GEMM_ROW(4, Bcast, Fma) MG_GEMM_ROW(5, Bcast, Fma)
+#define MG_GEMM_ROWS(Bcast, Fma)                                                   \
+  MG_GEMM_ROW(0, Bcast, Fma)                                                       \
+  MG_GEMM_ROW(1, Bcast, Fma) MG_GEMM_ROW(2, Bcast, Fma) MG_GEMM_ROW(3, Bcast, Fma) \
+      MG_GEMM_ROW(4, Bcast, Fma) MG_GEMM_ROW(5, Bcast, Fma)
 
 // Stores six rows of two registers each to c, or to a scratch tile first when C's columns are
 // not contiguous.
@@ -92,8 +93,8 @@ void gemm_micro_avx2_f32(std::int64_t kc, const float* a, const float* b, float*
   __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
          c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   for (std::int64_t p = 0; p < kc; ++p) {
-    const __m256 b0 = _mm256_load_ps(b);
-    const __m256 b1 = _mm256_load_ps(b + 8);
+    const __m256 b0 = _mm256_loadu_ps(b);
+    const __m256 b1 = _mm256_loadu_ps(b + 8);
     MG_GEMM_ROWS(_mm256_broadcast_ss, _mm256_fmadd_ps)
     a += 6;
     b += 16;
@@ -113,8 +114,8 @@ void gemm_micro_avx2_f64(std::int64_t kc, const double* a, const double* b, doub
   __m256d c00 = _mm256_setzero_pd(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
           c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   for (std::int64_t p = 0; p < kc; ++p) {
-    const __m256d b0 = _mm256_load_pd(b);
-    const __m256d b1 = _mm256_load_pd(b + 4);
+    const __m256d b0 = _mm256_loadu_pd(b);
+    const __m256d b1 = _mm256_loadu_pd(b + 4);
     MG_GEMM_ROWS(_mm256_broadcast_sd, _mm256_fmadd_pd)
     a += 6;
     b += 8;
