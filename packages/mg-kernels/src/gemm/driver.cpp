@@ -218,14 +218,86 @@ void gemm_unpacked(Dims dims, MatrixRef<Src> a, MatrixRef<Src> b, MutMatrixRef<A
   }
 }
 
+namespace {
+
+// Note [Vector products]
+// ~~~~~~~~~~~~~~~~~~~~~~
+// A product with one row or one column (matrix-vector, vector-matrix, dot) does one multiply-add
+// per element of the matrix, so packing it would double the memory traffic for nothing. It runs
+// one of two unpacked loops instead, chosen by which way the matrix is contiguous: a dot product
+// along a contiguous row, or a sum of scaled rows (axpy) along a contiguous output dimension.
+// Both are written so the compiler vectorises them without reassociating floating-point sums:
+// the dot keeps kLanes independent partial sums, the axpy's lanes are independent outputs.
+constexpr std::int64_t kLanes = 8;
+
+template <class Src, class Acc>
+Acc dot_contiguous(const Src* x, const Src* y, std::int64_t k) {
+  Acc lanes[kLanes] = {};
+  std::int64_t p = 0;
+  for (; p + kLanes <= k; p += kLanes) {
+    for (std::int64_t l = 0; l < kLanes; ++l) {
+      lanes[l] = static_cast<Acc>(lanes[l] + widen<Src, Acc>(x[p + l]) * widen<Src, Acc>(y[p + l]));
+    }
+  }
+  Acc sum{};
+  for (std::int64_t l = 0; l < kLanes; ++l) sum = static_cast<Acc>(sum + lanes[l]);
+  for (; p < k; ++p) sum = static_cast<Acc>(sum + widen<Src, Acc>(x[p]) * widen<Src, Acc>(y[p]));
+  return sum;
+}
+
+// out[j * out_stride] = sum_p s[p * s_stride] * rows[p * rs + j] for j < n: rows contiguous.
+template <class Src, class Acc>
+void axpy_rows(const Src* s, std::int64_t s_stride, const Src* rows, std::int64_t rs,
+               std::int64_t k, std::int64_t n, Acc* out, std::int64_t out_stride) {
+  constexpr std::int64_t kChunk = 512;  // outputs summed in a stack buffer at a time
+  Acc sums[kChunk];
+  for (std::int64_t j0 = 0; j0 < n; j0 += kChunk) {
+    const std::int64_t w = std::min(kChunk, n - j0);
+    for (std::int64_t j = 0; j < w; ++j) sums[j] = Acc{};
+    for (std::int64_t p = 0; p < k; ++p) {
+      const Acc sp = widen<Src, Acc>(s[p * s_stride]);
+      const Src* row = rows + p * rs + j0;
+      for (std::int64_t j = 0; j < w; ++j) {
+        sums[j] = static_cast<Acc>(sums[j] + sp * widen<Src, Acc>(row[j]));
+      }
+    }
+    for (std::int64_t j = 0; j < w; ++j) out[(j0 + j) * out_stride] = sums[j];
+  }
+}
+
+// m == 1 or n == 1 (Note [Vector products]).
+template <class Src, class Acc>
+void gemm_vector(Dims dims, MatrixRef<Src> a, MatrixRef<Src> b, MutMatrixRef<Acc> c) {
+  const auto [m, n, k] = dims;
+  if (n == 1 && a.cs == 1 && (b.rs == 1 || k == 1)) {
+    for (std::int64_t i = 0; i < m; ++i)
+      c.data[i * c.rs] = dot_contiguous<Src, Acc>(a.data + i * a.rs, b.data, k);
+  } else if (m == 1 && b.rs == 1 && (a.cs == 1 || k == 1)) {
+    for (std::int64_t j = 0; j < n; ++j)
+      c.data[j * c.cs] = dot_contiguous<Src, Acc>(a.data, b.data + j * b.cs, k);
+  } else if (n == 1 && a.rs == 1) {
+    axpy_rows<Src, Acc>(b.data, b.rs, a.data, a.cs, k, m, c.data, c.rs);
+  } else if (m == 1 && b.cs == 1) {
+    axpy_rows<Src, Acc>(a.data, a.cs, b.data, b.rs, k, n, c.data, c.cs);
+  } else {
+    gemm_unpacked<Src, Acc>(dims, a, b, c);
+  }
+}
+
+}  // namespace
+
 template <class Src, class Acc>
 void gemm(Dims dims, MatrixRef<Src> a, MatrixRef<Src> b, MutMatrixRef<Acc> c,
           const kernels::GemmMicroKernel<Acc>& uk, int threads) noexcept {
   const auto [m, n, k] = dims;
   if (m == 0 || n == 0) return;
   const std::int64_t macs = m * n * k;  // fits: each factor is bounded by a storage size
-  if (k == 0 || macs <= kMaxUnpackedMacs || m == 1 || n == 1) {
+  if (k == 0 || macs <= kMaxUnpackedMacs) {
     gemm_unpacked<Src, Acc>(dims, a, b, c);
+    return;
+  }
+  if (m == 1 || n == 1) {
+    gemm_vector<Src, Acc>(dims, a, b, c);
     return;
   }
   if (macs < kMinThreadedMacs) threads = 1;

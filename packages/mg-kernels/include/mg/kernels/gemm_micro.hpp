@@ -55,8 +55,9 @@ void gemm_micro_portable(std::int64_t kc, const T* a, const T* b, T* c, std::int
   }
 #define MG_GEMM_ROWS(Bcast, Fma)                                                   \
   MG_GEMM_ROW(0, Bcast, Fma)                                                       \
-  MG_GEMM_ROW(1, Bcast, Fma) MG_GEMM_ROW(2, Bcast, Fma) MG_GEMM_ROW(3, Bcast, Fma) \
-      MG_GEMM_ROW(4, Bcast, Fma) MG_GEMM_ROW(5, Bcast, Fma)
+  MG_GEMM_ROW(1, Bcast, Fma)                                                       \
+  MG_GEMM_ROW(2, Bcast, Fma) MG_GEMM_ROW(3, Bcast, Fma) MG_GEMM_ROW(4, Bcast, Fma) \
+      MG_GEMM_ROW(5, Bcast, Fma)
 
 // Stores six rows of two registers each to c, or to a scratch tile first when C's columns are
 // not contiguous.
