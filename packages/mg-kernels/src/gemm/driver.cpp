@@ -33,10 +33,29 @@
 
 namespace mg::gemm {
 
+namespace {
+
+// float16 -> float32 by table lookup: packing converts every element it reads, and the exact
+// bit-level conversion (mg/half.hpp) costs several times the multiply-adds the element then
+// feeds at 512 x 512. Built from half_to_float, so the results are the same bits.
+const float* half_table() noexcept {
+  static const auto* table = [] {
+    auto* t = new float[65536];
+    for (std::uint32_t bits = 0; bits < 65536; ++bits) {
+      t[bits] = half_to_float(Half{static_cast<std::uint16_t>(bits)});
+    }
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
 template <class Src, class Acc>
 Acc widen(Src x) noexcept {
   if constexpr (std::is_same_v<Src, Half>) {
-    return half_to_float(x);
+    static const float* const table = half_table();
+    return table[x.bits];
   } else if constexpr (std::is_same_v<Src, BFloat16>) {
     return bfloat16_to_float(x);
   } else if constexpr (std::is_same_v<Src, Bool>) {
@@ -102,6 +121,15 @@ void pack_a(MatrixRef<Src> a, std::int64_t rows, std::int64_t depth, std::int64_
   for (std::int64_t ir = 0; ir < rows; ir += mr) {
     const std::int64_t h = std::min(mr, rows - ir);
     const Src* panel = a.data + ir * a.rs;
+    if (a.cs == 1 && h == mr) {
+      // Row-major A: read each row once, contiguously; the scattered writes stay in L1.
+      for (std::int64_t i = 0; i < mr; ++i) {
+        const Src* row = panel + i * a.rs;
+        for (std::int64_t p = 0; p < depth; ++p) dst[p * mr + i] = widen<Src, Acc>(row[p]);
+      }
+      dst += mr * depth;
+      continue;
+    }
     for (std::int64_t p = 0; p < depth; ++p) {
       const Src* col = panel + p * a.cs;
       std::int64_t i = 0;
