@@ -319,7 +319,7 @@ void gemm(Dims dims, MatrixRef<Src> a, MatrixRef<Src> b, MutMatrixRef<Acc> c,
           const kernels::GemmMicroKernel<Acc>& uk, int threads) noexcept {
   const auto [m, n, k] = dims;
   if (m == 0 || n == 0) return;
-  const std::int64_t macs = m * n * k;  // fits: each factor is bounded by a storage size
+  const std::int64_t macs = macs_of(dims);
   if (k == 0 || macs <= kMaxUnpackedMacs) {
     gemm_unpacked<Src, Acc>(dims, a, b, c);
     return;

@@ -135,7 +135,8 @@ void run_batches(const MatmulPlan& plan) {
   if (batches == 0 || plan.m == 0 || plan.n == 0) return;
   const int threads = num_threads();
   // Many small products: one thread per product. One large product: threads inside it.
-  if (batches > 1 && threads > 1 && plan.m * plan.n * plan.k < (std::int64_t{1} << 20)) {
+  if (batches > 1 && threads > 1 &&
+      gemm::macs_of({plan.m, plan.n, plan.k}) < (std::int64_t{1} << 20)) {
     BatchJob job{&plan, &run_one<T>};
     parallel_for(batches, &batch_task, &job);
     return;
