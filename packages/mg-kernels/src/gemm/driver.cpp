@@ -116,8 +116,23 @@ Scratch& a_scratch() {
 }
 
 // rows x depth of A (starting at a) into micro-panels of mr rows, column by column, zero-padded.
+// A run of `count` contiguous source elements into dst, through the table's vector conversion
+// when there is one (float16 -> float32).
 template <class Src, class Acc>
-void pack_a(MatrixRef<Src> a, std::int64_t rows, std::int64_t depth, std::int64_t mr, Acc* dst) {
+void widen_run(const Src* src, std::int64_t count, Acc* dst,
+               const kernels::GemmMicroKernel<Acc>& uk) {
+  if constexpr (std::is_same_v<Src, Half>) {
+    if (uk.widen_half != nullptr) {
+      uk.widen_half(src, count, dst);
+      return;
+    }
+  }
+  for (std::int64_t j = 0; j < count; ++j) dst[j] = widen<Src, Acc>(src[j]);
+}
+
+template <class Src, class Acc>
+void pack_a(MatrixRef<Src> a, std::int64_t rows, std::int64_t depth, std::int64_t mr, Acc* dst,
+            const kernels::GemmMicroKernel<Acc>& uk) {
   for (std::int64_t ir = 0; ir < rows; ir += mr) {
     const std::int64_t h = std::min(mr, rows - ir);
     const Src* panel = a.data + ir * a.rs;
@@ -125,7 +140,17 @@ void pack_a(MatrixRef<Src> a, std::int64_t rows, std::int64_t depth, std::int64_
       // Row-major A: read each row once, contiguously; the scattered writes stay in L1.
       for (std::int64_t i = 0; i < mr; ++i) {
         const Src* row = panel + i * a.rs;
-        for (std::int64_t p = 0; p < depth; ++p) dst[p * mr + i] = widen<Src, Acc>(row[p]);
+        if constexpr (std::is_same_v<Src, Half>) {
+          constexpr std::int64_t kRun = 256;
+          Acc run[kRun];
+          for (std::int64_t p0 = 0; p0 < depth; p0 += kRun) {
+            const std::int64_t len = std::min(kRun, depth - p0);
+            widen_run<Src, Acc>(row + p0, len, run, uk);
+            for (std::int64_t p = 0; p < len; ++p) dst[(p0 + p) * mr + i] = run[p];
+          }
+        } else {
+          for (std::int64_t p = 0; p < depth; ++p) dst[p * mr + i] = widen<Src, Acc>(row[p]);
+        }
       }
       dst += mr * depth;
       continue;
@@ -142,7 +167,8 @@ void pack_a(MatrixRef<Src> a, std::int64_t rows, std::int64_t depth, std::int64_
 
 // depth x cols of B into micro-panels of nr columns, row by row, zero-padded.
 template <class Src, class Acc>
-void pack_b(MatrixRef<Src> b, std::int64_t depth, std::int64_t cols, std::int64_t nr, Acc* dst) {
+void pack_b(MatrixRef<Src> b, std::int64_t depth, std::int64_t cols, std::int64_t nr, Acc* dst,
+            const kernels::GemmMicroKernel<Acc>& uk) {
   for (std::int64_t jr = 0; jr < cols; jr += nr) {
     const std::int64_t w = std::min(nr, cols - jr);
     const Src* panel = b.data + jr * b.cs;
@@ -150,7 +176,8 @@ void pack_b(MatrixRef<Src> b, std::int64_t depth, std::int64_t cols, std::int64_
       const Src* row = panel + p * b.rs;
       std::int64_t j = 0;
       if (b.cs == 1) {
-        for (; j < w; ++j) dst[j] = widen<Src, Acc>(row[j]);
+        widen_run<Src, Acc>(row, w, dst, uk);
+        j = w;
       } else {
         for (; j < w; ++j) dst[j] = widen<Src, Acc>(row[j * b.cs]);
       }
@@ -185,7 +212,7 @@ void pack_b_task(void* context, std::int64_t task) {
   const std::int64_t cols = std::min(job.pack_panels * nr, job.nc - j0);
   const MatrixRef<Src> block{job.b.data + job.pc * job.b.rs + (job.jc + j0) * job.b.cs, job.b.rs,
                              job.b.cs};
-  pack_b<Src, Acc>(block, job.kc, cols, nr, job.b_dst + j0 * job.kc);
+  pack_b<Src, Acc>(block, job.kc, cols, nr, job.b_dst + j0 * job.kc, *job.uk);
 }
 
 template <class Src, class Acc>
@@ -203,7 +230,7 @@ void macro_task(void* context, std::int64_t task) {
 
   Acc* a_packed = a_scratch().get<Acc>(ceil_div(mc, mr) * mr * kc);
   const MatrixRef<Src> a_block{job.a.data + ic * job.a.rs + job.pc * job.a.cs, job.a.rs, job.a.cs};
-  pack_a<Src, Acc>(a_block, mc, kc, mr, a_packed);
+  pack_a<Src, Acc>(a_block, mc, kc, mr, a_packed, uk);
 
   const bool accumulate = job.pc > 0;
   const MutMatrixRef<Acc> c = job.c;
