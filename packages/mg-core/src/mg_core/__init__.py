@@ -79,6 +79,7 @@ from .elementwise import add, divide, multiply, negative, pow, subtract
 from .grids import eye, linspace, meshgrid
 from .joining import concat, pad, repeat, roll, split, stack, tile, tril, triu
 from .limits import finfo, iinfo
+from .linalg import matmul, tensordot, vecdot
 from .manipulation import (
     broadcast_arrays,
     broadcast_to,
@@ -236,6 +237,7 @@ __all__ = [
     "logical_or",
     "logical_xor",
     "logsumexp",
+    "matmul",
     "matrix_transpose",
     "max",
     "maximum",
@@ -283,6 +285,7 @@ __all__ = [
     "take",
     "tan",
     "tanh",
+    "tensordot",
     "tile",
     "tril",
     "triu",
@@ -298,6 +301,7 @@ __all__ = [
     "unique_values",
     "unstack",
     "var",
+    "vecdot",
     "where",
     "zeros",
     "zeros_like",

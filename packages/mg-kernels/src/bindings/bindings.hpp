@@ -11,5 +11,6 @@ void register_reduce(pybind11::module_& m);  // reduce family
 void register_unary(pybind11::module_& m);   // unary family
 // indexing family: gather, scatter, sort, searchsorted, nonzero
 void register_indexing(pybind11::module_& m);
+void register_linalg(pybind11::module_& m);  // gemm family
 
 }  // namespace mg::bindings
