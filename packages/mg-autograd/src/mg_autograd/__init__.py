@@ -27,6 +27,7 @@ from mg_autograd.ops.activation import elu, gelu, leaky_relu, logsigmoid, relu, 
 from mg_autograd.ops.compare import clamp, clip, maximum, minimum, where
 from mg_autograd.ops.cross_entropy import cross_entropy, nll_loss
 from mg_autograd.ops.extrema import ValuesIndices, amax, amin, max, min
+from mg_autograd.ops.indexing import gather, index_select, masked_fill, scatter_add, take
 from mg_autograd.ops.joining import cat, chunk, concat, flip, pad, split, stack
 from mg_autograd.ops.loss import (
     binary_cross_entropy,
@@ -63,8 +64,10 @@ __all__ = [
     "erf",
     "exp",
     "flip",
+    "gather",
     "gelu",
     "gradcheck",
+    "index_select",
     "is_anomaly_enabled",
     "is_grad_enabled",
     "l1_loss",
@@ -73,6 +76,7 @@ __all__ = [
     "log_softmax",
     "logsigmoid",
     "logsumexp",
+    "masked_fill",
     "max",
     "maximum",
     "min",
@@ -82,6 +86,7 @@ __all__ = [
     "no_grad",
     "pad",
     "relu",
+    "scatter_add",
     "set_grad_enabled",
     "sigmoid",
     "silu",
@@ -90,6 +95,7 @@ __all__ = [
     "split",
     "sqrt",
     "stack",
+    "take",
     "tanh",
     "tensor",
     "where",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from mg_autograd.ops import activation as _activation
 from mg_autograd.ops import compare as _compare
 from mg_autograd.ops import extrema as _extrema
+from mg_autograd.ops import indexing as _indexing
 from mg_autograd.ops import joining as _joining
 from mg_autograd.ops import softmax as _softmax
 from mg_autograd.ops import unary as _unary
@@ -49,3 +50,8 @@ class FunctionalMethods:
     flip = _joining.flip
     split = _joining.split
     chunk = _joining.chunk
+    index_select = _indexing.index_select
+    gather = _indexing.gather
+    take = _indexing.take
+    masked_fill = _indexing.masked_fill
+    scatter_add = _indexing.scatter_add
