@@ -58,15 +58,18 @@ class Context:
     (1, (True, False))
     """
 
-    __slots__ = ("__dict__", "_freed", "_saved", "_versions", "needs_input_grad")
+    __slots__ = ("__dict__", "needs_input_grad")
+
+    # Class-level defaults, not slots set in __init__: one Context is built per op, and most
+    # never save anything or get freed, so only the ops that do pay for these writes.
+    _saved: tuple[core.Tensor, ...] = ()
+    _freed: bool = False
+    #: Flat triples (argument index, version counter, its value at save time), one per
+    #: argument whose data was saved; see Node.check_versions.
+    _versions: Sequence[object] = ()
 
     def __init__(self, needs_input_grad: tuple[bool, ...] = ()) -> None:
         self.needs_input_grad = needs_input_grad
-        self._saved: tuple[core.Tensor, ...] = ()
-        self._freed = False
-        # Flat triples (argument index, version counter, its value at save time), one per
-        # argument whose data was saved; see Node.check_versions.
-        self._versions: Sequence[object] = ()
 
     def save_for_backward(self, *tensors: core.Tensor) -> None:
         """Keep ``tensors`` (mg_core tensors) for backward; call at most once, in forward."""
@@ -211,42 +214,44 @@ class Function:
         Raises:
             TypeError: if ``forward`` does not return an `mg_core.Tensor`.
         """
-        core_args: list[object] = []
-        inputs: list[Tensor | None] = []
-        needs: list[bool] = []
-        for arg in args:
-            if isinstance(arg, Tensor):
-                core_args.append(arg.data)
-                needed = arg._requires_grad
-                inputs.append(arg if needed else None)
-                needs.append(needed)
-            else:
-                core_args.append(arg)
-                inputs.append(None)
-                needs.append(False)
-        ctx = Context(tuple(needs))
-        out = cls.forward(ctx, *core_args)
+        # Runs once per op, so it is kept lean (every line here shows in a profile).
+        if len(args) == 2 and type(args[0]) is Tensor and type(args[1]) is Tensor:
+            # Fast path, the common case of arithmetic: two Tensor arguments, no unwrap loop.
+            x: Tensor
+            y: Tensor
+            x, y = args  # type: ignore[assignment]  # checked just above (cast() costs a call)
+            needs: tuple[bool, ...] = (x._requires_grad, y._requires_grad)
+            ctx = Context(needs)
+            out = cls.forward(ctx, x.data, y.data)
+            inputs: tuple[Tensor | None, ...] = (x if needs[0] else None, y if needs[1] else None)
+        else:
+            # One pass: appends measured faster than preallocated lists or comprehensions.
+            core_args: list[object] = []
+            edges: list[Tensor | None] = []
+            flags: list[bool] = []
+            for arg in args:
+                if isinstance(arg, Tensor):
+                    core_args.append(arg.data)
+                    needed = arg._requires_grad
+                    edges.append(arg if needed else None)
+                    flags.append(needed)
+                else:
+                    core_args.append(arg)
+                    edges.append(None)
+                    flags.append(False)
+            needs = tuple(flags)
+            ctx = Context(needs)
+            out = cls.forward(ctx, *core_args)
+            inputs = tuple(edges)
         if not isinstance(out, core.Tensor):
             raise TypeError(
                 f"{cls.__name__}.forward must return an mg_core.Tensor, got {type(out).__name__}"
             )
+        # Grad mode is read only when some argument requires grad: the only case it matters.
         if True in needs and out.dtype.kind == "f" and _GRAD_ENABLED.get():
-            saved = ctx._saved
-            if saved:
-                # Inlined, flat (index, counter, value, index, ...): few allocations per op.
-                versions: list[object] = []
-                for i, arg in enumerate(args):
-                    if isinstance(arg, Tensor):
-                        data = arg.data
-                        for t in saved:
-                            if t is data:
-                                counter = arg._vc
-                                if counter is None:  # created on demand: most never are
-                                    counter = arg._vc = VersionCounter()
-                                versions += (i, counter, counter.value)
-                                break
-                ctx._versions = versions
-            node = Node(cls, ctx, tuple(inputs))
+            if ctx._saved:
+                _record_versions(ctx, args)
+            node = Node(cls, ctx, inputs)
             if _ANOMALY.get():
                 node.trace = "".join(traceback.format_stack()[:-1])
             result = Tensor._from_node(out, node)
@@ -259,6 +264,23 @@ class Function:
                 first._vc = VersionCounter()
             result._vc = first._vc
         return result
+
+
+def _record_versions(ctx: Context, args: tuple[object, ...]) -> None:
+    """Note the version counter of each argument whose data ``ctx`` saved (see Node)."""
+    saved = ctx._saved
+    versions: list[object] = []  # flat (index, counter, value, index, ...): few allocations
+    for i, arg in enumerate(args):
+        if isinstance(arg, Tensor):
+            data = arg.data
+            for t in saved:  # by identity: `in` would fall back to elementwise ==
+                if t is data:
+                    counter = arg._vc
+                    if counter is None:  # created on demand: most tensors never get one
+                        counter = arg._vc = VersionCounter()
+                    versions += (i, counter, counter.value)
+                    break
+    ctx._versions = versions
 
 
 # Imported last on purpose (an import cycle): tensor.py imports the ops, which subclass Function,
