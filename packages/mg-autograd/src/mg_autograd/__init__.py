@@ -36,6 +36,7 @@ from mg_autograd.ops.loss import (
     mse_loss,
 )
 from mg_autograd.ops.softmax import log_softmax, logsumexp, softmax
+from mg_autograd.ops.sorting import argsort, sort, topk
 from mg_autograd.ops.unary import abs, erf, exp, log, sigmoid, sqrt, tanh
 from mg_autograd.tensor import Tensor, tensor
 
@@ -49,6 +50,7 @@ __all__ = [
     "abs",
     "amax",
     "amin",
+    "argsort",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cat",
@@ -92,11 +94,13 @@ __all__ = [
     "silu",
     "softmax",
     "softplus",
+    "sort",
     "split",
     "sqrt",
     "stack",
     "take",
     "tanh",
     "tensor",
+    "topk",
     "where",
 ]

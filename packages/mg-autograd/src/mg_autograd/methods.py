@@ -12,6 +12,7 @@ from mg_autograd.ops import extrema as _extrema
 from mg_autograd.ops import indexing as _indexing
 from mg_autograd.ops import joining as _joining
 from mg_autograd.ops import softmax as _softmax
+from mg_autograd.ops import sorting as _sorting
 from mg_autograd.ops import unary as _unary
 
 __all__ = ["FunctionalMethods"]
@@ -55,3 +56,6 @@ class FunctionalMethods:
     take = _indexing.take
     masked_fill = _indexing.masked_fill
     scatter_add = _indexing.scatter_add
+    sort = _sorting.sort
+    argsort = _sorting.argsort
+    topk = _sorting.topk
