@@ -58,18 +58,15 @@ class Context:
     (1, (True, False))
     """
 
-    __slots__ = ("__dict__", "needs_input_grad")
-
-    # Class-level defaults, not slots set in __init__: one Context is built per op, and most
-    # never save anything or get freed, so only the ops that do pay for these writes.
-    _saved: tuple[core.Tensor, ...] = ()
-    _freed: bool = False
-    #: Flat triples (argument index, version counter, its value at save time), one per
-    #: argument whose data was saved; see Node.check_versions.
-    _versions: Sequence[object] = ()
+    __slots__ = ("__dict__", "_freed", "_saved", "_versions", "needs_input_grad")
 
     def __init__(self, needs_input_grad: tuple[bool, ...] = ()) -> None:
         self.needs_input_grad = needs_input_grad
+        self._saved: tuple[core.Tensor, ...] = ()
+        self._freed = False
+        # Flat triples (argument index, version counter, its value at save time), one per
+        # argument whose data was saved; see Node.check_versions.
+        self._versions: Sequence[object] = ()
 
     def save_for_backward(self, *tensors: core.Tensor) -> None:
         """Keep ``tensors`` (mg_core tensors) for backward; call at most once, in forward."""
