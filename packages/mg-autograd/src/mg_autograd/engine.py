@@ -153,10 +153,11 @@ def _seed_gradient(root: Tensor, gradient: Tensor | None) -> core.Tensor:
 def _run_node(node: Node, grad: Grad, create_graph: bool) -> tuple[object, ...]:
     """Run the node's hooks and backward; return one (unchecked) gradient per input."""
     ctx = node.ctx
-    versions = ctx._versions  # flat (index, counter, value, ...); inlined: runs per node
+    versions = ctx._versions  # flat (index, tensor, version, ...); inlined: runs per node
     for k in range(1, len(versions), 3):
-        if versions[k].value != versions[k + 1]:  # type: ignore[attr-defined]
-            node.check_versions()  # raises, naming the op and the argument
+        counter = versions[k]._vc  # type: ignore[attr-defined]  # a Tensor, see Node
+        if counter is not None and counter.value != versions[k + 1]:
+            node.check_versions()  # raises, naming the op and the argument, if it was saved
     if node.hooks:
         grad = _hooked(node.hooks, grad)
     if create_graph:

@@ -136,17 +136,21 @@ class Node:
     def check_versions(self) -> None:
         """Raise if a tensor saved for backward was modified in place since it was saved.
 
+        ``ctx._versions`` holds (argument index, argument, its version) for the Tensor
+        arguments of an op that saved something; only those whose data was saved count.
+
         Raises:
             RuntimeError: naming the op, the argument and both version numbers.
         """
         versions = self.ctx._versions
+        saved = self.ctx._saved
         for k in range(0, len(versions), 3):
-            i, counter, saved_at = versions[k : k + 3]
-            assert isinstance(counter, VersionCounter)
-            if counter.value != saved_at:
+            i, tensor, saved_at = versions[k : k + 3]
+            assert isinstance(tensor, Tensor)
+            if tensor._version != saved_at and any(t is tensor.data for t in saved):
                 raise RuntimeError(
                     f"one of the tensors needed by {self.name()} (argument {i}) was modified by "
-                    f"an in-place operation: it is at version {counter.value}, but was at "
+                    f"an in-place operation: it is at version {tensor._version}, but was at "
                     f"version {saved_at} when saved; don't modify it in place before backward "
                     "(or modify a copy)"
                 )
@@ -221,6 +225,11 @@ class Function:
             ctx = Context(needs)
             out = cls.forward(ctx, x.data, y.data)
             inputs: tuple[Tensor | None, ...] = (x if needs[0] else None, y if needs[1] else None)
+            if ctx._saved:
+                # `_record_versions` inlined for two arguments (it is most of a saving op's
+                # bookkeeping): both versions, a tensor without a counter is at version 0.
+                vx, vy = x._vc, y._vc
+                ctx._versions = (0, x, vx.value if vx else 0, 1, y, vy.value if vy else 0)
         else:
             # One pass: appends measured faster than preallocated lists or comprehensions.
             core_args: list[object] = []
@@ -246,7 +255,7 @@ class Function:
             )
         # Grad mode is read only when some argument requires grad: the only case it matters.
         if True in needs and out.dtype.kind == "f" and _GRAD_ENABLED.get():
-            if ctx._saved:
+            if ctx._saved and not ctx._versions:  # the fast path above recorded its own
                 _record_versions(ctx, args)
             node = Node(cls, ctx, inputs)
             if _ANOMALY.get():
@@ -264,19 +273,17 @@ class Function:
 
 
 def _record_versions(ctx: Context, args: tuple[object, ...]) -> None:
-    """Note the version counter of each argument whose data ``ctx`` saved (see Node)."""
-    saved = ctx._saved
-    versions: list[object] = []  # flat (index, counter, value, index, ...): few allocations
+    """Note the version of each Tensor argument of an op that saved tensors (see Node).
+
+    Every Tensor argument, saved or not: matching saved tensors to arguments would cost more
+    per op than `Node.check_versions` filtering in the rare case a version changed. No counter
+    is created here: a tensor without one is at version 0, and gets one when written to.
+    """
+    versions: list[object] = []  # flat (index, tensor, version, ...): one list per op
     for i, arg in enumerate(args):
         if isinstance(arg, Tensor):
-            data = arg.data
-            for t in saved:  # by identity: `in` would fall back to elementwise ==
-                if t is data:
-                    counter = arg._vc
-                    if counter is None:  # created on demand: most tensors never get one
-                        counter = arg._vc = VersionCounter()
-                    versions += (i, counter, counter.value)
-                    break
+            counter = arg._vc
+            versions += (i, arg, 0 if counter is None else counter.value)
     ctx._versions = versions
 
 
