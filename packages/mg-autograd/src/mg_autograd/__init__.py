@@ -27,6 +27,7 @@ from mg_autograd.ops.activation import elu, gelu, leaky_relu, logsigmoid, relu, 
 from mg_autograd.ops.compare import clamp, clip, maximum, minimum, where
 from mg_autograd.ops.cross_entropy import cross_entropy, nll_loss
 from mg_autograd.ops.extrema import ValuesIndices, amax, amin, max, min
+from mg_autograd.ops.indexing import gather, index_select, masked_fill, scatter_add, take
 from mg_autograd.ops.joining import cat, chunk, concat, flip, pad, split, stack
 from mg_autograd.ops.linalg import matmul
 from mg_autograd.ops.loss import (
@@ -36,6 +37,7 @@ from mg_autograd.ops.loss import (
     mse_loss,
 )
 from mg_autograd.ops.softmax import log_softmax, logsumexp, softmax
+from mg_autograd.ops.sorting import argsort, sort, topk
 from mg_autograd.ops.unary import abs, erf, exp, log, sigmoid, sqrt, tanh
 from mg_autograd.tensor import Tensor, tensor
 
@@ -49,6 +51,7 @@ __all__ = [
     "abs",
     "amax",
     "amin",
+    "argsort",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cat",
@@ -64,8 +67,10 @@ __all__ = [
     "erf",
     "exp",
     "flip",
+    "gather",
     "gelu",
     "gradcheck",
+    "index_select",
     "is_anomaly_enabled",
     "is_grad_enabled",
     "l1_loss",
@@ -74,6 +79,7 @@ __all__ = [
     "log_softmax",
     "logsigmoid",
     "logsumexp",
+    "masked_fill",
     "matmul",
     "max",
     "maximum",
@@ -84,15 +90,19 @@ __all__ = [
     "no_grad",
     "pad",
     "relu",
+    "scatter_add",
     "set_grad_enabled",
     "sigmoid",
     "silu",
     "softmax",
     "softplus",
+    "sort",
     "split",
     "sqrt",
     "stack",
+    "take",
     "tanh",
     "tensor",
+    "topk",
     "where",
 ]

@@ -78,24 +78,39 @@ def _run_graph(start: Node, seed: Grad, retain_graph: bool, create_graph: bool) 
         if node.ctx._freed:
             raise RuntimeError(FREED_MESSAGE)
         grad = grads.pop(node, None)  # None: a user backward returned None for a needed input
-        if grad is None:
-            input_grads: list[Grad | None] = [None] * len(node.inputs)
-        else:
-            input_grads = _run_node(node, grad, create_graph, anomaly)
+        inputs = node.inputs
+        result = (None,) * len(inputs) if grad is None else _run_node(node, grad, create_graph)
         if not retain_graph:
             node.ctx.free_saved()
-        for tensor, g in zip(node.inputs, input_grads, strict=True):
+        # One pass per node over (input, gradient): check, then route. This loop is the
+        # engine's hot path, so the common case is inlined and the rest is in helpers.
+        i = -1
+        for tensor, g in zip(inputs, result):  # noqa: B905 (lengths checked by _run_node)
+            i += 1
             if tensor is None:
                 continue
+            if g is not None:
+                data = tensor.data
+                if type(g) is core.Tensor and not create_graph and g.shape == data.shape:
+                    # The common case: an mg_core gradient, cast to the input's dtype if needed.
+                    if g.dtype is not data.dtype:
+                        g = g.astype(data.dtype)
+                else:
+                    g = _checked(node, i, g, tensor, create_graph)
+                if anomaly:
+                    _check_nan(node, i, g)
             parent = tensor._grad_fn
             if parent is None:
                 if g is not None:
                     _add(leaf_grads, tensor, g)
                 continue
             if g is not None:
-                _add(grads, parent, g)
-            pending[parent] -= 1
-            if pending[parent] == 0:
+                # `_add` inlined (this loop runs once per edge): the one other place grads sum.
+                previous = grads.get(parent)
+                grads[parent] = g if previous is None else previous + g
+            left = pending[parent] - 1  # one dict read and one write per edge, not two reads
+            pending[parent] = left
+            if not left:
                 ready.append(parent)
     for leaf, g in leaf_grads.items():
         _accumulate_leaf(leaf, g)
@@ -135,40 +150,41 @@ def _seed_gradient(root: Tensor, gradient: Tensor | None) -> core.Tensor:
     return data if data.dtype is root.dtype else data.astype(root.dtype)
 
 
-def _run_node(node: Node, grad: Grad, create_graph: bool, anomaly: bool) -> list[Grad | None]:
-    """Run the node's hooks and backward; check the result against the forward inputs."""
+def _run_node(node: Node, grad: Grad, create_graph: bool) -> tuple[object, ...]:
+    """Run the node's hooks and backward; return one (unchecked) gradient per input."""
     ctx = node.ctx
-    versions = ctx._versions  # flat (index, counter, value, ...); inlined: runs per node
+    versions = ctx._versions  # flat (index, tensor, version, ...); inlined: runs per node
     for k in range(1, len(versions), 3):
-        if versions[k].value != versions[k + 1]:  # type: ignore[attr-defined]
-            node.check_versions()  # raises, naming the op and the argument
+        counter = versions[k]._vc  # type: ignore[attr-defined]  # a Tensor, see Node
+        if counter is not None and counter.value != versions[k + 1]:
+            node.check_versions()  # raises, naming the op and the argument, if it was saved
     if node.hooks:
         grad = _hooked(node.hooks, grad)
-    raw = _call_backward(node, grad, create_graph)
+    if create_graph:
+        raw = _call_backward(node, grad, create_graph)
+    else:
+        # `_call_backward` inlined for the common case (a call per node shows on long graphs);
+        # a try block costs nothing in CPython 3.11 until something raises.
+        try:
+            raw = node.function.backward(ctx, grad)
+        except Exception as error:
+            message = f"{node.name()} raised {type(error).__name__}: {error}"
+            raise RuntimeError(_with_trace(node, message)) from error
     # Typed loosely on purpose: user Functions may return anything, so every item is checked.
     result: tuple[object, ...] = raw if type(raw) is tuple else (raw,)
-    inputs = node.inputs
-    if len(result) != len(inputs):
+    if len(result) != len(node.inputs):
         raise RuntimeError(
             f"{node.function.__name__}.backward returned {len(result)} gradients but forward "
-            f"took {len(inputs)} arguments (return None for arguments without a gradient)"
+            f"took {len(node.inputs)} arguments (return None for arguments without a gradient)"
         )
-    checked: list[Grad | None] = []
-    for tensor, g in zip(inputs, result):  # noqa: B905 (lengths checked above; per-node loop)
-        if tensor is None or g is None:
-            checked.append(None)
-            continue
-        data = tensor.data
-        if type(g) is core.Tensor and g.shape == data.shape and not create_graph:
-            # The common case, first: an mg_core gradient, cast to the input's dtype if needed.
-            checked.append(g if g.dtype is data.dtype else g.astype(data.dtype))
-        elif isinstance(g, (core.Tensor, Tensor)) and g.shape == data.shape:
-            checked.append(_as_input_grad(g, tensor, create_graph))
-        else:
-            raise _bad_gradient(node, len(checked), g, tensor)
-    if anomaly:
-        _check_nan(node, checked)
-    return checked
+    return result
+
+
+def _checked(node: Node, i: int, g: object, tensor: Tensor, create_graph: bool) -> Grad:
+    """Input ``i``'s gradient off the common path: a Tensor, create_graph, or a bad value."""
+    if isinstance(g, (core.Tensor, Tensor)) and g.shape == tensor.data.shape:
+        return _as_input_grad(g, tensor, create_graph)
+    raise _bad_gradient(node, i, g, tensor)
 
 
 def _call_backward(node: Node, grad: Grad, create_graph: bool) -> object:
@@ -231,14 +247,11 @@ def _with_trace(node: Node, message: str) -> str:
     return text
 
 
-def _check_nan(node: Node, grads: list[Grad | None]) -> None:
-    for i, g in enumerate(grads):
-        if g is None:
-            continue
-        data = g.data if isinstance(g, Tensor) else g
-        if any(math.isnan(v) for v in _flat(data)):
-            message = f"{node.name()} returned NaN in its gradient for argument {i}"
-            raise RuntimeError(_with_trace(node, message))
+def _check_nan(node: Node, i: int, g: Grad) -> None:
+    data = g.data if isinstance(g, Tensor) else g
+    if any(math.isnan(v) for v in _flat(data)):
+        message = f"{node.name()} returned NaN in its gradient for argument {i}"
+        raise RuntimeError(_with_trace(node, message))
 
 
 def _flat(data: core.Tensor) -> list[float]:

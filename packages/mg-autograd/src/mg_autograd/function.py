@@ -136,17 +136,21 @@ class Node:
     def check_versions(self) -> None:
         """Raise if a tensor saved for backward was modified in place since it was saved.
 
+        ``ctx._versions`` holds (argument index, argument, its version) for the Tensor
+        arguments of an op that saved something; only those whose data was saved count.
+
         Raises:
             RuntimeError: naming the op, the argument and both version numbers.
         """
         versions = self.ctx._versions
+        saved = self.ctx._saved
         for k in range(0, len(versions), 3):
-            i, counter, saved_at = versions[k : k + 3]
-            assert isinstance(counter, VersionCounter)
-            if counter.value != saved_at:
+            i, tensor, saved_at = versions[k : k + 3]
+            assert isinstance(tensor, Tensor)
+            if tensor._version != saved_at and any(t is tensor.data for t in saved):
                 raise RuntimeError(
                     f"one of the tensors needed by {self.name()} (argument {i}) was modified by "
-                    f"an in-place operation: it is at version {counter.value}, but was at "
+                    f"an in-place operation: it is at version {tensor._version}, but was at "
                     f"version {saved_at} when saved; don't modify it in place before backward "
                     "(or modify a copy)"
                 )
@@ -211,42 +215,49 @@ class Function:
         Raises:
             TypeError: if ``forward`` does not return an `mg_core.Tensor`.
         """
-        core_args: list[object] = []
-        inputs: list[Tensor | None] = []
-        needs: list[bool] = []
-        for arg in args:
-            if isinstance(arg, Tensor):
-                core_args.append(arg.data)
-                needed = arg._requires_grad
-                inputs.append(arg if needed else None)
-                needs.append(needed)
-            else:
-                core_args.append(arg)
-                inputs.append(None)
-                needs.append(False)
-        ctx = Context(tuple(needs))
-        out = cls.forward(ctx, *core_args)
+        # Runs once per op, so it is kept lean (every line here shows in a profile).
+        if len(args) == 2 and type(args[0]) is Tensor and type(args[1]) is Tensor:
+            # Fast path, the common case of arithmetic: two Tensor arguments, no unwrap loop.
+            x: Tensor
+            y: Tensor
+            x, y = args  # type: ignore[assignment]  # checked just above (cast() costs a call)
+            needs: tuple[bool, ...] = (x._requires_grad, y._requires_grad)
+            ctx = Context(needs)
+            out = cls.forward(ctx, x.data, y.data)
+            inputs: tuple[Tensor | None, ...] = (x if needs[0] else None, y if needs[1] else None)
+            if ctx._saved:
+                # `_record_versions` inlined for two arguments (it is most of a saving op's
+                # bookkeeping): both versions, a tensor without a counter is at version 0.
+                vx, vy = x._vc, y._vc
+                ctx._versions = (0, x, vx.value if vx else 0, 1, y, vy.value if vy else 0)
+        else:
+            # One pass: appends measured faster than preallocated lists or comprehensions.
+            core_args: list[object] = []
+            edges: list[Tensor | None] = []
+            flags: list[bool] = []
+            for arg in args:
+                if isinstance(arg, Tensor):
+                    core_args.append(arg.data)
+                    needed = arg._requires_grad
+                    edges.append(arg if needed else None)
+                    flags.append(needed)
+                else:
+                    core_args.append(arg)
+                    edges.append(None)
+                    flags.append(False)
+            needs = tuple(flags)
+            ctx = Context(needs)
+            out = cls.forward(ctx, *core_args)
+            inputs = tuple(edges)
         if not isinstance(out, core.Tensor):
             raise TypeError(
                 f"{cls.__name__}.forward must return an mg_core.Tensor, got {type(out).__name__}"
             )
+        # Grad mode is read only when some argument requires grad: the only case it matters.
         if True in needs and out.dtype.kind == "f" and _GRAD_ENABLED.get():
-            saved = ctx._saved
-            if saved:
-                # Inlined, flat (index, counter, value, index, ...): few allocations per op.
-                versions: list[object] = []
-                for i, arg in enumerate(args):
-                    if isinstance(arg, Tensor):
-                        data = arg.data
-                        for t in saved:
-                            if t is data:
-                                counter = arg._vc
-                                if counter is None:  # created on demand: most never are
-                                    counter = arg._vc = VersionCounter()
-                                versions += (i, counter, counter.value)
-                                break
-                ctx._versions = versions
-            node = Node(cls, ctx, tuple(inputs))
+            if ctx._saved and not ctx._versions:  # the fast path above recorded its own
+                _record_versions(ctx, args)
+            node = Node(cls, ctx, inputs)
             if _ANOMALY.get():
                 node.trace = "".join(traceback.format_stack()[:-1])
             result = Tensor._from_node(out, node)
@@ -259,6 +270,21 @@ class Function:
                 first._vc = VersionCounter()
             result._vc = first._vc
         return result
+
+
+def _record_versions(ctx: Context, args: tuple[object, ...]) -> None:
+    """Note the version of each Tensor argument of an op that saved tensors (see Node).
+
+    Every Tensor argument, saved or not: matching saved tensors to arguments would cost more
+    per op than `Node.check_versions` filtering in the rare case a version changed. No counter
+    is created here: a tensor without one is at version 0, and gets one when written to.
+    """
+    versions: list[object] = []  # flat (index, tensor, version, ...): one list per op
+    for i, arg in enumerate(args):
+        if isinstance(arg, Tensor):
+            counter = arg._vc
+            versions += (i, arg, 0 if counter is None else counter.value)
+    ctx._versions = versions
 
 
 # Imported last on purpose (an import cycle): tensor.py imports the ops, which subclass Function,

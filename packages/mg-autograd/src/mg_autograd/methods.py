@@ -9,8 +9,10 @@ from __future__ import annotations
 from mg_autograd.ops import activation as _activation
 from mg_autograd.ops import compare as _compare
 from mg_autograd.ops import extrema as _extrema
+from mg_autograd.ops import indexing as _indexing
 from mg_autograd.ops import joining as _joining
 from mg_autograd.ops import softmax as _softmax
+from mg_autograd.ops import sorting as _sorting
 from mg_autograd.ops import unary as _unary
 
 __all__ = ["FunctionalMethods"]
@@ -49,3 +51,11 @@ class FunctionalMethods:
     flip = _joining.flip
     split = _joining.split
     chunk = _joining.chunk
+    index_select = _indexing.index_select
+    gather = _indexing.gather
+    take = _indexing.take
+    masked_fill = _indexing.masked_fill
+    scatter_add = _indexing.scatter_add
+    sort = _sorting.sort
+    argsort = _sorting.argsort
+    topk = _sorting.topk

@@ -313,26 +313,27 @@ class Tensor(FunctionalMethods):
             return Tensor(core.full((), other, dtype=core.result_type(self.data.dtype, other)))
         raise TypeError(f"unsupported operand type for Tensor arithmetic: {type(other).__name__}")
 
+    # `type(other) is Tensor` first: it skips a method call on the common path (once per op).
     def __add__(self, other: Operand) -> Tensor:
-        return Add.apply(self, self._lift(other))
+        return Add.apply(self, other if type(other) is Tensor else self._lift(other))
 
     def __radd__(self, other: Operand) -> Tensor:
         return Add.apply(self._lift(other), self)
 
     def __sub__(self, other: Operand) -> Tensor:
-        return Sub.apply(self, self._lift(other))
+        return Sub.apply(self, other if type(other) is Tensor else self._lift(other))
 
     def __rsub__(self, other: Operand) -> Tensor:
         return Sub.apply(self._lift(other), self)
 
     def __mul__(self, other: Operand) -> Tensor:
-        return Mul.apply(self, self._lift(other))
+        return Mul.apply(self, other if type(other) is Tensor else self._lift(other))
 
     def __rmul__(self, other: Operand) -> Tensor:
         return Mul.apply(self._lift(other), self)
 
     def __truediv__(self, other: Operand) -> Tensor:
-        return Div.apply(self, self._lift(other))
+        return Div.apply(self, other if type(other) is Tensor else self._lift(other))
 
     def __rtruediv__(self, other: Operand) -> Tensor:
         return Div.apply(self._lift(other), self)

@@ -11,6 +11,7 @@ import operator
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, SupportsIndex, TypeAlias, cast
 
+from mg_autograd.ops.indexing import AdvancedIndex, core_key, is_advanced_key
 from mg_autograd.ops.movement import Expand, Index, IndexKey, Permute, Reshape
 
 if TYPE_CHECKING:
@@ -122,7 +123,9 @@ def unsqueeze(x: Tensor, axis: SupportsIndex) -> Tensor:
 
 
 def getitem(x: Tensor, key: IndexKey) -> Tensor:
-    """Basic indexing (ints, slices with any step, None, ...): a differentiable view.
+    """``x[key]``: basic keys (ints, slices, None, ...) give a differentiable view; advanced keys
+    (integer tensors, lists, NumPy arrays, bool masks, mixed with basic items) give a copy whose
+    gradient is added back at the key, so a repeated index accumulates.
 
     >>> import mg_autograd as ag
     >>> x = ag.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
@@ -130,8 +133,18 @@ def getitem(x: Tensor, key: IndexKey) -> Tensor:
     >>> x.grad
     tensor([[0., 0., 0.],
             [1., 0., 1.]])
+    >>> x.grad = None
+    >>> x[[1, 1, 0], -1].sum().backward()
+    >>> x.grad
+    tensor([[0., 0., 1.],
+            [0., 0., 2.]])
     """
-    return Index.apply(x, key)
+    if type(key) is int:  # the common case, first: is_advanced_key walks the key
+        return Index.apply(x, key)
+    data_key = core_key(key)
+    if is_advanced_key(data_key):  # index arrays or masks: a copy, backward via add_at
+        return AdvancedIndex.apply(x, data_key)
+    return Index.apply(x, cast("IndexKey", data_key))
 
 
 def _dims(args: tuple[Dims, ...]) -> tuple[int, ...]:

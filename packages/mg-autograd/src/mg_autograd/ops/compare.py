@@ -84,17 +84,24 @@ class Where(Function):
 
 
 def _split_ties(
-    ctx: Context, grad: core.Tensor, a_wins: core.Tensor, b_wins: core.Tensor
+    ctx: Context, grad: core.Tensor, a_loses: core.Tensor, b_loses: core.Tensor
 ) -> tuple[MaybeTensor, MaybeTensor]:
-    """Route the gradient to the winner; on a tie each input gets half (as PyTorch)."""
+    """Route the gradient to the winner; on a tie each input gets half (as PyTorch).
+
+    An input gets the gradient wherever it does not lose, so where either is NaN (no order,
+    the result NaN) both get all of it, as PyTorch 2.13.
+    """
     a, b = ctx.saved_tensors
     a_data, b_data = constant(a), constant(b)
     tie = core.equal(a_data, b_data)
+    not_tie = core.logical_not(tie)
     half = grad * 0.5
     grad_a = grad_b = None
     if ctx.needs_input_grad[0]:
+        a_wins = core.logical_and(core.logical_not(a_loses), not_tie)
         grad_a = sum_to_shape(route(a_wins, grad) + route(tie, half), a.shape)
     if ctx.needs_input_grad[1]:
+        b_wins = core.logical_and(core.logical_not(b_loses), not_tie)
         grad_b = sum_to_shape(route(b_wins, grad) + route(tie, half), b.shape)
     return grad_a, grad_b
 
@@ -111,7 +118,7 @@ class Maximum(Function):
     @staticmethod
     def backward(ctx: Context, grad: core.Tensor) -> tuple[MaybeTensor, MaybeTensor]:
         a, b = (constant(t) for t in ctx.saved_tensors)
-        return _split_ties(ctx, grad, core.greater(a, b), core.less(a, b))
+        return _split_ties(ctx, grad, core.less(a, b), core.greater(a, b))
 
 
 class Minimum(Function):
@@ -126,7 +133,7 @@ class Minimum(Function):
     @staticmethod
     def backward(ctx: Context, grad: core.Tensor) -> tuple[MaybeTensor, MaybeTensor]:
         a, b = (constant(t) for t in ctx.saved_tensors)
-        return _split_ties(ctx, grad, core.less(a, b), core.greater(a, b))
+        return _split_ties(ctx, grad, core.greater(a, b), core.less(a, b))
 
 
 class Clamp(Function):
@@ -259,7 +266,13 @@ def where(condition: Tensor | core.Tensor, input: Operand, other: Operand) -> Te
     >>> x = ag.tensor([-1.0, 2.0], requires_grad=True)
     >>> ag.where(x > 0, x, 0.0)
     tensor([0., 2.], grad_fn=<WhereBackward>)
+    >>> ag.where(x > 0, 1.0, 0.0)  # two numbers: float32 (int64 for two ints), as PyTorch
+    tensor([0., 1.])
     """
+    if isinstance(input, (int, float)) and isinstance(other, (int, float)):
+        # NEP 50 would give float64 for two weak floats; PyTorch's default dtype is float32.
+        kind = core.int64 if type(input) is int and type(other) is int else core.float32
+        input = core.full((), input, dtype=kind)
     return Where.apply(condition, input, other)
 
 

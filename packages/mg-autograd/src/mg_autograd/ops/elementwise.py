@@ -31,7 +31,7 @@ class Add(Function):
     @staticmethod
     def forward(ctx: Context, a: core.Tensor, b: core.Tensor) -> core.Tensor:
         ctx.input_shapes = (a.shape, b.shape)
-        return core.add(a, b)
+        return a + b  # the operator: mg_core's hot path (no scalar dispatch)
 
     @staticmethod
     def backward(ctx: Context, grad: core.Tensor) -> tuple[MaybeTensor, MaybeTensor]:
@@ -47,7 +47,7 @@ class Sub(Function):
     @staticmethod
     def forward(ctx: Context, a: core.Tensor, b: core.Tensor) -> core.Tensor:
         ctx.input_shapes = (a.shape, b.shape)
-        return core.subtract(a, b)
+        return a - b  # the operator: mg_core's hot path (no scalar dispatch)
 
     @staticmethod
     def backward(ctx: Context, grad: core.Tensor) -> tuple[MaybeTensor, MaybeTensor]:
@@ -65,7 +65,7 @@ class Mul(Function):
     @staticmethod
     def forward(ctx: Context, a: core.Tensor, b: core.Tensor) -> core.Tensor:
         ctx.save_for_backward(a, b)
-        return core.multiply(a, b)
+        return a * b  # the operator: mg_core's hot path (no scalar dispatch)
 
     @staticmethod
     def backward(ctx: Context, grad: core.Tensor) -> tuple[MaybeTensor, MaybeTensor]:
@@ -85,7 +85,7 @@ class Div(Function):
     @staticmethod
     def forward(ctx: Context, a: core.Tensor, b: core.Tensor) -> core.Tensor:
         ctx.save_for_backward(a, b)
-        return core.divide(a, b)
+        return a / b  # the operator: mg_core's hot path (no scalar dispatch)
 
     @staticmethod
     def backward(ctx: Context, grad: core.Tensor) -> tuple[MaybeTensor, MaybeTensor]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple, SupportsIndex, TypeAlias, cast, ov
 import mg_core as core
 
 from mg_autograd.function import Context, Function
+from mg_autograd.ops import compare as _compare
 from mg_autograd.ops.compare import route
 from mg_autograd.ops.reduction import normalize_axes
 
@@ -54,6 +55,7 @@ class Extremum(Function):
         keepdim: bool,
         largest: bool,
         first_only: bool,
+        nan_marks: bool,
     ) -> core.Tensor:
         if any(x.shape[a] == 0 for a in axes) or (not axes and x.size == 0):
             name = "max" if largest else "min"
@@ -70,6 +72,8 @@ class Extremum(Function):
             ctx.save_for_backward(marked)
         else:
             marked = core.equal(x, out)
+            if nan_marks:  # max()/min(): a NaN result marks the NaNs (PyTorch); amax: none
+                marked = core.logical_or(marked, core.logical_and(core.isnan(x), core.isnan(out)))
             count = core.sum(marked.astype(x.dtype), axis=axes, keepdims=True)
             ctx.save_for_backward(marked, count)
         ctx.shapes = (x.shape, out.shape)
@@ -80,16 +84,18 @@ class Extremum(Function):
         )
 
     @staticmethod
-    def backward(ctx: Context, grad: core.Tensor) -> tuple[MaybeTensor, None, None, None, None]:
+    def backward(
+        ctx: Context, grad: core.Tensor
+    ) -> tuple[MaybeTensor, None, None, None, None, None]:
         if not ctx.needs_input_grad[0]:
-            return None, None, None, None, None
+            return None, None, None, None, None, None
         shape, kept = cast("tuple[Shape, Shape]", ctx.shapes)
         saved = ctx.saved_tensors
         spread = grad.reshape(kept).broadcast_to(shape)
         routed = route(saved[0], spread)
         if len(saved) == 2:
             routed = routed / saved[1]
-        return routed, None, None, None, None
+        return routed, None, None, None, None, None
 
 
 def _positions(shape: Shape, axis: int) -> core.Tensor:
@@ -121,7 +127,7 @@ def amax(x: Tensor, dim: Dims = None, keepdim: bool = False) -> Tensor:
     tensor([[0.0000, 0.5000],
             [0.5000, 0.0000]])
     """
-    return Extremum.apply(x, _axes(dim, x.ndim), keepdim, True, False)
+    return Extremum.apply(x, _axes(dim, x.ndim), keepdim, True, False, False)
 
 
 def amin(x: Tensor, dim: Dims = None, keepdim: bool = False) -> Tensor:
@@ -131,7 +137,7 @@ def amin(x: Tensor, dim: Dims = None, keepdim: bool = False) -> Tensor:
     >>> ag.amin(ag.tensor([[1.0, 3.0], [0.0, 2.0]]), dim=1)
     tensor([1., 0.])
     """
-    return Extremum.apply(x, _axes(dim, x.ndim), keepdim, False, False)
+    return Extremum.apply(x, _axes(dim, x.ndim), keepdim, False, False, False)
 
 
 def _along(x: Tensor, dim: SupportsIndex, keepdim: bool, largest: bool) -> ValuesIndices:
@@ -141,22 +147,36 @@ def _along(x: Tensor, dim: SupportsIndex, keepdim: bool, largest: bool) -> Value
     if not axes:  # a 0-d tensor (dim 0 or -1, as PyTorch): the value itself, at index 0
         return ValuesIndices(x * 1.0, Tensor(core.zeros((), dtype=core.int64)))
     (axis,) = axes
-    values = Extremum.apply(x, (axis,), keepdim, largest, True)
+    values = Extremum.apply(x, (axis,), keepdim, largest, True, False)
     index = (core.argmax if largest else core.argmin)(x.data, axis=axis, keepdims=keepdim)
     return ValuesIndices(values, Tensor(index))
 
 
+Other: TypeAlias = "Tensor | core.Tensor"
+
+
+def _other(dim: object) -> bool:
+    """Whether ``max``/``min``'s second argument is a tensor: the elementwise form."""
+    from mg_autograd.tensor import Tensor  # here: tensor.py imports this module's users
+
+    return isinstance(dim, (Tensor, core.Tensor))
+
+
 @overload
 def max(x: Tensor, dim: None = None, keepdim: bool = False) -> Tensor: ...
+@overload  # a tensor is checked before SupportsIndex (a 0-d mg_core tensor is both)
+def max(x: Tensor, dim: Other, keepdim: bool = False) -> Tensor: ...  # type: ignore[overload-overlap]
 @overload
 def max(x: Tensor, dim: SupportsIndex, keepdim: bool = False) -> ValuesIndices: ...
 def max(
-    x: Tensor, dim: SupportsIndex | None = None, keepdim: bool = False
+    x: Tensor, dim: SupportsIndex | Other | None = None, keepdim: bool = False
 ) -> Tensor | ValuesIndices:
-    """Return the maximum of all elements, or ``(values, indices)`` along ``dim`` (PyTorch).
+    """Return the maximum of all elements, ``(values, indices)`` along ``dim``, or, given a
+    tensor instead of a dim, the elementwise `maximum` (all three as PyTorch).
 
     Along a dim, the gradient goes to the element the index names (the first maximum); over
-    all elements, tied maxima share it, as `amax`.
+    all elements, tied maxima share it, and a NaN result sends it to the NaNs (PyTorch 2.13;
+    `amax` gives NaN gradients there).
 
     >>> import mg_autograd as ag
     >>> values, indices = ag.max(ag.tensor([[1.0, 5.0], [7.0, 2.0]]), dim=1)
@@ -164,25 +184,36 @@ def max(
     (tensor([5., 7.]), tensor([1, 0]))
     >>> ag.tensor([[1.0, 5.0]]).max()
     tensor(5.)
+    >>> ag.tensor([1.0, 5.0]).max(ag.tensor([3.0, 3.0]))
+    tensor([3., 5.])
     """
     if dim is None:
-        return amax(x)
-    return _along(x, dim, keepdim, True)
+        return Extremum.apply(x, _axes(None, x.ndim), False, True, False, True)
+    if _other(dim):
+        return _compare.maximum(x, cast("Other", dim))
+    return _along(x, cast("SupportsIndex", dim), keepdim, True)
 
 
 @overload
 def min(x: Tensor, dim: None = None, keepdim: bool = False) -> Tensor: ...
+@overload  # a tensor is checked before SupportsIndex (a 0-d mg_core tensor is both)
+def min(x: Tensor, dim: Other, keepdim: bool = False) -> Tensor: ...  # type: ignore[overload-overlap]
 @overload
 def min(x: Tensor, dim: SupportsIndex, keepdim: bool = False) -> ValuesIndices: ...
 def min(
-    x: Tensor, dim: SupportsIndex | None = None, keepdim: bool = False
+    x: Tensor, dim: SupportsIndex | Other | None = None, keepdim: bool = False
 ) -> Tensor | ValuesIndices:
-    """Return the minimum of all elements, or ``(values, indices)`` along ``dim`` (PyTorch).
+    """Return the minimum of all elements, ``(values, indices)`` along ``dim``, or the
+    elementwise `minimum` with a tensor (PyTorch); NaN handling as `max`.
 
     >>> import mg_autograd as ag
     >>> ag.min(ag.tensor([[1.0, 5.0], [7.0, 2.0]]), dim=0, keepdim=True).values
     tensor([[1., 2.]])
+    >>> ag.tensor([1.0, 5.0]).min(ag.tensor([3.0, 3.0]))
+    tensor([1., 3.])
     """
     if dim is None:
-        return amin(x)
-    return _along(x, dim, keepdim, False)
+        return Extremum.apply(x, _axes(None, x.ndim), False, False, False, True)
+    if _other(dim):
+        return _compare.minimum(x, cast("Other", dim))
+    return _along(x, cast("SupportsIndex", dim), keepdim, False)
