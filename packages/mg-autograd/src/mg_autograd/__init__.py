@@ -25,6 +25,11 @@ from mg_autograd.grad_mode import (
 from mg_autograd.gradcheck import GradcheckError, gradcheck
 from mg_autograd.tensor import Tensor, tensor
 
+# isort: split
+# nn and optim build on Tensor, so they come after it.
+from mg_autograd import nn, optim
+from mg_autograd.random import manual_seed
+
 __all__ = [
     "Context",
     "Function",
@@ -37,7 +42,10 @@ __all__ = [
     "gradcheck",
     "is_anomaly_enabled",
     "is_grad_enabled",
+    "manual_seed",
+    "nn",
     "no_grad",
+    "optim",
     "set_grad_enabled",
     "tensor",
 ]

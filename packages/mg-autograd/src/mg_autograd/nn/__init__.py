@@ -1,0 +1,34 @@
+"""Neural-network layers, losses and initialisers with PyTorch's names (``torch.nn``).
+
+>>> import mg_autograd as ag
+>>> from mg_autograd import nn
+>>> _ = ag.manual_seed(0)
+>>> net = nn.Sequential(nn.Linear(2, 4), nn.Linear(4, 1))
+>>> loss = nn.functional.mse_loss(net(ag.tensor([[1.0, 2.0]])), ag.tensor([[0.0]]))
+>>> loss.backward()
+>>> [p.grad is not None for p in net.parameters()]
+[True, True, True, True]
+"""
+
+from mg_autograd.nn import functional, init, utils
+from mg_autograd.nn.containers import ModuleList, Sequential
+from mg_autograd.nn.dropout import Dropout
+from mg_autograd.nn.flatten import Flatten
+from mg_autograd.nn.linear import Identity, Linear
+from mg_autograd.nn.module import IncompatibleKeys, Module
+from mg_autograd.nn.parameter import Parameter
+
+__all__ = [
+    "Dropout",
+    "Flatten",
+    "Identity",
+    "IncompatibleKeys",
+    "Linear",
+    "Module",
+    "ModuleList",
+    "Parameter",
+    "Sequential",
+    "functional",
+    "init",
+    "utils",
+]
