@@ -29,6 +29,7 @@ from mg_autograd.tensor import Tensor, tensor
 # nn and optim build on Tensor, so they come after it.
 from mg_autograd import nn, optim
 from mg_autograd.random import manual_seed
+from mg_autograd.serialization import load, save
 
 __all__ = [
     "Context",
@@ -42,10 +43,12 @@ __all__ = [
     "gradcheck",
     "is_anomaly_enabled",
     "is_grad_enabled",
+    "load",
     "manual_seed",
     "nn",
     "no_grad",
     "optim",
+    "save",
     "set_grad_enabled",
     "tensor",
 ]
