@@ -27,7 +27,7 @@ from mg_autograd.tensor import Tensor, tensor
 
 # isort: split
 # nn and optim build on Tensor, so they come after it.
-from mg_autograd import nn, optim
+from mg_autograd import data, nn, optim
 from mg_autograd.random import manual_seed
 from mg_autograd.serialization import load, save
 
@@ -37,6 +37,7 @@ __all__ = [
     "GradcheckError",
     "Tensor",
     "__version__",
+    "data",
     "detect_anomaly",
     "draw_dot",
     "enable_grad",
