@@ -12,18 +12,28 @@
 
 from mg_autograd.nn import functional, init, utils
 from mg_autograd.nn.containers import ModuleList, Sequential
+from mg_autograd.nn.conv import Conv2d
 from mg_autograd.nn.dropout import Dropout
 from mg_autograd.nn.flatten import Flatten
 from mg_autograd.nn.linear import Identity, Linear
+from mg_autograd.nn.loss import MSELoss
 from mg_autograd.nn.module import IncompatibleKeys, Module
+from mg_autograd.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from mg_autograd.nn.parameter import Parameter
+from mg_autograd.nn.pooling import AvgPool2d
 
 __all__ = [
+    "AvgPool2d",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "Conv2d",
     "Dropout",
     "Flatten",
     "Identity",
     "IncompatibleKeys",
+    "LayerNorm",
     "Linear",
+    "MSELoss",
     "Module",
     "ModuleList",
     "Parameter",

@@ -6,12 +6,27 @@ their own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import mg_core as core
 
+from mg_autograd.grad_mode import no_grad
+from mg_autograd.nn.conv import conv2d
+from mg_autograd.nn.module import assign_data
+from mg_autograd.nn.pooling import avg_pool2d
 from mg_autograd.random import default_generator
 from mg_autograd.tensor import Tensor
 
-__all__ = ["dropout", "flatten", "linear", "mse_loss"]
+__all__ = [
+    "avg_pool2d",
+    "batch_norm",
+    "conv2d",
+    "dropout",
+    "flatten",
+    "layer_norm",
+    "linear",
+    "mse_loss",
+]
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -109,6 +124,92 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
         )
     diff = input - target
     return reduce(diff * diff, reduction)
+
+
+def batch_norm(
+    input: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalise each channel (axis 1) over the batch and spatial axes, then scale and shift.
+
+    With ``training``, the batch's statistics are used and the running ones (if given) move
+    toward them by ``momentum`` (the running variance is the unbiased one, as in PyTorch);
+    otherwise the running statistics are used.
+
+    >>> import mg_autograd as ag
+    >>> batch_norm(ag.tensor([[1.0], [3.0]]), None, None, training=True)
+    tensor([[-1.0000],
+            [ 1.0000]])
+    """
+    if input.ndim < 2:
+        raise ValueError(f"batch_norm expects input of shape (N, C, ...), got {input.shape}")
+    axes = (0, *range(2, input.ndim))
+    channel_shape = (1, input.shape[1]) + (1,) * (input.ndim - 2)
+    if training:
+        count = input.size // input.shape[1]
+        if count <= 1:
+            raise ValueError(
+                f"batch_norm in training needs more than 1 value per channel, got input of "
+                f"shape {input.shape}"
+            )
+        mean = input.mean(axes, keepdims=True)
+        var = input.var(axes, keepdims=True, correction=0)
+        if running_mean is not None and running_var is not None:
+            with no_grad():
+                flat_mean = mean.data.reshape(-1)
+                unbiased = var.data.reshape(-1) * (count / (count - 1))
+                assign_data(running_mean, running_mean.data * (1 - momentum) + flat_mean * momentum)
+                assign_data(running_var, running_var.data * (1 - momentum) + unbiased * momentum)
+    elif running_mean is None or running_var is None:
+        raise ValueError("batch_norm outside training needs running_mean and running_var")
+    else:
+        mean = running_mean.reshape(channel_shape)
+        var = running_var.reshape(channel_shape)
+    out = (input - mean) / (var + eps) ** 0.5
+    if weight is not None:
+        out = out * weight.reshape(channel_shape)
+    if bias is not None:
+        out = out + bias.reshape(channel_shape)
+    return out
+
+
+def layer_norm(
+    input: Tensor,
+    normalized_shape: Sequence[int],
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalise each sample over its last ``len(normalized_shape)`` axes, then scale and shift.
+
+    Raises:
+        ValueError: if the input's trailing shape is not ``normalized_shape``.
+
+    >>> import mg_autograd as ag
+    >>> layer_norm(ag.tensor([[0.0, 2.0]]), (2,))
+    tensor([[-1.0000,  1.0000]])
+    """
+    shape = tuple(normalized_shape)
+    if not shape or input.shape[input.ndim - len(shape) :] != shape or input.ndim < len(shape):
+        raise ValueError(
+            f"layer_norm: normalized_shape {shape} must be the trailing shape of the input, "
+            f"got input of shape {input.shape}"
+        )
+    axes = tuple(range(input.ndim - len(shape), input.ndim))
+    mean = input.mean(axes, keepdims=True)
+    var = input.var(axes, keepdims=True, correction=0)
+    out = (input - mean) / (var + eps) ** 0.5
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out
 
 
 def reduce(loss: Tensor, reduction: str) -> Tensor:
