@@ -223,3 +223,33 @@ def test_dropout_keeps_expected_fraction_and_scales() -> None:
     assert x.grad is not None
     np.testing.assert_array_equal(x.grad.numpy(), values)  # d(x * mask)/dx is the mask
     assert nn.Dropout(1.0)(x).numpy().max() == 0.0
+
+
+@pytest.mark.parametrize("padding_idx", [None, 2, -1])
+@pytest.mark.parametrize("shape", [(6,), (2, 3), (0,)])
+def test_embedding_matches_torch(padding_idx: int | None, shape: tuple[int, ...]) -> None:
+    reference = torch.nn.Embedding(5, 3, padding_idx=padding_idx).double()
+    mine = nn.Embedding(5, 3, padding_idx=padding_idx, dtype=F64)
+    assert repr(mine) == repr(reference)
+    sync(mine, reference)
+    idx = np.random.default_rng(0).integers(0, 5, size=shape)
+    idx.reshape(-1)[:2] = 2  # a repeated index, which may also be the padding row
+    out, expected = mine(ag.tensor(idx)), reference(torch.from_numpy(idx))
+    np.testing.assert_array_equal(out.numpy(), expected.detach().numpy())
+    upstream = np.random.default_rng(1).normal(size=expected.shape)
+    out.backward(ag.tensor(upstream))
+    expected.backward(torch.from_numpy(upstream))
+    assert mine.weight.grad is not None
+    assert reference.weight.grad is not None
+    np.testing.assert_allclose(mine.weight.grad.numpy(), reference.weight.grad.numpy(), rtol=1e-12)
+
+
+def test_embedding_padding_row_starts_at_zero_and_bad_indices() -> None:
+    emb = nn.Embedding(4, 2, padding_idx=1)
+    assert emb.weight.tolist()[1] == [0.0, 0.0]
+    with pytest.raises(IndexError, match="embedding index 4 is out of range for 4 embeddings"):
+        emb(ag.tensor([0, 4]))
+    with pytest.raises(TypeError, match="must be an integer tensor, got float32"):
+        emb(ag.tensor([0.0]))
+    with pytest.raises(ValueError, match="padding_idx 4 is out of range"):
+        nn.Embedding(4, 2, padding_idx=4)

@@ -14,6 +14,7 @@ from mg_autograd.nn import functional, init, utils
 from mg_autograd.nn.containers import ModuleList, Sequential
 from mg_autograd.nn.conv import Conv2d
 from mg_autograd.nn.dropout import Dropout
+from mg_autograd.nn.embedding import Embedding
 from mg_autograd.nn.flatten import Flatten
 from mg_autograd.nn.linear import Identity, Linear
 from mg_autograd.nn.loss import MSELoss
@@ -28,6 +29,7 @@ __all__ = [
     "BatchNorm2d",
     "Conv2d",
     "Dropout",
+    "Embedding",
     "Flatten",
     "Identity",
     "IncompatibleKeys",

@@ -12,6 +12,7 @@ import mg_core as core
 
 from mg_autograd.grad_mode import no_grad
 from mg_autograd.nn.conv import conv2d
+from mg_autograd.nn.embedding import embedding
 from mg_autograd.nn.module import assign_data
 from mg_autograd.nn.pooling import avg_pool2d
 from mg_autograd.random import default_generator
@@ -22,6 +23,7 @@ __all__ = [
     "batch_norm",
     "conv2d",
     "dropout",
+    "embedding",
     "flatten",
     "layer_norm",
     "linear",
