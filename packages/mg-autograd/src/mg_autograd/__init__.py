@@ -23,6 +23,13 @@ from mg_autograd.grad_mode import (
     set_grad_enabled,
 )
 from mg_autograd.gradcheck import GradcheckError, gradcheck
+from mg_autograd.ops.activation import gelu, leaky_relu, relu, silu, softplus
+from mg_autograd.ops.compare import clamp, clip, maximum, minimum, where
+from mg_autograd.ops.extrema import ValuesIndices, amax, amin, max, min
+from mg_autograd.ops.joining import cat, chunk, concat, flip, pad, split, stack
+from mg_autograd.ops.loss import binary_cross_entropy_with_logits, cross_entropy, mse_loss
+from mg_autograd.ops.softmax import log_softmax, logsumexp, softmax
+from mg_autograd.ops.unary import abs, erf, exp, log, sigmoid, sqrt, tanh
 from mg_autograd.tensor import Tensor, tensor
 
 # isort: split
@@ -36,20 +43,55 @@ __all__ = [
     "Function",
     "GradcheckError",
     "Tensor",
+    "ValuesIndices",
     "__version__",
+    "abs",
+    "amax",
+    "amin",
+    "binary_cross_entropy_with_logits",
+    "cat",
+    "chunk",
+    "clamp",
+    "clip",
+    "concat",
+    "cross_entropy",
     "data",
     "detect_anomaly",
     "draw_dot",
     "enable_grad",
+    "erf",
+    "exp",
+    "flip",
+    "gelu",
     "gradcheck",
     "is_anomaly_enabled",
     "is_grad_enabled",
+    "leaky_relu",
     "load",
+    "log",
+    "log_softmax",
+    "logsumexp",
     "manual_seed",
+    "max",
+    "maximum",
+    "min",
+    "minimum",
+    "mse_loss",
     "nn",
     "no_grad",
     "optim",
+    "pad",
+    "relu",
     "save",
     "set_grad_enabled",
+    "sigmoid",
+    "silu",
+    "softmax",
+    "softplus",
+    "split",
+    "sqrt",
+    "stack",
+    "tanh",
     "tensor",
+    "where",
 ]

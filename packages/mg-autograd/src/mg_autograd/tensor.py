@@ -12,6 +12,7 @@ from mg_autograd import views as _views
 from mg_autograd._format import format_data
 from mg_autograd.function import VersionCounter
 from mg_autograd.hooks import RemovableHandle
+from mg_autograd.methods import FunctionalMethods
 from mg_autograd.ops.elementwise import Add, Cast, Div, Mul, Neg, Pow, Sub
 from mg_autograd.ops.reduction import Sum, normalize_axes
 
@@ -48,7 +49,7 @@ def _float_only(dtype: core.DType) -> TypeError:
     )
 
 
-class Tensor:
+class Tensor(FunctionalMethods):
     """A tensor that records the operations applied to it, so `backward` can differentiate.
 
     ``data`` is the underlying `mg_core.Tensor`. Leaves (no ``grad_fn``) that require grad get

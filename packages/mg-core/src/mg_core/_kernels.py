@@ -20,13 +20,25 @@ __all__ = [
     "KERNELS_REQUIREMENT",
     "KERNELS_VERSION",
     "KERNEL_DTYPES",
+    "ArgReduceOp",
     "BinaryOp",
+    "ReduceOp",
+    "ScanOp",
     "Storage",
+    "UnaryOp",
+    "arg_reduce",
     "binary",
     "check_kernels",
+    "clip",
     "copy",
+    "logsumexp",
+    "mean_var",
     "missing_kernels_message",
+    "reduce",
     "reduce_sum",
+    "scan",
+    "unary",
+    "where",
 ]
 
 KERNELS_REQUIREMENT: Final = ">=0.1.0.dev0,<0.2"
@@ -103,7 +115,25 @@ if _problem is not None:
     raise ImportError(_problem)
 
 # Imported only after the check: another ABI may lack these names or mean other things by them.
-from mg_kernels import BinaryOp, Storage, binary, copy, reduce_sum  # noqa: E402
+from mg_kernels import (  # noqa: E402
+    ArgReduceOp,
+    BinaryOp,
+    ReduceOp,
+    ScanOp,
+    Storage,
+    UnaryOp,
+    arg_reduce,
+    binary,
+    clip,
+    copy,
+    logsumexp,
+    mean_var,
+    reduce,
+    reduce_sum,
+    scan,
+    unary,
+    where,
+)
 
 
 def _computes_in(name: str) -> bool:

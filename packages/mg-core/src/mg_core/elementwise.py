@@ -16,6 +16,7 @@ from .buffer import Buffer, Scalar
 from .dtype import DType, check_int_fits, float64, int64, promote_types, result_type
 from .shape import broadcast_shapes, broadcast_strides, dense_layout
 from .tensor import Tensor, make_tensor, new_tensor
+from .unary import negative  # the unary kernel; kept importable from here
 
 __all__ = [
     "Operand",
@@ -218,12 +219,3 @@ def pow(x1: Operand, x2: Operand) -> Tensor:
     if negative_int and _operands_dtype(x1, x2).kind in "iu":
         raise ValueError("Integers to negative integer powers are not allowed.")
     return binary_op(_POW, x1, x2)
-
-
-def negative(x: Tensor) -> Tensor:
-    """Return -x (as x * -1: -0.0 for 0.0, and the smallest int wraps to itself like NumPy).
-
-    >>> negative(mg.asarray([0.0, -2.0]))
-    tensor([-0.,  2.], dtype=float64)
-    """
-    return binary_op(BinaryOp.MUL, x, -1)
