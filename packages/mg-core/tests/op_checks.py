@@ -83,9 +83,21 @@ def assert_matches(ours: object, expected: Any, ulps: float = 0) -> None:
 
 
 def numpy_or_error(reference: Callable[..., Any], *args: Any) -> Any:
-    """NumPy's answer, or the exception it raised (returned, not raised), warnings silenced."""
+    """NumPy's answer, or the standard type of the exception it raised, warnings silenced.
+
+    NumPy raises subclasses (`UFuncTypeError`); mg raises the standard type they derive from.
+    """
     try:
         with np.errstate(all="ignore"):
             return reference(*args)
-    except (TypeError, ValueError, OverflowError) as error:
-        return error
+    except OverflowError:
+        return OverflowError
+    except TypeError:
+        return TypeError
+    except ValueError:
+        return ValueError
+
+
+def is_error(expected: Any) -> bool:
+    """True if `numpy_or_error` returned an exception type rather than a value."""
+    return isinstance(expected, type) and issubclass(expected, Exception)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from mg_core_op_checks import NUMPY_DTYPES, assert_matches, numpy_or_error, values
+from mg_core_op_checks import NUMPY_DTYPES, assert_matches, is_error, numpy_or_error, values
 from mg_core_strategies import laid_out
 
 
@@ -109,7 +109,7 @@ IDS = [case.name for case in CASES]
 
 def check(case: UnaryCase, ref: np.ndarray, t: mg.Tensor) -> None:
     expected = numpy_or_error(case.reference, ref)
-    if isinstance(expected, Exception):
+    if is_error(expected):
         with pytest.raises(TypeError, match=rf"{case.name} is not defined for dtype {ref.dtype}"):
             case.fn(t)
         return

@@ -30,13 +30,14 @@ from .shape import (
     normalize_axis,
     size_of,
 )
+from .tensor_ops import TensorOps, bind_op_modules
 
 __all__ = ["NestedList", "Tensor", "make_tensor", "new_tensor", "same_view"]
 
 NestedList: TypeAlias = "int | float | list[NestedList]"
 
 
-class Tensor:
+class Tensor(TensorOps):
     """An n-dimensional strided array of one dtype on the CPU.
 
     Build tensors with `asarray`, `full`, `ones`, `zeros`, ... The constructor wraps a Buffer
@@ -547,3 +548,5 @@ from . import elementwise as _ew  # noqa: E402
 from . import inplace as _inplace  # noqa: E402
 from . import manipulation as _manip  # noqa: E402
 from . import reduction as _reduction  # noqa: E402
+
+bind_op_modules()
