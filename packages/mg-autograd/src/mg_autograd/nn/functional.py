@@ -1,7 +1,8 @@
 """Stateless layer functions (PyTorch's ``torch.nn.functional``); modules are thin wrappers.
 
-Everything here composes differentiable `mg_autograd` ops, so gradients need no code of
-their own.
+Activations, softmax and the losses are the autograd ops themselves (`mg_autograd.ops`),
+re-exported under PyTorch's names; the rest compose differentiable ops, so their gradients
+need no code of their own.
 """
 
 from __future__ import annotations
@@ -14,20 +15,37 @@ from mg_autograd.grad_mode import no_grad
 from mg_autograd.nn.conv import conv2d
 from mg_autograd.nn.embedding import embedding
 from mg_autograd.nn.module import assign_data
-from mg_autograd.nn.pooling import avg_pool2d
+from mg_autograd.nn.pooling import avg_pool2d, max_pool2d
+from mg_autograd.ops import loss as _loss
+from mg_autograd.ops.activation import gelu, leaky_relu, relu, silu, softplus
+from mg_autograd.ops.loss import binary_cross_entropy_with_logits, cross_entropy
+from mg_autograd.ops.softmax import log_softmax, softmax
+from mg_autograd.ops.unary import sigmoid, tanh
 from mg_autograd.random import default_generator
 from mg_autograd.tensor import Tensor
 
 __all__ = [
     "avg_pool2d",
     "batch_norm",
+    "binary_cross_entropy_with_logits",
     "conv2d",
+    "cross_entropy",
     "dropout",
     "embedding",
     "flatten",
+    "gelu",
     "layer_norm",
+    "leaky_relu",
     "linear",
+    "log_softmax",
+    "max_pool2d",
     "mse_loss",
+    "relu",
+    "sigmoid",
+    "silu",
+    "softmax",
+    "softplus",
+    "tanh",
 ]
 
 
@@ -124,8 +142,7 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
         raise ValueError(
             f"mse_loss: input shape {input.shape} and target shape {target.shape} differ"
         )
-    diff = input - target
-    return reduce(diff * diff, reduction)
+    return _loss.mse_loss(input, target, reduction)
 
 
 def batch_norm(
@@ -212,14 +229,3 @@ def layer_norm(
     if bias is not None:
         out = out + bias
     return out
-
-
-def reduce(loss: Tensor, reduction: str) -> Tensor:
-    """Apply a loss's ``reduction``: 'mean', 'sum' or 'none' (per element)."""
-    if reduction == "mean":
-        return loss.mean()
-    if reduction == "sum":
-        return loss.sum()
-    if reduction == "none":
-        return loss
-    raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")

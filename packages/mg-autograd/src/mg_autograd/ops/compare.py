@@ -203,7 +203,7 @@ class Compare(Function):
         return None, None, None  # never called: a bool output records no node
 
 
-def greater(input: Tensor, other: Operand) -> Tensor:  # noqa: A002
+def greater(input: Tensor, other: Operand) -> Tensor:
     """Return ``input > other`` elementwise as a bool tensor (also the ``>`` operator).
 
     >>> import mg_autograd as ag
@@ -213,7 +213,7 @@ def greater(input: Tensor, other: Operand) -> Tensor:  # noqa: A002
     return Compare.apply(input, other, core.greater)
 
 
-def greater_equal(input: Tensor, other: Operand) -> Tensor:  # noqa: A002
+def greater_equal(input: Tensor, other: Operand) -> Tensor:
     """Return ``input >= other`` elementwise as a bool tensor (also the ``>=`` operator).
 
     >>> import mg_autograd as ag
@@ -223,7 +223,7 @@ def greater_equal(input: Tensor, other: Operand) -> Tensor:  # noqa: A002
     return Compare.apply(input, other, core.greater_equal)
 
 
-def less(input: Tensor, other: Operand) -> Tensor:  # noqa: A002
+def less(input: Tensor, other: Operand) -> Tensor:
     """Return ``input < other`` elementwise as a bool tensor (also the ``<`` operator).
 
     >>> import mg_autograd as ag
@@ -233,7 +233,7 @@ def less(input: Tensor, other: Operand) -> Tensor:  # noqa: A002
     return Compare.apply(input, other, core.less)
 
 
-def less_equal(input: Tensor, other: Operand) -> Tensor:  # noqa: A002
+def less_equal(input: Tensor, other: Operand) -> Tensor:
     """Return ``input <= other`` elementwise as a bool tensor (also the ``<=`` operator).
 
     >>> import mg_autograd as ag
