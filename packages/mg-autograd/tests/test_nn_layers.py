@@ -10,6 +10,8 @@ import mg_core as core
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mg_autograd import nn
 
 F64 = core.float64
@@ -253,3 +255,47 @@ def test_embedding_padding_row_starts_at_zero_and_bad_indices() -> None:
         emb(ag.tensor([0.0]))
     with pytest.raises(ValueError, match="padding_idx 4 is out of range"):
         nn.Embedding(4, 2, padding_idx=4)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    batch=st.integers(1, 2),
+    channels=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    size=st.tuples(st.integers(3, 7), st.integers(3, 7)),
+    kernel=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    stride=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    padding=st.tuples(st.integers(0, 1), st.integers(0, 1)),
+    dilation=st.tuples(st.integers(1, 2), st.integers(1, 2)),
+)
+def test_conv2d_geometry_matches_torch(
+    batch: int,
+    channels: tuple[int, int],
+    size: tuple[int, int],
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    padding: tuple[int, int],
+    dilation: tuple[int, int],
+) -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(batch, channels[0], *size))
+    w = rng.normal(size=(channels[1], channels[0], *kernel))
+    b = rng.normal(size=channels[1])
+    tensors = [torch.from_numpy(a).requires_grad_() for a in (x, w, b)]
+    try:
+        expected = torch.nn.functional.conv2d(
+            *tensors, stride=stride, padding=padding, dilation=dilation
+        )
+    except RuntimeError:  # the kernel does not fit: we must refuse it too
+        with pytest.raises(ValueError, match="does not fit"):
+            nn.functional.conv2d(*(ag.tensor(a) for a in (x, w, b)), stride, padding, dilation)
+        return
+    ours = [ag.tensor(a, requires_grad=True) for a in (x, w, b)]
+    out = nn.functional.conv2d(*ours, stride, padding, dilation)
+    np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), rtol=1e-10, atol=1e-12)
+    upstream = rng.normal(size=expected.shape)
+    out.backward(ag.tensor(upstream))
+    expected.backward(torch.from_numpy(upstream))
+    for mine, theirs in zip(ours, tensors, strict=True):
+        assert mine.grad is not None
+        assert theirs.grad is not None
+        np.testing.assert_allclose(mine.grad.numpy(), theirs.grad.numpy(), rtol=1e-9, atol=1e-11)
