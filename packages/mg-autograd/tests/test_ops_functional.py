@@ -81,6 +81,11 @@ def _np_weighted_cat(pieces: list[np.ndarray], dim: int) -> np.ndarray:
     return np.concatenate([p * w for p, w in zip(pieces, _weights(len(pieces)), strict=False)], dim)
 
 
+def _cut_methods(a: Any, lib: Any) -> Any:
+    """The Tensor methods flip, chunk and split (same spelling in mg and torch)."""
+    return _weighted_cat(a.flip(0).chunk(2, 2), lib, 2) - _weighted_cat(a.split(1, 1), lib, 1)
+
+
 JOINING: list[Row] = [
     Row("cat_dim0", lambda a, b: ag.cat([a, b]), lambda a, b: np.concatenate([a, b]),
         fixed((2, 3), (1, 3)), torch_ref=lambda a, b: torch.cat([a, b])),
@@ -112,6 +117,10 @@ JOINING: list[Row] = [
     Row("pad_crop", lambda a: ag.pad(a, (-1, 1, 1, -1)),
         lambda a: np.pad(a[:-1, 1:], ((1, 0), (0, 1))), fixed((3, 4)),
         torch_ref=lambda a: F.pad(a, (-1, 1, 1, -1))),
+    Row("methods_flip_chunk_split", lambda a: _cut_methods(a, ag),
+        lambda a: _np_weighted_cat(np.split(np.flip(a, 0), 2, 2), 2)
+        - _np_weighted_cat(np.split(a, 3, 1), 1), M234,
+        torch_ref=lambda a: _cut_methods(a, torch)),
     Row("flip_one", lambda a: ag.flip(a, 0), lambda a: np.flip(a, 0), shapes(1),
         torch_ref=lambda a: torch.flip(a, [0])),
     Row("flip_two", lambda a: ag.flip(a, (-1, 0)), lambda a: np.flip(a, (-1, 0)), M234,
@@ -175,13 +184,15 @@ SELECTION: list[Row] = [
     Row("where", lambda a, b: ag.where(ag.tensor(_mask((3, 4))), a, b),
         lambda a, b: np.where(_mask((3, 4)), a, b), fixed((3, 4), (4,)),
         torch_ref=lambda a, b: torch.where(torch.tensor(_mask((3, 4))), a, b)),
-    Row("where_scalar", lambda a: ag.where(a.data > 0.5, a * a, 0.0),
+    Row("where_scalar", lambda a: ag.where(a > 0.5, a * a, 0.0),
         lambda a: np.where(a > 0.5, a * a, 0.0), shapes(),
         torch_ref=lambda a: torch.where(a > 0.5, a * a, 0.0)),
     Row("maximum", ag.maximum, np.maximum, broadcastable(), torch_ref=torch.maximum),
     Row("minimum", ag.minimum, np.minimum, broadcastable(), torch_ref=torch.minimum),
     Row("maximum_method", lambda a, b: a.maximum(b * 0.5), lambda a, b: np.maximum(a, b * 0.5),
         fixed((2, 3), (2, 3))),
+    Row("minimum_number", lambda a: ag.minimum(a, 0.25), lambda a: np.minimum(a, 0.25), shapes(),
+        torch_ref=lambda a: torch.clamp(a, max=0.25)),
     Row("clamp_scalars", lambda a: ag.clamp(a, -0.5, 1.0), lambda a: np.clip(a, -0.5, 1.0),
         shapes(), torch_ref=lambda a: torch.clamp(a, -0.5, 1.0)),
     Row("clamp_min_only", lambda a: a.clamp(min=0.3), lambda a: np.maximum(a, 0.3), shapes(),
@@ -247,6 +258,10 @@ def _np_cross_entropy(a: np.ndarray, t: np.ndarray, smoothing: float = 0.0) -> n
     return (1 - smoothing) * picked + smoothing * uniform
 
 
+_BCE_WEIGHT = np.array([[0.5], [1.0], [2.0]])  # per row, broadcast
+_POS_WEIGHT = np.array([0.5, 1.0, 3.0, 0.25])  # per class
+
+
 def _np_bce_logits(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     p = _np_sigmoid(x)
     return -(y * np.log(p) + (1 - y) * np.log(1 - p))
@@ -307,6 +322,27 @@ LOSSES: list[Row] = [
     Row("cross_entropy_unbatched", lambda a: ag.cross_entropy(a, ag.tensor(1)),
         lambda a: -_np_log_softmax(a, 0)[1], fixed((4,)),
         torch_ref=lambda a: F.cross_entropy(a, torch.tensor(1))),
+    Row("cross_entropy_ignore_in_range",
+        lambda a: ag.cross_entropy(a, _ag_target(_TARGET), ignore_index=0, reduction="sum"),
+        lambda a: _np_cross_entropy(a, _TARGET)[[0, 2]].sum(), fixed((3, 4)),
+        torch_ref=lambda a: F.cross_entropy(a, torch.tensor(_TARGET), ignore_index=0,
+                                            reduction="sum")),
+    Row("nll_loss", lambda a: ag.nll_loss(ag.log_softmax(a, 1), _ag_target(_TARGET_2D)),
+        lambda a: _np_cross_entropy(a, _TARGET_2D).mean(), fixed((2, 4, 4)),
+        torch_ref=lambda a: F.nll_loss(torch.log_softmax(a, 1), torch.tensor(_TARGET_2D))),
+    Row("nll_loss_weight_none",
+        lambda a: ag.nll_loss(a, _ag_target(_TARGET),
+                              weight=ag.tensor(_CLASS_WEIGHT, dtype=a.dtype), reduction="none"),
+        lambda a: -a[[0, 1, 2], _TARGET] * _CLASS_WEIGHT[_TARGET], fixed((3, 4)),
+        torch_ref=lambda a: F.nll_loss(a, torch.tensor(_TARGET),
+                                       weight=torch.tensor(_CLASS_WEIGHT, dtype=a.dtype),
+                                       reduction="none")),
+    # A zero square term for the same reason as the abs row (torch's ZeroTensor).
+    Row("l1_loss", ag.l1_loss, lambda a, b: np.abs(a - b).mean(), fixed((3, 4), (3, 4)),
+        torch_ref=lambda a, b: F.l1_loss(a, b) + ((a - b) ** 2).sum() * 0.0),
+    Row("binary_cross_entropy", lambda p, y: ag.binary_cross_entropy(ag.sigmoid(p), ag.sigmoid(y)),
+        lambda p, y: _np_bce_logits(p, _np_sigmoid(y)).mean(), fixed((3, 4), (3, 4)),
+        torch_ref=lambda p, y: F.binary_cross_entropy(torch.sigmoid(p), torch.sigmoid(y))),
     Row("mse_loss", ag.mse_loss, lambda a, b: ((a - b) ** 2).mean(), fixed((3, 4), (3, 4)),
         torch_ref=F.mse_loss),
     Row("mse_loss_none", lambda a, b: ag.mse_loss(a, b, reduction="none"),
@@ -316,13 +352,15 @@ LOSSES: list[Row] = [
         lambda x, y: _np_bce_logits(x, _np_sigmoid(y)).mean(), fixed((3, 4), (3, 4)),
         torch_ref=lambda x, y: F.binary_cross_entropy_with_logits(x, torch.sigmoid(y))),
     Row("bce_with_logits_weights",
-        lambda x, y, w, pw: ag.binary_cross_entropy_with_logits(
-            x, ag.sigmoid(y), weight=w, reduction="sum", pos_weight=pw.abs()),
-        lambda x, y, w, pw: (w * (np.abs(pw) * _np_sigmoid(y) * -np.log(_np_sigmoid(x))
-                                  - (1 - _np_sigmoid(y)) * np.log(1 - _np_sigmoid(x)))).sum(),
-        fixed((3, 4), (3, 4), (3, 1), (4,)),
-        torch_ref=lambda x, y, w, pw: F.binary_cross_entropy_with_logits(
-            x, torch.sigmoid(y), weight=w, reduction="sum", pos_weight=pw.abs())),
+        lambda x, y: ag.binary_cross_entropy_with_logits(
+            x, ag.sigmoid(y), weight=ag.tensor(_BCE_WEIGHT, dtype=x.dtype), reduction="sum",
+            pos_weight=ag.tensor(_POS_WEIGHT, dtype=x.dtype)),
+        lambda x, y: (_BCE_WEIGHT * (_POS_WEIGHT * _np_sigmoid(y) * -np.log(_np_sigmoid(x))
+                      - (1 - _np_sigmoid(y)) * np.log(1 - _np_sigmoid(x)))).sum(),
+        fixed((3, 4), (3, 4)),
+        torch_ref=lambda x, y: F.binary_cross_entropy_with_logits(
+            x, torch.sigmoid(y), weight=torch.tensor(_BCE_WEIGHT, dtype=x.dtype),
+            reduction="sum", pos_weight=torch.tensor(_POS_WEIGHT, dtype=x.dtype))),
 ]  # fmt: skip
 
 ROWS: list[Row] = [*JOINING, *UNARY, *SELECTION, *REDUCTIONS, *LOSSES]
@@ -344,5 +382,9 @@ def test_op(row: Row, dtype: str, layout: str, data: st.DataObject) -> None:
     table.check_against_torch(row.op, row.torch_op(), arrays, layout)
     if dtype == "float64":
         assert ag.gradcheck(row.op, table._mg_leaves(arrays, layout))
+        # Reuse: the output feeds two consumers, and backward must wait for both.
+        reused = lambda *xs: (lambda y: y * y + y)(row.op(*xs))  # noqa: E731
+        torch_reused = lambda *xs: (lambda y: y * y + y)(row.torch_op()(*xs))  # noqa: E731
+        table.check_against_torch(reused, torch_reused, arrays, layout)
         if layout == "contiguous" and row.second_order:
             table.check_second_order(row.op, row.torch_op(), arrays)

@@ -53,7 +53,9 @@ def ulp_distance(got: np.ndarray, expected: np.ndarray) -> np.ndarray:
     return np.abs(ordered(got) - ordered(expected))
 
 
-def assert_matches(ours: object, expected: Any, ulps: float = 0) -> None:
+def assert_matches(
+    ours: object, expected: Any, ulps: float = 0, *, signed_zeros: bool = True
+) -> None:
     """Check dtype, shape and values of `ours` against NumPy's `expected`.
 
     Floats: NaN where NumPy has NaN, equal signs of zeros, and at most `ulps` units in the last
@@ -69,7 +71,7 @@ def assert_matches(ours: object, expected: Any, ulps: float = 0) -> None:
         return
     nan = np.isnan(expected)
     np.testing.assert_array_equal(np.isnan(got), nan, err_msg="NaN positions differ")
-    zeros = (expected == 0) & (got == 0)
+    zeros = (expected == 0) & (got == 0) & signed_zeros
     np.testing.assert_array_equal(
         np.signbit(got[zeros]), np.signbit(expected[zeros]), err_msg="signs of zero differ"
     )

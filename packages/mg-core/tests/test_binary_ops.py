@@ -248,3 +248,13 @@ def test_abs_and_invert_operators() -> None:
     assert_matches(abs(mg.asarray(ref)), np.abs(ref))
     assert_matches(~mg.asarray(ref), ~ref)
     assert_matches(~mg.asarray([True, False]), np.array([False, True]))
+
+
+@pytest.mark.parametrize("case", CASES[8:14], ids=IDS[8:14])
+@pytest.mark.parametrize("signed", ["int8", "int64"])
+def test_signed_with_uint64_compares_exactly_like_numpy(case: BinaryCase, signed: str) -> None:
+    info = np.iinfo(signed)
+    a = np.array([int(info.max), -1, 5, int(info.min), 0], signed)
+    b = np.array([int(info.max) + 1, 2**64 - 1, 5, 0, 0], np.uint64)  # beyond float64's 2**53
+    assert_matches(case.fn(mg.asarray(a), mg.asarray(b)), case.reference(a, b))
+    assert_matches(case.fn(mg.asarray(b), mg.asarray(a)), case.reference(b, a))

@@ -25,9 +25,15 @@ from mg_autograd.grad_mode import (
 from mg_autograd.gradcheck import GradcheckError, gradcheck
 from mg_autograd.ops.activation import gelu, leaky_relu, relu, silu, softplus
 from mg_autograd.ops.compare import clamp, clip, maximum, minimum, where
+from mg_autograd.ops.cross_entropy import cross_entropy, nll_loss
 from mg_autograd.ops.extrema import ValuesIndices, amax, amin, max, min
 from mg_autograd.ops.joining import cat, chunk, concat, flip, pad, split, stack
-from mg_autograd.ops.loss import binary_cross_entropy_with_logits, cross_entropy, mse_loss
+from mg_autograd.ops.loss import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    l1_loss,
+    mse_loss,
+)
 from mg_autograd.ops.softmax import log_softmax, logsumexp, softmax
 from mg_autograd.ops.unary import abs, erf, exp, log, sigmoid, sqrt, tanh
 from mg_autograd.tensor import Tensor, tensor
@@ -48,6 +54,7 @@ __all__ = [
     "abs",
     "amax",
     "amin",
+    "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cat",
     "chunk",
@@ -66,6 +73,7 @@ __all__ = [
     "gradcheck",
     "is_anomaly_enabled",
     "is_grad_enabled",
+    "l1_loss",
     "leaky_relu",
     "load",
     "log",
@@ -77,6 +85,7 @@ __all__ = [
     "min",
     "minimum",
     "mse_loss",
+    "nll_loss",
     "nn",
     "no_grad",
     "optim",

@@ -52,6 +52,7 @@ from .creation import (
     zeros,
     zeros_like,
 )
+from .cumulative import cumulative_prod, cumulative_sum
 from .dtype import (
     DType,
     as_dtype,
@@ -88,9 +89,11 @@ from .manipulation import (
     squeeze,
     unstack,
 )
-from .reduction import mean, sum
+from .reduction import all, any, argmax, argmin, max, mean, min, prod, sum
 from .shape import AxisError, broadcast_shapes
+from .statistics import logsumexp, std, var
 from .tensor import Tensor
+from .ternary import clip, where
 from .unary import (
     abs,
     acos,
@@ -139,7 +142,11 @@ __all__ = [
     "abs",
     "acos",
     "add",
+    "all",
+    "any",
     "arange",
+    "argmax",
+    "argmin",
     "as_dtype",
     "asarray",
     "asin",
@@ -158,10 +165,13 @@ __all__ = [
     "broadcast_to",
     "can_cast",
     "ceil",
+    "clip",
     "concat",
     "copysign",
     "cos",
     "cosh",
+    "cumulative_prod",
+    "cumulative_sum",
     "divide",
     "empty",
     "empty_like",
@@ -205,10 +215,13 @@ __all__ = [
     "logical_not",
     "logical_or",
     "logical_xor",
+    "logsumexp",
     "matrix_transpose",
+    "max",
     "maximum",
     "mean",
     "meshgrid",
+    "min",
     "minimum",
     "moveaxis",
     "multiply",
@@ -220,6 +233,7 @@ __all__ = [
     "permute_dims",
     "positive",
     "pow",
+    "prod",
     "promote_types",
     "random",
     "reciprocal",
@@ -239,6 +253,7 @@ __all__ = [
     "square",
     "squeeze",
     "stack",
+    "std",
     "subtract",
     "sum",
     "tan",
@@ -252,6 +267,8 @@ __all__ = [
     "uint32",
     "uint64",
     "unstack",
+    "var",
+    "where",
     "zeros",
     "zeros_like",
 ]

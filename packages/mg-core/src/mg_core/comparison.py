@@ -3,7 +3,8 @@
 The operands are brought to their common dtype (NumPy 2 promotion, weak Python scalars) and
 compared there; the kernel writes bool. As in NumPy 2, a Python int outside the range of an
 integer tensor's dtype is not an error here: `uint8_tensor == -1` is all False and
-`int8_tensor < 1000` all True (NumPy 2 special-cases these comparisons the same way).
+`int8_tensor < 1000` all True (NumPy 2 special-cases these comparisons the same way), and
+signed integers compare exactly with uint64 (not through float64, where they promote).
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from typing import Final
 
 from ._kernels import BinaryOp
 from .creation import full
-from .dtype import DType, all_dtypes, bool_, int_bounds
+from .dtype import DType, all_dtypes, bool_, int_bounds, uint64
 from .elementwise import BinarySpec, Operand, apply_binary
 from .shape import broadcast_shapes
 from .tensor import Tensor
+from .ternary import where
 
 __all__ = [
     "equal",
@@ -57,6 +59,12 @@ _MIRROR: Final = {
     BinaryOp.GREATER: BinaryOp.LESS,
     BinaryOp.GREATER_EQUAL: BinaryOp.LESS_EQUAL,
 }
+_BY_OP: Final = {
+    s.op: s for s in (_EQUAL, _NOT_EQUAL, _LESS, _LESS_EQUAL, _GREATER, _GREATER_EQUAL)
+}
+_MIXED: Final = frozenset(
+    pair for d in all_dtypes() if d.kind == "i" for pair in ((d, uint64), (uint64, d))
+)
 # `tensor OP scalar` when the scalar is above every value of the dtype (below: the other set).
 _TRUE_IF_ABOVE: Final = {BinaryOp.NOT_EQUAL, BinaryOp.LESS, BinaryOp.LESS_EQUAL}
 _TRUE_IF_BELOW: Final = {BinaryOp.NOT_EQUAL, BinaryOp.GREATER, BinaryOp.GREATER_EQUAL}
@@ -68,6 +76,8 @@ def compare(spec: BinarySpec, x1: Operand, x2: Operand) -> Tensor:
     >>> compare(_LESS, mg.asarray([1, 2], dtype="int8"), 1000)
     tensor([ True,  True], dtype=bool)
     """
+    if isinstance(x1, Tensor) and isinstance(x2, Tensor) and (x1.dtype, x2.dtype) in _MIXED:
+        return _mixed_signs(spec.op, x1, x2)
     try:
         return apply_binary(spec, x1, x2)
     except OverflowError:  # a Python int that the integer dtype cannot hold
@@ -86,6 +96,16 @@ def _logical(spec: BinarySpec, x1: Operand, x2: Operand) -> Tensor:
     if not isinstance(x2, Tensor) and isinstance(x2, _SCALARS):
         x2 = bool(x2)
     return apply_binary(spec, x1, x2)
+
+
+def _mixed_signs(op: BinaryOp, x1: Tensor, x2: Tensor) -> Tensor:
+    """Compare a signed integer tensor with a uint64 one exactly (they promote to float64,
+    which would round values above 2**53): a negative value is below every uint64, the
+    others compare as uint64, as NumPy 2's mixed-sign loops do."""
+    if x1.dtype.kind == "u":
+        return _mixed_signs(_MIRROR[op], x2, x1)
+    as_unsigned = apply_binary(_BY_OP[op], x1.astype(uint64), x2)
+    return where(less(x1, 0), op in _TRUE_IF_ABOVE, as_unsigned)
 
 
 def _out_of_range(op: BinaryOp, t: Tensor, scalar: int) -> Tensor:

@@ -101,7 +101,7 @@ def log1pexp(x: Tensor) -> Tensor:
 
     >>> import mg_autograd as ag
     >>> log1pexp(ag.tensor([-1000.0, 0.0, 1000.0]))
-    tensor([   0.0000,    0.6931, 1000.0000])
+    tensor([0.0000e+00, 6.9315e-01, 1.0000e+03])
     """
     m = core.relu(x.data)
     return log(exp(x - m) + core.exp(-m)) + m

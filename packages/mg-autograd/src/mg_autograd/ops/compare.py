@@ -1,4 +1,5 @@
-"""Selection primitives: where, maximum/minimum (ties split the gradient), clamp.
+"""Selection primitives: where, maximum/minimum (ties split the gradient), clamp; and the
+ordering comparisons ``> >= < <=``, which give bool tensors outside the graph.
 
 Their gradients route the output gradient to whichever input was selected, by masks computed
 from the inputs' data: a mask is piecewise constant, so it carries no gradient of its own, and
@@ -102,9 +103,10 @@ class Maximum(Function):
     """Elementwise larger of two tensors (NaN propagates); ties split the gradient evenly."""
 
     @staticmethod
-    def forward(ctx: Context, a: core.Tensor, b: core.Tensor) -> core.Tensor:
-        ctx.save_for_backward(a, b)
-        return core.maximum(a, b)
+    def forward(ctx: Context, a: core.Tensor, b: core.Tensor | float) -> core.Tensor:
+        other = _as_bound(b, a.dtype, "maximum")
+        ctx.save_for_backward(a, other)
+        return core.maximum(a, other)
 
     @staticmethod
     def backward(ctx: Context, grad: core.Tensor) -> tuple[MaybeTensor, MaybeTensor]:
@@ -116,9 +118,10 @@ class Minimum(Function):
     """Elementwise smaller of two tensors (NaN propagates); ties split the gradient evenly."""
 
     @staticmethod
-    def forward(ctx: Context, a: core.Tensor, b: core.Tensor) -> core.Tensor:
-        ctx.save_for_backward(a, b)
-        return core.minimum(a, b)
+    def forward(ctx: Context, a: core.Tensor, b: core.Tensor | float) -> core.Tensor:
+        other = _as_bound(b, a.dtype, "minimum")
+        ctx.save_for_backward(a, other)
+        return core.minimum(a, other)
 
     @staticmethod
     def backward(ctx: Context, grad: core.Tensor) -> tuple[MaybeTensor, MaybeTensor]:
@@ -140,7 +143,7 @@ class Clamp(Function):
         lo: core.Tensor | float | None,
         hi: core.Tensor | float | None,
     ) -> core.Tensor:
-        bounds = [_as_bound(b, x.dtype) for b in (lo, hi) if b is not None]
+        bounds = [_as_bound(b, x.dtype, "clamp") for b in (lo, hi) if b is not None]
         out = x.copy()
         if lo is not None:
             out = core.maximum(out, bounds[0])
@@ -177,12 +180,12 @@ class Clamp(Function):
         return grads[0], grads[1], grads[2]
 
 
-def _as_bound(bound: core.Tensor | float, dtype: core.DType) -> core.Tensor:
-    """A Python number bound as a 0-d tensor of the input's dtype (PyTorch keeps x's dtype)."""
+def _as_bound(bound: core.Tensor | float, dtype: core.DType, what: str) -> core.Tensor:
+    """A Python number as a 0-d tensor of the input's dtype (a weak scalar, as PyTorch)."""
     if isinstance(bound, core.Tensor):
         return bound
     if isinstance(bound, bool) or not isinstance(bound, (int, float)):
-        raise TypeError(f"clamp: bounds must be tensors or numbers, got {type(bound).__name__}")
+        raise TypeError(f"{what}: expected a tensor or a number, got {type(bound).__name__}")
     return core.full((), bound, dtype=dtype)
 
 
@@ -208,7 +211,7 @@ def greater(input: Tensor, other: Operand) -> Tensor:
 
     >>> import mg_autograd as ag
     >>> ag.tensor([1.0, 3.0]) > 2.0
-    tensor([False,  True])
+    tensor([False, True], dtype=bool)
     """
     return Compare.apply(input, other, core.greater)
 
@@ -218,7 +221,7 @@ def greater_equal(input: Tensor, other: Operand) -> Tensor:
 
     >>> import mg_autograd as ag
     >>> ag.tensor([1.0, 2.0]) >= 2.0
-    tensor([False,  True])
+    tensor([False, True], dtype=bool)
     """
     return Compare.apply(input, other, core.greater_equal)
 
@@ -228,7 +231,7 @@ def less(input: Tensor, other: Operand) -> Tensor:
 
     >>> import mg_autograd as ag
     >>> ag.tensor([1.0, 3.0]) < 2.0
-    tensor([ True, False])
+    tensor([True, False], dtype=bool)
     """
     return Compare.apply(input, other, core.less)
 
@@ -238,7 +241,7 @@ def less_equal(input: Tensor, other: Operand) -> Tensor:
 
     >>> import mg_autograd as ag
     >>> ag.tensor([1.0, 3.0]) <= 1.0
-    tensor([ True, False])
+    tensor([True, False], dtype=bool)
     """
     return Compare.apply(input, other, core.less_equal)
 
@@ -253,7 +256,7 @@ def where(condition: Tensor | core.Tensor, input: Operand, other: Operand) -> Te
 
     >>> import mg_autograd as ag
     >>> x = ag.tensor([-1.0, 2.0], requires_grad=True)
-    >>> ag.where(x.data > 0, x, 0.0)
+    >>> ag.where(x > 0, x, 0.0)
     tensor([0., 2.], grad_fn=<WhereBackward>)
     """
     return Where.apply(condition, input, other)
@@ -264,7 +267,7 @@ def maximum(input: Tensor, other: Operand) -> Tensor:
 
     >>> import mg_autograd as ag
     >>> a = ag.tensor([1.0, 2.0], requires_grad=True)
-    >>> ag.maximum(a, ag.tensor([2.0, 0.0])).sum().backward()
+    >>> ag.maximum(a, ag.tensor([1.0, 0.0])).sum().backward()
     >>> a.grad
     tensor([0.5000, 1.0000])
     """

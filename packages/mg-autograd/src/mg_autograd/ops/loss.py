@@ -1,8 +1,6 @@
-"""Losses composed from earlier ops: cross_entropy, mse_loss, binary_cross_entropy_with_logits.
+"""Regression and binary losses composed from earlier ops, and the shared `reduce`.
 
-Class indices become a one-hot mask (indices compared with an arange along the class axis),
-which is a constant: the picked log-probability is a masked sum, so no gather op is needed and
-the gradient comes from `Where` and `log_softmax`.
+cross_entropy and nll_loss are in cross_entropy.py.
 """
 
 from __future__ import annotations
@@ -12,13 +10,20 @@ from typing import TYPE_CHECKING, Final
 import mg_core as core
 
 from mg_autograd.ops.activation import log1pexp
-from mg_autograd.ops.compare import Where
-from mg_autograd.ops.softmax import log_softmax
+from mg_autograd.ops.compare import clamp
+from mg_autograd.ops.unary import abs, log
 
 if TYPE_CHECKING:
     from mg_autograd.tensor import Tensor
 
-__all__ = ["binary_cross_entropy_with_logits", "cross_entropy", "mse_loss", "reduce"]
+__all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "check_reduction",
+    "l1_loss",
+    "mse_loss",
+    "reduce",
+]
 
 REDUCTIONS: Final = ("mean", "sum", "none")
 
@@ -33,7 +38,7 @@ def reduce(loss: Tensor, reduction: str) -> Tensor:
     >>> reduce(ag.tensor([1.0, 2.0]), "mean")
     tensor(1.5000)
     """
-    _check_reduction(reduction)
+    check_reduction(reduction)
     if reduction == "mean":
         return loss.mean()
     if reduction == "sum":
@@ -41,7 +46,8 @@ def reduce(loss: Tensor, reduction: str) -> Tensor:
     return loss
 
 
-def _check_reduction(reduction: str) -> None:
+def check_reduction(reduction: str) -> None:
+    """Raise ValueError unless ``reduction`` is "mean", "sum" or "none"."""
     if reduction not in REDUCTIONS:
         raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
 
@@ -53,7 +59,7 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     >>> ag.mse_loss(ag.tensor([1.0, 2.0]), ag.tensor([0.0, 4.0]))
     tensor(2.5000)
     """
-    _check_reduction(reduction)
+    check_reduction(reduction)
     diff = input - target
     return reduce(diff * diff, reduction)
 
@@ -75,7 +81,7 @@ def binary_cross_entropy_with_logits(
     >>> ag.binary_cross_entropy_with_logits(ag.tensor([1000.0, -1000.0]), ag.tensor([1.0, 0.0]))
     tensor(0.)
     """
-    _check_reduction(reduction)
+    check_reduction(reduction)
     if target.shape != input.shape:
         raise ValueError(
             f"binary_cross_entropy_with_logits: target shape {target.shape} must equal the "
@@ -90,122 +96,44 @@ def binary_cross_entropy_with_logits(
     return reduce(loss, reduction)
 
 
-def cross_entropy(
+def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+    """Mean absolute error ``|input - target|``, reduced by ``reduction``.
+
+    >>> import mg_autograd as ag
+    >>> ag.l1_loss(ag.tensor([1.0, 2.0]), ag.tensor([0.0, 4.0]))
+    tensor(1.5000)
+    """
+    check_reduction(reduction)
+    return reduce(abs(input - target), reduction)
+
+
+def binary_cross_entropy(
     input: Tensor,
     target: Tensor | core.Tensor,
     weight: Tensor | core.Tensor | None = None,
-    ignore_index: int = -100,
     reduction: str = "mean",
-    label_smoothing: float = 0.0,
 ) -> Tensor:
-    """Cross-entropy between logits ``input`` and class indices (or class probabilities).
+    """Binary cross-entropy of probabilities ``input`` against ``target``.
 
-    ``input`` is ``(C,)``, ``(N, C)`` or ``(N, C, d1, ...)``; ``target`` holds integer class
-    indices of shape ``()``, ``(N,)`` or ``(N, d1, ...)``, or float probabilities shaped like
-    ``input``. As PyTorch: ``weight`` (shape ``(C,)``) scales each class, targets equal to
-    ``ignore_index`` count for nothing, "mean" divides by the summed weights of the counted
-    targets, and ``label_smoothing`` mixes in the uniform distribution over classes.
+    As PyTorch, each log is clamped at -100, so a probability of exactly 0 or 1 gives a
+    finite loss. Prefer `binary_cross_entropy_with_logits`, which is stable for any logit.
 
     Raises:
-        ValueError: for mismatched shapes, a smoothing outside [0, 1] or an unknown reduction.
-        IndexError: for a class index out of range.
+        ValueError: if the shapes differ, or for an unknown reduction.
 
     >>> import mg_autograd as ag
-    >>> logits = ag.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]], requires_grad=True)
-    >>> ag.cross_entropy(logits, ag.tensor([0, 2]))
-    tensor(0.7553, grad_fn=<DivBackward>)
+    >>> ag.binary_cross_entropy(ag.tensor([0.5, 1.0]), ag.tensor([1.0, 0.0]))
+    tensor(50.3466)
     """
-    _check_reduction(reduction)
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
-    if input.ndim == 0:
-        raise ValueError("cross_entropy: input must have a class axis, got a 0-d tensor")
-    class_axis = 0 if input.ndim == 1 else 1
-    classes = input.shape[class_axis]
-    logp = log_softmax(input, class_axis)
+    check_reduction(reduction)
+    if target.shape != input.shape:
+        raise ValueError(
+            f"binary_cross_entropy: target shape {target.shape} must equal the input shape "
+            f"{input.shape}"
+        )
+    log_p = clamp(log(input), min=-100.0)
+    log_not_p = clamp(log(1.0 - input), min=-100.0)
+    loss = -(log_p * target + log_not_p * (1.0 - target))
     if weight is not None:
-        if weight.shape != (classes,):
-            raise ValueError(
-                f"cross_entropy: weight must have shape ({classes},) for {classes} classes, "
-                f"got {weight.shape}"
-            )
-        along = [1] * input.ndim
-        along[class_axis] = classes
-        weight = weight.reshape(tuple(along))
-    target_data = target if isinstance(target, core.Tensor) else target.data
-    if target_data.dtype.kind == "f":
-        return _cross_entropy_probabilities(logp, target, weight, reduction, label_smoothing)
-    return _cross_entropy_indices(
-        logp, target_data, weight, ignore_index, reduction, label_smoothing
-    )
-
-
-def _cross_entropy_indices(
-    logp: Tensor,
-    target: core.Tensor,
-    weight: Tensor | core.Tensor | None,
-    ignore_index: int,
-    reduction: str,
-    smoothing: float,
-) -> Tensor:
-    class_axis = 0 if logp.ndim == 1 else 1
-    classes = logp.shape[class_axis]
-    expected = logp.shape[:class_axis] + logp.shape[class_axis + 1 :]
-    if target.shape != expected:
-        raise ValueError(
-            f"cross_entropy: target shape {target.shape} does not match input shape "
-            f"{logp.shape} (expected {expected} for class indices)"
-        )
-    if target.dtype.kind not in "iu":
-        raise TypeError(f"cross_entropy: class indices must be integers, got {target.dtype.name}")
-    counted = core.not_equal(target, ignore_index)
-    bad = core.logical_and(
-        counted, core.logical_or(core.less(target, 0), core.greater_equal(target, classes))
-    )
-    if core.any(bad):
-        raise IndexError(f"cross_entropy: a target is out of range for {classes} classes")
-    along = [1] * logp.ndim
-    along[class_axis] = classes
-    onehot = core.equal(
-        core.arange(classes).reshape(tuple(along)), core.expand_dims(target, axis=class_axis)
-    )
-    weighted = logp if weight is None else logp * weight
-    picked = -Where.apply(onehot, weighted, 0.0).sum(axis=class_axis)
-    counted_f = counted.astype(logp.dtype)
-    if weight is None:
-        total = counted_f.sum()
-    else:
-        target_weight = Where.apply(onehot, weight, 0.0).sum(axis=class_axis)
-        total = (target_weight * counted_f).sum()
-    loss = picked
-    if smoothing > 0.0:
-        uniform = -weighted.sum(axis=class_axis) * counted_f
-        loss = picked * (1.0 - smoothing) + uniform * (smoothing / classes)
-    if reduction == "none":
-        return loss
-    if reduction == "sum":
-        return loss.sum()
-    return loss.sum() / total
-
-
-def _cross_entropy_probabilities(
-    logp: Tensor,
-    target: Tensor | core.Tensor,
-    weight: Tensor | core.Tensor | None,
-    reduction: str,
-    smoothing: float,
-) -> Tensor:
-    class_axis = 0 if logp.ndim == 1 else 1
-    classes = logp.shape[class_axis]
-    if target.shape != logp.shape:
-        raise ValueError(
-            f"cross_entropy: probability targets must have the input's shape {logp.shape}, "
-            f"got {target.shape}"
-        )
-    if smoothing > 0.0:
-        target = target * (1.0 - smoothing) + smoothing / classes
-    weighted = logp * target if weight is None else logp * target * weight
-    loss = -weighted.sum(axis=class_axis)
-    if reduction == "mean":
-        return loss.sum() / (logp.size // classes if classes else 0)
+        loss = loss * weight
     return reduce(loss, reduction)

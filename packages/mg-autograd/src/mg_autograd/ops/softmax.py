@@ -50,7 +50,7 @@ def logsumexp(
 
     >>> import mg_autograd as ag
     >>> ag.logsumexp(ag.tensor([[1000.0, 1000.0], [-1000.0, 0.0]]), dim=1)
-    tensor([1000.6931,    0.0000])
+    tensor([1000.6932,    0.0000])
     """
     axes = _axes(dim, x.ndim)
     m = _shift(x, axes)

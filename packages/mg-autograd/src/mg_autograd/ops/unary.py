@@ -50,7 +50,8 @@ def recording(grad: core.Tensor) -> bool:
 
 def constant(x: core.Tensor) -> core.Tensor:
     """The mg_core data of a saved tensor in either mode: for masks that carry no gradient."""
-    return x if isinstance(x, core.Tensor) else cast("Tensor", x).data
+    given: object = x  # typed as mg_core's, but a Tensor under create_graph
+    return given if isinstance(given, core.Tensor) else cast("Tensor", given).data
 
 
 def _again(function: type[Function], x: core.Tensor) -> core.Tensor:
