@@ -18,7 +18,8 @@ from mg_autograd.nn.module import assign_data
 from mg_autograd.nn.pooling import avg_pool2d, max_pool2d
 from mg_autograd.ops import loss as _loss
 from mg_autograd.ops.activation import gelu, leaky_relu, relu, silu, softplus
-from mg_autograd.ops.loss import binary_cross_entropy_with_logits, cross_entropy
+from mg_autograd.ops.cross_entropy import cross_entropy, nll_loss
+from mg_autograd.ops.loss import binary_cross_entropy_with_logits
 from mg_autograd.ops.softmax import log_softmax, softmax
 from mg_autograd.ops.unary import sigmoid, tanh
 from mg_autograd.random import default_generator
@@ -40,6 +41,7 @@ __all__ = [
     "log_softmax",
     "max_pool2d",
     "mse_loss",
+    "nll_loss",
     "relu",
     "sigmoid",
     "silu",
