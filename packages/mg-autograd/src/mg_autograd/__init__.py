@@ -28,6 +28,7 @@ from mg_autograd.ops.compare import clamp, clip, maximum, minimum, where
 from mg_autograd.ops.cross_entropy import cross_entropy, nll_loss
 from mg_autograd.ops.extrema import ValuesIndices, amax, amin, max, min
 from mg_autograd.ops.joining import cat, chunk, concat, flip, pad, split, stack
+from mg_autograd.ops.linalg import matmul
 from mg_autograd.ops.loss import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -80,6 +81,7 @@ __all__ = [
     "log_softmax",
     "logsumexp",
     "manual_seed",
+    "matmul",
     "max",
     "maximum",
     "min",

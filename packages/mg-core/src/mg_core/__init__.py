@@ -77,6 +77,7 @@ from .elementwise import add, divide, multiply, negative, pow, subtract
 from .grids import eye, linspace, meshgrid
 from .joining import concat, pad, repeat, roll, split, stack, tile, tril, triu
 from .limits import finfo, iinfo
+from .linalg import matmul, tensordot, vecdot
 from .manipulation import (
     broadcast_arrays,
     broadcast_to,
@@ -216,6 +217,7 @@ __all__ = [
     "logical_or",
     "logical_xor",
     "logsumexp",
+    "matmul",
     "matrix_transpose",
     "max",
     "maximum",
@@ -258,6 +260,7 @@ __all__ = [
     "sum",
     "tan",
     "tanh",
+    "tensordot",
     "tile",
     "tril",
     "triu",
@@ -268,6 +271,7 @@ __all__ = [
     "uint64",
     "unstack",
     "var",
+    "vecdot",
     "where",
     "zeros",
     "zeros_like",

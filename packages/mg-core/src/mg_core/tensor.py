@@ -446,6 +446,17 @@ class Tensor(TensorOps):
     def __neg__(self) -> Tensor:
         return _ew.negative(self)
 
+    def __matmul__(self, other: object) -> Tensor:
+        """Return the matrix product (see `mg_core.matmul`).
+
+        >>> mg.asarray([[1, 2]]) @ mg.asarray([[3], [4]])
+        tensor([[11]], dtype=int64)
+        """
+        return _linalg.matmul(self, other) if isinstance(other, Tensor) else NotImplemented
+
+    def __rmatmul__(self, other: object) -> Tensor:
+        return _linalg.matmul(other, self) if isinstance(other, Tensor) else NotImplemented
+
     def __pos__(self) -> Tensor:
         return self
 
@@ -546,6 +557,7 @@ from . import _format  # noqa: E402
 from . import creation as _creation  # noqa: E402
 from . import elementwise as _ew  # noqa: E402
 from . import inplace as _inplace  # noqa: E402
+from . import linalg as _linalg  # noqa: E402
 from . import manipulation as _manip  # noqa: E402
 from . import reduction as _reduction  # noqa: E402
 

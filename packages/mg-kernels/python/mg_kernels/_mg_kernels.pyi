@@ -288,3 +288,19 @@ def set_isa(name: str) -> None: ...
 # Threads (src/parallel.cpp, src/bindings/module.cpp).
 def set_num_threads(n: int) -> None: ...
 def get_num_threads() -> int: ...
+
+# gemm family (src/bindings/linalg.cpp).
+def matmul(
+    out: Storage,
+    out_offset: int,
+    out_strides: Sequence[int],
+    out_shape: Sequence[int],
+    a: Storage,
+    a_offset: int,
+    a_strides: Sequence[int],
+    a_shape: Sequence[int],
+    b: Storage,
+    b_offset: int,
+    b_strides: Sequence[int],
+    b_shape: Sequence[int],
+) -> None: ...
