@@ -2,8 +2,7 @@
 
 For a kernel of kh x kw, window offset (i, j) selects, from every output position at once,
 the input element at that offset: one strided slice (a view, no copy). Summing or maximising
-over the kh * kw slices gives pooling; contracting each with a weight slice gives
-convolution (im2col without materialising the columns).
+over the kh * kw slices gives pooling; stacking them gives convolution's im2col columns.
 """
 
 from __future__ import annotations

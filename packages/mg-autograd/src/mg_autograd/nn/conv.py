@@ -1,4 +1,4 @@
-"""`Conv2d` and `conv2d`: 2-d cross-correlation over (N, C, H, W) images."""
+"""`Conv2d` and `conv2d`: 2-d cross-correlation over (N, C, H, W) images, im2col on the GEMM."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from mg_autograd.nn import init
 from mg_autograd.nn._windows import Pair, output_size, pad2d, pair, window_views
 from mg_autograd.nn.module import Module
 from mg_autograd.nn.parameter import Parameter
+from mg_autograd.ops.joining import stack
+from mg_autograd.ops.linalg import matmul
 from mg_autograd.tensor import Tensor
 
 __all__ = ["Conv2d", "conv2d"]
@@ -50,13 +52,13 @@ def conv2d(
         output_size(input.shape[2], kernel[0], s[0], p[0], d[0], "conv2d"),
         output_size(input.shape[3], kernel[1], s[1], p[1], d[1], "conv2d"),
     )
-    x = pad2d(input, p).unsqueeze(1)  # (N, 1, C, H, W): broadcasts against O
-    out: Tensor | None = None
-    for i, j, view in window_views(x, kernel, s, d, out_hw):
-        w = weight[:, :, i, j].reshape(1, weight.shape[0], weight.shape[1], 1, 1)
-        term = (view * w).sum(axis=2)  # contract channels: (N, O, out_h, out_w)
-        out = term if out is None else out + term
-    assert out is not None
+    # im2col: the kh * kw window views stacked give columns (N, C * kh * kw, out_h * out_w),
+    # ordered like weight.reshape(O, C * kh * kw); then one batched GEMM.
+    views = [view for _, _, view in window_views(pad2d(input, p), kernel, s, d, out_hw)]
+    n, c = input.shape[0], input.shape[1]
+    columns = stack(views, 2).reshape(n, c * kernel[0] * kernel[1], out_hw[0] * out_hw[1])
+    out = matmul(weight.reshape(weight.shape[0], -1), columns)
+    out = out.reshape(n, weight.shape[0], *out_hw)
     if bias is not None:
         out = out + bias.reshape(1, -1, 1, 1)
     return out

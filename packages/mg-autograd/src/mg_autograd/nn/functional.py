@@ -19,6 +19,7 @@ from mg_autograd.nn.pooling import avg_pool2d, max_pool2d
 from mg_autograd.ops import loss as _loss
 from mg_autograd.ops.activation import gelu, leaky_relu, relu, silu, softplus
 from mg_autograd.ops.cross_entropy import cross_entropy, nll_loss
+from mg_autograd.ops.linalg import matmul
 from mg_autograd.ops.loss import binary_cross_entropy_with_logits
 from mg_autograd.ops.softmax import log_softmax, softmax
 from mg_autograd.ops.unary import sigmoid, tanh
@@ -70,8 +71,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"linear: expected input with {weight.shape[1]} features in its last dimension "
             f"(weight shape {weight.shape}), got input of shape {input.shape}"
         )
-    # (..., 1, in) * (out, in) summed over `in`: broadcasting stands in for a matrix product.
-    out = (input.unsqueeze(-2) * weight).sum(axis=-1)
+    out = matmul(input, weight.T)  # one GEMM; batch axes of `input` broadcast
     return out if bias is None else out + bias
 
 
