@@ -16,6 +16,9 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 Fn = Callable[..., Any]
 DTYPES = {"float32": (core.float32, torch.float32), "float64": (core.float64, torch.float64)}
@@ -59,6 +62,8 @@ STABLE: dict[str, tuple[Fn, Fn]] = {
     "silu": (ag.silu, F.silu),
     "softplus": (ag.softplus, F.softplus),
     "gelu": (ag.gelu, F.gelu),
+    "logsigmoid": (ag.logsigmoid, F.logsigmoid),
+    "elu": (ag.elu, F.elu),
     "gelu_tanh": (lambda x: ag.gelu(x, "tanh"), lambda x: F.gelu(x, approximate="tanh")),
     "cross_entropy": (
         lambda x: ag.cross_entropy(x, ag.tensor(TARGETS), label_smoothing=0.1),
@@ -80,6 +85,35 @@ STABLE: dict[str, tuple[Fn, Fn]] = {
 def test_huge_logits_give_finite_values_and_gradients(name: str, dtype: str) -> None:
     op, torch_op = STABLE[name]
     _same_as_torch(op, torch_op, [LOGITS], dtype, finite=True)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    logits=hnp.arrays(
+        np.float32,
+        hnp.array_shapes(min_dims=2, max_dims=2, max_side=5),
+        elements=st.floats(-1e4, 1e4, width=32),
+    ),
+    dim=st.sampled_from([0, 1, -1]),
+)
+def test_softmax_family_is_finite_for_any_large_logits(logits: np.ndarray, dim: int) -> None:
+    x = ag.tensor(logits, requires_grad=True)
+    t = torch.tensor(logits, requires_grad=True)
+    probs = ag.softmax(x, dim)
+    log_probs = ag.log_softmax(x, dim)
+    np.testing.assert_allclose(probs.sum(axis=dim).numpy(), 1.0, rtol=1e-5)
+    assert (log_probs.numpy() <= 0).all()
+    weights = np.linspace(-1.0, 1.0, logits.size, dtype=np.float32).reshape(logits.shape)
+    loss = (probs * ag.tensor(weights)).sum() + (log_probs * ag.tensor(weights)).sum()
+    loss = loss + ag.logsumexp(x, dim).sum()
+    loss.backward()
+    expected = (torch.softmax(t, dim) * torch.tensor(weights)).sum()
+    expected = expected + (torch.log_softmax(t, dim) * torch.tensor(weights)).sum()
+    (expected + torch.logsumexp(t, dim).sum()).backward()
+    assert x.grad is not None
+    assert t.grad is not None
+    assert np.isfinite(x.grad.numpy()).all()
+    np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-3, atol=1e-3)
 
 
 def test_softplus_without_threshold_stays_finite() -> None:
@@ -104,6 +138,7 @@ AT_ZERO: dict[str, tuple[Fn, Fn]] = {
     "abs": (ag.abs, torch.abs),
     "relu": (ag.relu, torch.relu),
     "leaky_relu": (lambda x: ag.leaky_relu(x, 0.1), lambda x: F.leaky_relu(x, 0.1)),
+    "elu": (lambda x: ag.elu(x, 0.5), lambda x: F.elu(x, 0.5)),
     "clamp_bounds": (lambda x: ag.clamp(x, 0.0, 1.0), lambda x: torch.clamp(x, 0.0, 1.0)),
     "clamp_lo_only": (lambda x: x.clamp(min=1.0), lambda x: x.clamp(min=1.0)),
     "softplus_threshold": (
@@ -183,6 +218,22 @@ def test_max_min_along_dim_return_torch_indices(dim: int, keepdim: bool, which: 
     np.testing.assert_array_equal(values.numpy(), expected.values.numpy())
 
 
+def test_number_bounds_are_weak_scalars() -> None:
+    # As NumPy 2 (NEP 50): the tensor's float dtype is kept; an int tensor becomes float.
+    ints = ag.tensor([1, 2])
+    assert ag.clamp(ints, 1.5).tolist() == [1.5, 2.0]
+    assert ag.maximum(ints, 1.5).tolist() == [1.5, 2.0]
+    assert ag.clamp(ints, 0, 1).tolist() == [1, 1]
+    assert ag.clamp(ints, 0, 1).dtype == core.int64
+    assert ag.minimum(ag.tensor([1.0, 3.0]), 2.0).dtype == core.float32
+
+
+def test_max_along_a_nonempty_dim_of_an_empty_tensor() -> None:
+    values, indices = X23[:0].max(1)
+    assert values.shape == indices.shape == (0,)
+    assert ag.amin(X23[:0], 1, keepdim=True).shape == (0, 1)
+
+
 def test_max_of_0d_tensor_along_dim() -> None:
     x = ag.tensor(2.5, requires_grad=True)
     values, indices = x.max(0)
@@ -233,7 +284,12 @@ ERRORS: dict[str, tuple[type[Exception], str, Fn]] = {
     "where_condition": (TypeError, "bool tensor, got float32", lambda: ag.where(X23, X23, 0.0)),
     "softmax_dim": (IndexError, "axis 2", lambda: ag.softmax(X23, 2)),
     "logsumexp_dims": (ValueError, "duplicate", lambda: ag.logsumexp(X23, (1, -1))),
-    "amax_empty": (ValueError, r"empty tensor of shape \(0, 3\)", lambda: ag.amax(X23[:0])),
+    "amax_empty": (
+        ValueError,
+        r"empty axis of a tensor of shape \(0, 3\)",
+        lambda: ag.amax(X23[:0]),
+    ),
+    "max_empty_dim": (ValueError, r"\(0, 3\) \(axes \(0,\)\)", lambda: X23[:0].max(0)),
     "max_dim": (IndexError, "axis 5", lambda: X23.max(5)),
     "ce_reduction": (
         ValueError,

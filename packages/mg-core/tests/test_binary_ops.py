@@ -258,3 +258,20 @@ def test_signed_with_uint64_compares_exactly_like_numpy(case: BinaryCase, signed
     b = np.array([int(info.max) + 1, 2**64 - 1, 5, 0, 0], np.uint64)  # beyond float64's 2**53
     assert_matches(case.fn(mg.asarray(a), mg.asarray(b)), case.reference(a, b))
     assert_matches(case.fn(mg.asarray(b), mg.asarray(a)), case.reference(b, a))
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.ulps == 0], ids=lambda c: c.name)
+def test_bfloat16_matches_float32_on_exactly_representable_values(case: BinaryCase) -> None:
+    """NumPy has no bfloat16: small integers and halves are exact in it, so the exact ops'
+    results equal NumPy's float32 ones (integer-only ops must refuse it)."""
+    a = np.array([-3.5, -2.0, -0.5, 0.0, 1.0, 2.5, 4.0], np.float32)
+    b = np.array([2.0, -2.0, 0.5, 1.0, -1.5, 2.5, 3.0], np.float32)
+    x, y = mg.asarray(a).astype("bfloat16"), mg.asarray(b).astype("bfloat16")
+    expected = numpy_or_error(case.reference, a, b)
+    if is_error(expected):
+        with pytest.raises(TypeError, match="bfloat16"):
+            case.fn(x, y)
+        return
+    got = case.fn(x, y)
+    assert got.dtype.name == ("bool" if expected.dtype == np.bool_ else "bfloat16")
+    assert_matches(got.astype("float32") if got.dtype.name != "bool" else got, expected)

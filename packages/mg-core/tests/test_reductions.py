@@ -60,6 +60,7 @@ CASES = [
     ReductionCase("min", mg.min, np.min, True),
     ReductionCase("all", mg.all, np.all, True),
     ReductionCase("any", mg.any, np.any, True),
+    ReductionCase("count_nonzero", mg.count_nonzero, np.count_nonzero, True),
     ReductionCase("mean", mg.mean, np.mean, False, small_values),
     ReductionCase("var", mg.var, np.var, False, small_values),
     ReductionCase("std", mg.std, np.std, False, small_values),
@@ -250,3 +251,28 @@ def test_integer_max_min_and_prod_cover_the_whole_range() -> None:
         assert_matches(mg.max(mg.asarray(ref)), np.max(ref))
         assert_matches(mg.min(mg.asarray(ref)), np.min(ref))
         assert_matches(mg.prod(mg.asarray(ref)), np.prod(ref))
+
+
+@pytest.mark.parametrize(("fn", "reference"), [(mg.sum, np.sum), (mg.prod, np.prod)])
+@pytest.mark.parametrize("dtype", ["int8", "uint16", "float32", "float64", "bool"])
+def test_sum_and_prod_take_a_dtype_like_numpy(
+    fn: Callable[..., mg.Tensor], reference: Callable[..., Any], dtype: str
+) -> None:
+    ref = np.array([[1, 2, 3], [4, 5, 6]], np.int32)
+    for axis in (None, 0, 1):
+        expected = numpy_quietly(reference, ref, axis=axis, dtype=dtype)
+        assert_matches(fn(mg.asarray(ref), axis=axis, dtype=dtype), expected)
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_bfloat16_reductions_match_float32_within_its_precision(case: ReductionCase) -> None:
+    """NumPy has no bfloat16: compare with NumPy's float32 answer on exact inputs."""
+    ref = np.array([[-3.5, -2.0, 0.5], [1.0, 2.5, 4.0]], np.float32)
+    t = mg.asarray(ref).astype("bfloat16")
+    for axis in (None, 0, 1):
+        got = case.fn(t, axis=axis)
+        expected = np.asarray(case.reference(ref, axis=axis))
+        float_result = expected.dtype == np.float32
+        assert got.dtype.name == ("bfloat16" if float_result else expected.dtype.name)
+        got32 = np.asarray(got.astype("float32") if float_result else got)
+        np.testing.assert_allclose(got32, expected, rtol=2**-8, atol=1e-6)

@@ -103,6 +103,7 @@ CASES = [
     UnaryCase("sigmoid", mg.sigmoid, _in_float64(_sigmoid), MATH_ULPS),
     UnaryCase("reciprocal", mg.reciprocal, _reciprocal),
     UnaryCase("relu", mg.relu, _relu),
+    UnaryCase("signbit", mg.signbit, np.signbit),
 ]
 IDS = [case.name for case in CASES]
 

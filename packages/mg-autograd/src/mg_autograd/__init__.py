@@ -23,7 +23,7 @@ from mg_autograd.grad_mode import (
     set_grad_enabled,
 )
 from mg_autograd.gradcheck import GradcheckError, gradcheck
-from mg_autograd.ops.activation import gelu, leaky_relu, relu, silu, softplus
+from mg_autograd.ops.activation import elu, gelu, leaky_relu, logsigmoid, relu, silu, softplus
 from mg_autograd.ops.compare import clamp, clip, maximum, minimum, where
 from mg_autograd.ops.cross_entropy import cross_entropy, nll_loss
 from mg_autograd.ops.extrema import ValuesIndices, amax, amin, max, min
@@ -66,6 +66,7 @@ __all__ = [
     "data",
     "detect_anomaly",
     "draw_dot",
+    "elu",
     "enable_grad",
     "erf",
     "exp",
@@ -79,6 +80,7 @@ __all__ = [
     "load",
     "log",
     "log_softmax",
+    "logsigmoid",
     "logsumexp",
     "manual_seed",
     "matmul",

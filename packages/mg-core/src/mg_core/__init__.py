@@ -19,6 +19,7 @@ from .arithmetic import (
     maximum,
     minimum,
     remainder,
+    signbit,
 )
 from .array_api import __array_api_version__, __array_namespace_info__
 from .bitwise import (
@@ -90,7 +91,7 @@ from .manipulation import (
     squeeze,
     unstack,
 )
-from .reduction import all, any, argmax, argmin, max, mean, min, prod, sum
+from .reduction import all, any, argmax, argmin, count_nonzero, max, mean, min, prod, sum
 from .shape import AxisError, broadcast_shapes
 from .statistics import logsumexp, std, var
 from .tensor import Tensor
@@ -171,6 +172,7 @@ __all__ = [
     "copysign",
     "cos",
     "cosh",
+    "count_nonzero",
     "cumulative_prod",
     "cumulative_sum",
     "divide",
@@ -248,6 +250,7 @@ __all__ = [
     "round",
     "sigmoid",
     "sign",
+    "signbit",
     "sin",
     "sinh",
     "split",

@@ -12,6 +12,9 @@ from __future__ import annotations
 from typing import Final
 
 from ._kernels import BinaryOp
+from .comparison import less
+from .creation import zeros
+from .dtype import bool_
 from .elementwise import (
     BOOL_AS_INT8,
     SAME_DTYPE,
@@ -19,6 +22,7 @@ from .elementwise import (
     BinarySpec,
     Operand,
     apply_binary,
+    binary_op,
 )
 from .tensor import Tensor
 
@@ -32,6 +36,7 @@ __all__ = [
     "maximum",
     "minimum",
     "remainder",
+    "signbit",
 ]
 
 _FLOOR_DIVIDE: Final = BinarySpec("floor_divide", BinaryOp.FLOOR_DIVIDE, BOOL_AS_INT8, "numbers")
@@ -103,7 +108,7 @@ def atan2(x1: Operand, x2: Operand, /) -> Tensor:
 
 
 def copysign(x1: Operand, x2: Operand, /) -> Tensor:
-    """Return |x1| with the sign of x2 (signed zeros and NaN signs count).
+    """Return the magnitude of x1 with the sign of x2 (signed zeros and NaN signs count).
 
     >>> copysign(mg.asarray([1.0, 2.0]), mg.asarray([-0.0, 3.0]))
     tensor([-1.,  2.], dtype=float64)
@@ -127,3 +132,18 @@ def logaddexp(x1: Operand, x2: Operand, /) -> Tensor:
     tensor([6.93147181e-01, 8.00693147e+02], dtype=float64)
     """
     return apply_binary(_LOGADDEXP, x1, x2)
+
+
+def signbit(x: Tensor, /) -> Tensor:
+    """Return where the sign bit of x is set: negative numbers, -0.0, NaNs with the sign bit.
+
+    >>> signbit(mg.asarray([-1.5, -0.0, 0.0, 2.0]))
+    tensor([ True,  True, False, False], dtype=bool)
+    """
+    if not isinstance(x, Tensor):
+        raise TypeError(f"signbit expects a Tensor, got {type(x).__name__}")
+    if x.dtype.kind == "f":  # copysign(1, x) carries the bit over, for -0.0 and NaN too
+        return less(binary_op(BinaryOp.COPYSIGN, 1.0, x, x.dtype), 0)
+    if x.dtype.kind == "i":
+        return less(x, 0)
+    return zeros(x.shape, bool_)  # unsigned and bool values have no sign

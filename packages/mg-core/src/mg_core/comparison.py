@@ -76,7 +76,12 @@ def compare(spec: BinarySpec, x1: Operand, x2: Operand) -> Tensor:
     >>> compare(_LESS, mg.asarray([1, 2], dtype="int8"), 1000)
     tensor([ True,  True], dtype=bool)
     """
-    if isinstance(x1, Tensor) and isinstance(x2, Tensor) and (x1.dtype, x2.dtype) in _MIXED:
+    if (
+        isinstance(x1, Tensor)
+        and isinstance(x2, Tensor)
+        and x1.dtype is not x2.dtype
+        and (x1.dtype, x2.dtype) in _MIXED
+    ):
         return _mixed_signs(spec.op, x1, x2)
     try:
         return apply_binary(spec, x1, x2)

@@ -18,6 +18,8 @@ from .tensor import Tensor, new_tensor
 
 __all__ = ["cumulative_prod", "cumulative_sum"]
 
+_CUMSUM: Final = ScanOp.CUMSUM
+_CUMPROD: Final = ScanOp.CUMPROD
 _ACCUMULATE: Final = {"b": int64, "i": int64, "u": uint64}  # as sum, NumPy on 64-bit Linux
 
 
@@ -40,7 +42,7 @@ def cumulative_sum(
     >>> cumulative_sum(mg.asarray([1.5, 2.0]), include_initial=True)
     tensor([0. , 1.5, 3.5], dtype=float64)
     """
-    return _scan(ScanOp.CUMSUM, x, axis, dtype, include_initial, 0)
+    return _scan(_CUMSUM, x, axis, dtype, include_initial, 0)
 
 
 def cumulative_prod(
@@ -56,7 +58,7 @@ def cumulative_prod(
     >>> cumulative_prod(mg.asarray([1, 2, 3, 4]), include_initial=True)
     tensor([ 1,  1,  2,  6, 24], dtype=int64)
     """
-    return _scan(ScanOp.CUMPROD, x, axis, dtype, include_initial, 1)
+    return _scan(_CUMPROD, x, axis, dtype, include_initial, 1)
 
 
 def _scan(

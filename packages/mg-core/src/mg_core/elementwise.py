@@ -281,6 +281,12 @@ def apply_binary(spec: BinarySpec, x1: Operand, x2: Operand) -> Tensor:
     >>> apply_binary(spec, mg.asarray([1, 5]), 3)
     tensor([3, 5], dtype=int64)
     """
+    if type(x1) is Tensor and type(x2) is Tensor and x1.dtype is x2.dtype:  # the hot path
+        try:
+            compute, out = spec.dtypes[x1.dtype]  # a float table maps d to d's float too
+        except KeyError:
+            raise TypeError(undefined_for(spec, x1, x2, x1.dtype)) from None
+        return _tensors(spec.op, x1, x2, compute, out)
     dtype = _float_operands_dtype(x1, x2) if spec.floats else _operands_dtype(x1, x2)
     try:
         compute, out = spec.dtypes[dtype]

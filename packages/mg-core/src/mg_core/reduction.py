@@ -13,7 +13,17 @@ from typing import Final, SupportsIndex
 
 from ._kernels import ArgReduceOp, ReduceOp, Storage, arg_reduce, reduce, reduce_sum
 from .buffer import Scalar
-from .dtype import DType, all_dtypes, bool_, float64, int64, int_bounds, uint64
+from .dtype import (
+    DType,
+    DTypeLike,
+    all_dtypes,
+    as_dtype,
+    bool_,
+    float64,
+    int64,
+    int_bounds,
+    uint64,
+)
 from .elementwise import divide
 from .manipulation import moveaxis, permute_dims
 from .shape import Axes, Shape, dense_layout, normalize_axes, normalize_axis, size_of
@@ -24,6 +34,7 @@ __all__ = [
     "any",
     "argmax",
     "argmin",
+    "count_nonzero",
     "max",
     "mean",
     "min",
@@ -33,11 +44,13 @@ __all__ = [
 ]
 
 
-def sum(x: Tensor, axis: Axes = None, keepdims: bool = False) -> Tensor:
+def sum(
+    x: Tensor, axis: Axes = None, keepdims: bool = False, *, dtype: DTypeLike | None = None
+) -> Tensor:
     """Return the sum of `x` over `axis` (None: all axes; an int or a tuple of ints).
 
     Signed integer and bool tensors sum in int64, unsigned ones in uint64 (as NumPy on
-    Linux); floats keep their dtype. An empty sum is 0. Raises
+    Linux); floats keep their dtype; `dtype` sums in that dtype instead. An empty sum is 0. Raises
     AxisError (a ValueError and IndexError) for an out-of-range axis, ValueError for a
     repeated one.
 
@@ -45,7 +58,7 @@ def sum(x: Tensor, axis: Axes = None, keepdims: bool = False) -> Tensor:
     >>> sum(x), sum(x, axis=1), sum(x, axis=(0, 1), keepdims=True)
     (tensor(21, dtype=int64), tensor([ 6, 15], dtype=int64), tensor([[21]], dtype=int64))
     """
-    dtype = _SUM_DTYPES.get(x.dtype.kind, x.dtype)
+    dtype = _SUM_DTYPES.get(x.dtype.kind, x.dtype) if dtype is None else as_dtype(dtype)
     if axis is None and not keepdims and x.dtype is dtype:  # the hot path: a loss, a total
         out = Storage(dtype.name, 1)
         if x.size:
@@ -54,14 +67,23 @@ def sum(x: Tensor, axis: Axes = None, keepdims: bool = False) -> Tensor:
     return _sum(x, normalize_axes(axis, x.ndim), keepdims, dtype)
 
 
-def prod(x: Tensor, /, *, axis: Axes = None, keepdims: bool = False) -> Tensor:
+def prod(
+    x: Tensor,
+    /,
+    *,
+    axis: Axes = None,
+    dtype: DTypeLike | None = None,
+    keepdims: bool = False,
+) -> Tensor:
     """Return the product over `axis`; dtypes as `sum` (integers wrap). An empty product is 1.
 
     >>> prod(mg.asarray([[1, 2], [3, 4]], dtype="int8"), axis=0)
     tensor([3, 8], dtype=int64)
+    >>> prod(mg.asarray([2, 3]), dtype="float32")
+    tensor(6., dtype=float32)
     """
-    dtype = _SUM_DTYPES.get(x.dtype.kind, x.dtype)
-    return _reduce(ReduceOp.PROD, x, normalize_axes(axis, x.ndim), keepdims, dtype, dtype, 1)
+    dtype = _SUM_DTYPES.get(x.dtype.kind, x.dtype) if dtype is None else as_dtype(dtype)
+    return _reduce(_PROD, x, normalize_axes(axis, x.ndim), keepdims, dtype, dtype, 1)
 
 
 def max(x: Tensor, /, *, axis: Axes = None, keepdims: bool = False) -> Tensor:
@@ -74,7 +96,7 @@ def max(x: Tensor, /, *, axis: Axes = None, keepdims: bool = False) -> Tensor:
     """
     axes = normalize_axes(axis, x.ndim)
     _check_not_empty("maximum", x, axes)
-    return _reduce(ReduceOp.MAX, x, axes, keepdims, x.dtype, x.dtype, _LOWEST[x.dtype])
+    return _reduce(_MAX, x, axes, keepdims, x.dtype, x.dtype, _LOWEST[x.dtype])
 
 
 def min(x: Tensor, /, *, axis: Axes = None, keepdims: bool = False) -> Tensor:
@@ -88,7 +110,7 @@ def min(x: Tensor, /, *, axis: Axes = None, keepdims: bool = False) -> Tensor:
     """
     axes = normalize_axes(axis, x.ndim)
     _check_not_empty("minimum", x, axes)
-    return _reduce(ReduceOp.MIN, x, axes, keepdims, x.dtype, x.dtype, _HIGHEST[x.dtype])
+    return _reduce(_MIN, x, axes, keepdims, x.dtype, x.dtype, _HIGHEST[x.dtype])
 
 
 def all(x: Tensor, /, *, axis: Axes = None, keepdims: bool = False) -> Tensor:
@@ -97,7 +119,7 @@ def all(x: Tensor, /, *, axis: Axes = None, keepdims: bool = False) -> Tensor:
     >>> all(mg.asarray([[1, 0], [2, 3]]), axis=1)
     tensor([False,  True], dtype=bool)
     """
-    return _reduce(ReduceOp.ALL, x, normalize_axes(axis, x.ndim), keepdims, x.dtype, bool_, 1)
+    return _reduce(_ALL, x, normalize_axes(axis, x.ndim), keepdims, x.dtype, bool_, 1)
 
 
 def any(x: Tensor, /, *, axis: Axes = None, keepdims: bool = False) -> Tensor:
@@ -106,7 +128,18 @@ def any(x: Tensor, /, *, axis: Axes = None, keepdims: bool = False) -> Tensor:
     >>> any(mg.asarray([[0.0, 0.0], [0.0, 0.5]]), axis=1)
     tensor([False,  True], dtype=bool)
     """
-    return _reduce(ReduceOp.ANY, x, normalize_axes(axis, x.ndim), keepdims, x.dtype, bool_, 0)
+    return _reduce(_ANY, x, normalize_axes(axis, x.ndim), keepdims, x.dtype, bool_, 0)
+
+
+def count_nonzero(x: Tensor, /, *, axis: Axes = None, keepdims: bool = False) -> Tensor:
+    """Return how many elements over `axis` are nonzero (NaN counts), as int64.
+
+    >>> count_nonzero(mg.asarray([[0.0, 1.0], [float("nan"), 0.0]]), axis=0)
+    tensor([1, 1], dtype=int64)
+    """
+    axes = normalize_axes(axis, x.ndim)
+    truth = x if x.dtype is bool_ else x.astype(bool_)
+    return _reduce(_SUM, truth, axes, keepdims, int64, int64, 0)
 
 
 def mean(x: Tensor, axis: Axes = None, keepdims: bool = False) -> Tensor:
@@ -133,7 +166,7 @@ def argmax(x: Tensor, /, *, axis: SupportsIndex | None = None, keepdims: bool = 
     >>> argmax(mg.asarray([[1, 7], [9, 0]]))
     tensor(2, dtype=int64)
     """
-    return _arg_reduce(ArgReduceOp.ARGMAX, "argmax", x, axis, keepdims)
+    return _arg_reduce(_ARGMAX, "argmax", x, axis, keepdims)
 
 
 def argmin(x: Tensor, /, *, axis: SupportsIndex | None = None, keepdims: bool = False) -> Tensor:
@@ -142,7 +175,7 @@ def argmin(x: Tensor, /, *, axis: SupportsIndex | None = None, keepdims: bool = 
     >>> argmin(mg.asarray([[1, 7], [9, 0]]), axis=0, keepdims=True)
     tensor([[0, 1]], dtype=int64)
     """
-    return _arg_reduce(ArgReduceOp.ARGMIN, "argmin", x, axis, keepdims)
+    return _arg_reduce(_ARGMIN, "argmin", x, axis, keepdims)
 
 
 def reduced_rows(x: Tensor, axes: Shape) -> tuple[Tensor, Shape]:
@@ -176,6 +209,16 @@ def _zeros(ndim: int) -> tuple[int, ...]:
     return (0,) * ndim
 
 
+# Enum members read once: `ReduceOp.MAX` is a descriptor lookup on every access.
+_SUM: Final = ReduceOp.SUM
+_PROD: Final = ReduceOp.PROD
+_MAX: Final = ReduceOp.MAX
+_MIN: Final = ReduceOp.MIN
+_ALL: Final = ReduceOp.ALL
+_ANY: Final = ReduceOp.ANY
+_ARGMAX: Final = ArgReduceOp.ARGMAX
+_ARGMIN: Final = ArgReduceOp.ARGMIN
+
 _SUM_DTYPES: Final = {"b": int64, "i": int64, "u": uint64}  # as NumPy on 64-bit Linux
 
 
@@ -190,12 +233,12 @@ _HIGHEST: Final = {d: _identity(d, False) for d in all_dtypes()}
 
 
 def _check_not_empty(name: str, x: Tensor, axes: Shape) -> None:
-    if 0 in [x.shape[a] for a in axes]:  # even when the result is empty too, as NumPy
+    if 0 in x.shape and 0 in [x.shape[a] for a in axes]:  # even if the result is empty too
         raise ValueError(f"zero-size array to reduction operation {name} which has no identity")
 
 
 def _sum(x: Tensor, axes: tuple[int, ...], keepdims: bool, dtype: DType) -> Tensor:
-    return _reduce(ReduceOp.SUM, x, axes, keepdims, dtype, dtype, 0)
+    return _reduce(_SUM, x, axes, keepdims, dtype, dtype, 0)
 
 
 def _reduce(
@@ -215,17 +258,18 @@ def _reduce(
         kept = (1,) * ndim
         out_strides = _zeros(ndim)
         n = 1
+        result: Shape = kept if keepdims else ()
     else:
         kept = tuple([1 if i in axes else d for i, d in enumerate(shape)])
         n, strides = dense_layout(kept)
         out_strides = tuple([0 if i in axes else s for i, s in enumerate(strides)])
+        result = kept if keepdims else tuple([d for i, d in enumerate(shape) if i not in axes])
     if identity == 0:
         out = Storage(out_dtype.name, n)  # zero-filled
     else:
         out = Storage.filled(out_dtype.name, n, identity)
     if 0 not in shape:
         reduce(op, out, 0, out_strides, src.buffer.storage, src.offset, src.strides, shape)
-    result = kept if keepdims else tuple([d for i, d in enumerate(shape) if i not in axes])
     return new_tensor(out, out_dtype, result, dense_layout(result)[1])
 
 

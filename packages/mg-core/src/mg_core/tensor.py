@@ -460,22 +460,6 @@ class Tensor(TensorOps):
     def __pos__(self) -> Tensor:
         return self
 
-    def sum(self, axis: Axes = None, keepdims: bool = False) -> Tensor:
-        """Return the sum over `axis` (see `mg_core.sum`).
-
-        >>> mg.asarray([[1, 2], [3, 4]]).sum(axis=0)
-        tensor([4, 6], dtype=int64)
-        """
-        return _reduction.sum(self, axis=axis, keepdims=keepdims)
-
-    def mean(self, axis: Axes = None, keepdims: bool = False) -> Tensor:
-        """Return the mean over `axis` (see `mg_core.mean`).
-
-        >>> mg.asarray([[1, 2], [3, 4]]).mean()
-        tensor(2.5, dtype=float64)
-        """
-        return _reduction.mean(self, axis=axis, keepdims=keepdims)
-
 
 _OPERANDS: Final[tuple[type, ...]] = (Tensor, int, float)
 _ADD: Final = BinaryOp.ADD
@@ -559,6 +543,5 @@ from . import elementwise as _ew  # noqa: E402
 from . import inplace as _inplace  # noqa: E402
 from . import linalg as _linalg  # noqa: E402
 from . import manipulation as _manip  # noqa: E402
-from . import reduction as _reduction  # noqa: E402
 
 bind_op_modules()

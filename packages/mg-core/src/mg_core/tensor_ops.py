@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Final
 
 from ._kernels import BinaryOp
 from .buffer import Scalar
+from .tensor_methods import TensorMethods, bind_method_modules
 
 if TYPE_CHECKING:
     from . import arithmetic as _arith
@@ -34,6 +35,7 @@ def bind_op_modules() -> None:
     from .tensor import Tensor
 
     _OPERANDS = (Tensor, int, float)
+    bind_method_modules()
 
 
 _OPERANDS: tuple[type, ...] = ()
@@ -166,8 +168,8 @@ def _in_place(x: Tensor, op: BinaryOp, other: Tensor | Scalar) -> Tensor:
     return _NOT  # type: ignore[no-any-return]
 
 
-class TensorOps:
-    """Operators and methods of Tensor beyond `+ - * / **` (which tensor.py defines).
+class TensorOps(TensorMethods):
+    """Operators of Tensor beyond `+ - * / **` (tensor.py), and its methods (TensorMethods).
 
     The methods are module functions whose `self` is a Tensor, assigned here: a mixin's own
     `def` could not say that `self` is the Tensor subclass.

@@ -14,13 +14,15 @@ from ._kernels import clip as clip_kernel
 from ._kernels import where as where_kernel
 from .buffer import Scalar
 from .dtype import DType, bool_, check_int_fits, int_bounds, result_type
-from .elementwise import Operand, binary_op
+from .elementwise import Operand, _operands_dtype, _with_weak, binary_op
 from .shape import Shape, broadcast_shapes, broadcast_strides, dense_layout
 from .tensor import Tensor, new_tensor
 
 __all__ = ["clip", "where"]
 
 _SCALARS: Final = (int, float)
+_MAXIMUM: Final = BinaryOp.MAXIMUM
+_MINIMUM: Final = BinaryOp.MINIMUM
 _Layout = tuple[Storage, int, Shape]
 
 
@@ -44,7 +46,7 @@ def where(condition: Tensor | bool, x1: Operand, x2: Operand, /) -> Tensor:
     else:
         raise TypeError(f"where: condition must be a Tensor, got {type(condition).__name__}")
     _check_operands("where", x1, x2)
-    dtype = result_type(x1, x2)
+    dtype = _operands_dtype(x1, x2)
     shape = broadcast_shapes(condition.shape, _shape(x1), _shape(x2))
     n, strides = dense_layout(shape)
     cond = _layout(condition, bool_, shape)
@@ -73,16 +75,21 @@ def clip(x: Tensor, /, min: Operand | None = None, max: Operand | None = None) -
         raise TypeError(f"clip: x must be a Tensor, got {type(x).__name__}")
     bounds = [b for b in (min, max) if b is not None]
     _check_operands("clip", *bounds)
-    dtype = result_type(x, *bounds)
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        dtype = result_type(x, *bounds)  # up to three dtypes: NumPy's least common one
+    else:  # weak scalars adopt the dtype one at a time (NEP 50)
+        dtype = x.dtype
+        for bound in bounds:
+            dtype = _with_weak(dtype, bound)  # type: ignore[arg-type]
     if dtype.kind in "iu":
         min, max = _in_range(min, dtype, upper=False), _in_range(max, dtype, upper=True)
     if min is None and max is None:
         return x.astype(dtype)
     if max is None:
         assert min is not None
-        return binary_op(BinaryOp.MAXIMUM, x, min, dtype)
+        return binary_op(_MAXIMUM, x, min, dtype)
     if min is None:
-        return binary_op(BinaryOp.MINIMUM, x, max, dtype)
+        return binary_op(_MINIMUM, x, max, dtype)
     shape = broadcast_shapes(x.shape, _shape(min), _shape(max))
     n, strides = dense_layout(shape)
     src, lo = _layout(x, dtype, shape), _layout(min, dtype, shape)

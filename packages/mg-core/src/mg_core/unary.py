@@ -178,7 +178,7 @@ def _unsupported(spec: UnarySpec, x: object) -> TypeError:
 
 
 def abs(x: Tensor, /) -> Tensor:
-    """Return |x|; the smallest signed int stays itself (it wraps, as in NumPy).
+    """Return the absolute value of x; the smallest signed int stays itself (it wraps, as in NumPy).
 
     >>> abs(mg.asarray([-2, 3], dtype="int8"))
     tensor([2, 3], dtype=int8)
@@ -367,7 +367,7 @@ def erf(x: Tensor, /) -> Tensor:
 
 
 def sigmoid(x: Tensor, /) -> Tensor:
-    """Return 1 / (1 + e**-x), without overflow for large |x| (not in the standard).
+    """Return 1 / (1 + e**-x), without overflow for large magnitudes (not standard).
 
     >>> sigmoid(mg.asarray([0.0]))
     tensor([0.5], dtype=float64)

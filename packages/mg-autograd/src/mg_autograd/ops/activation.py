@@ -1,8 +1,9 @@
 """Activations: relu is a primitive (a kernel of its own); the rest compose earlier primitives.
 
-leaky_relu is a `Where`; gelu is erf or tanh arithmetic; silu is ``x * sigmoid(x)``;
+leaky_relu and elu are `Where`s; gelu is erf or tanh arithmetic; silu is ``x * sigmoid(x)``;
 softplus is `log1pexp` (stable for any finite input) switched to ``x`` past ``threshold``, as
-PyTorch's. Compositions get first and second derivatives from their parts.
+PyTorch's, and logsigmoid is ``-log1pexp(-x)``. Compositions get first and second derivatives
+from their parts.
 """
 
 from __future__ import annotations
@@ -19,7 +20,17 @@ from mg_autograd.ops.unary import constant, erf, exp, log, sigmoid, tanh
 if TYPE_CHECKING:
     from mg_autograd.tensor import Tensor
 
-__all__ = ["Relu", "gelu", "leaky_relu", "log1pexp", "relu", "silu", "softplus"]
+__all__ = [
+    "Relu",
+    "elu",
+    "gelu",
+    "leaky_relu",
+    "log1pexp",
+    "logsigmoid",
+    "relu",
+    "silu",
+    "softplus",
+]
 
 MaybeTensor: TypeAlias = "core.Tensor | None"
 
@@ -116,3 +127,27 @@ def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """
     scaled = x * beta
     return Where.apply(core.greater(scaled.data, threshold), x, log1pexp(scaled) / beta)
+
+
+def logsigmoid(x: Tensor) -> Tensor:
+    """Return ``log(sigmoid(x))``, finite with finite gradients for any finite x.
+
+    >>> import mg_autograd as ag
+    >>> ag.logsigmoid(ag.tensor([0.0, -1000.0]))
+    tensor([-6.9315e-01, -1.0000e+03])
+    """
+    return -log1pexp(-x)
+
+
+def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
+    """Return ``x`` where ``x > 0``, else ``alpha * (e ** x - 1)`` (slope ``alpha`` at 0).
+
+    >>> import mg_autograd as ag
+    >>> ag.elu(ag.tensor([-1.0, 2.0]))
+    tensor([-0.6321,  2.0000])
+    """
+    positive = core.greater(x.data, 0)
+    # The exponential sees 0 where x > 0: its branch is discarded there, and e ** 1000 would
+    # make that branch's zero gradient 0 * inf = nan.
+    negative_part = exp(Where.apply(positive, 0.0, x)) - 1.0
+    return Where.apply(positive, x, negative_part * alpha)

@@ -186,7 +186,8 @@ def _as_bound(bound: core.Tensor | float, dtype: core.DType, what: str) -> core.
         return bound
     if isinstance(bound, bool) or not isinstance(bound, (int, float)):
         raise TypeError(f"{what}: expected a tensor or a number, got {type(bound).__name__}")
-    return core.full((), bound, dtype=dtype)
+    # NEP 50: the number is weak, so float32 stays float32 but an int tensor with 0.5 floats.
+    return core.full((), bound, dtype=core.result_type(dtype, bound))
 
 
 class Compare(Function):

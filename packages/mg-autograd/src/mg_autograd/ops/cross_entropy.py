@@ -120,18 +120,7 @@ def _picked(
     term when smoothing, then reduced; "mean" divides by the counted targets' weights."""
     class_axis = 0 if logp.ndim == 1 else 1
     classes = logp.shape[class_axis]
-    expected = logp.shape[:class_axis] + logp.shape[class_axis + 1 :]
-    if target.shape != expected:
-        raise ValueError(
-            f"{name}: target shape {target.shape} does not match input shape "
-            f"{logp.shape} (expected {expected} for class indices)"
-        )
-    if target.dtype.kind not in "iu":
-        raise TypeError(f"{name}: class indices must be integers, got {target.dtype.name}")
-    counted = core.not_equal(target, ignore_index)
-    outside = core.logical_or(core.less(target, 0), core.greater_equal(target, classes))
-    if core.any(core.logical_and(counted, outside)):
-        raise IndexError(f"{name}: a target is out of range for {classes} classes")
+    counted = _counted_targets(target, logp.shape, ignore_index, name)
     along = [1] * logp.ndim
     along[class_axis] = classes
     onehot = core.logical_and(
@@ -151,6 +140,27 @@ def _picked(
     if weight is None:
         return loss.sum() / counted_f.sum()
     return loss.sum() / Where.apply(onehot, weight, 0.0).sum()
+
+
+def _counted_targets(
+    target: core.Tensor, shape: tuple[int, ...], ignore_index: int, name: str
+) -> core.Tensor:
+    """Check class indices against an input of ``shape``; True where not ``ignore_index``."""
+    class_axis = 0 if len(shape) == 1 else 1
+    classes = shape[class_axis]
+    expected = shape[:class_axis] + shape[class_axis + 1 :]
+    if target.shape != expected:
+        raise ValueError(
+            f"{name}: target shape {target.shape} does not match input shape "
+            f"{shape} (expected {expected} for class indices)"
+        )
+    if target.dtype.kind not in "iu":
+        raise TypeError(f"{name}: class indices must be integers, got {target.dtype.name}")
+    counted = core.not_equal(target, ignore_index)
+    outside = core.logical_or(core.less(target, 0), core.greater_equal(target, classes))
+    if core.any(core.logical_and(counted, outside)):
+        raise IndexError(f"{name}: a target is out of range for {classes} classes")
+    return counted
 
 
 def _probabilities(

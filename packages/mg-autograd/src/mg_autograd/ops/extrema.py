@@ -55,9 +55,11 @@ class Extremum(Function):
         largest: bool,
         first_only: bool,
     ) -> core.Tensor:
-        if x.size == 0:
+        if any(x.shape[a] == 0 for a in axes) or (not axes and x.size == 0):
+            name = "max" if largest else "min"
             raise ValueError(
-                f"{'max' if largest else 'min'}: cannot reduce an empty tensor of shape {x.shape}"
+                f"{name}: cannot reduce over an empty axis of a tensor of shape {x.shape} "
+                f"(axes {axes})"
             )
         reduce = core.max if largest else core.min
         out = reduce(x, axis=axes, keepdims=True)

@@ -1,10 +1,7 @@
 """logsumexp, softmax and log_softmax, composed from exp/log/sum around a constant shift.
 
-Note [Shift by the max]: ``logsumexp(x) = m + log(sum(exp(x - m)))`` for any constant m. With
-m the maximum over the reduced axes every ``exp(x - m)`` is in (0, 1] and one of them is 1, so
-the sum is in [1, n]: logits of +-1000 give finite values and finite gradients. m is taken from
-the data, outside the graph: the identity holds for every m, so its gradient would cancel. An
-infinite maximum (all -inf, or a +inf) is replaced by 0, so ``x - m`` never makes ``inf - inf``.
+Each subtracts m, the maximum over the reduced axes, taken from the data outside the graph, so
+logits of +-1000 give finite values and gradients: Note [Shift by the max] in docs/autograd.md.
 """
 
 from __future__ import annotations
@@ -31,7 +28,11 @@ def _axes(dim: SupportsIndex | Sequence[SupportsIndex], ndim: int) -> tuple[int,
 
 
 def _shift(x: Tensor, axes: tuple[int, ...]) -> core.Tensor:
-    """The constant m of Note [Shift by the max], with the reduced axes kept as size 1."""
+    """The constant m of Note [Shift by the max], with the reduced axes kept as size 1.
+
+    An infinite maximum (all -inf, or a +inf) becomes 0, so ``x - m`` never makes
+    ``inf - inf``.
+    """
     if x.size == 0:
         return core.zeros((1,) * x.ndim, dtype=x.dtype)
     m = core.max(x.data, axis=axes, keepdims=True)
