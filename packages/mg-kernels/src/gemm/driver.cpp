@@ -33,10 +33,29 @@
 
 namespace mg::gemm {
 
+namespace {
+
+// float16 -> float32 by table lookup: packing converts every element it reads, and the exact
+// bit-level conversion (mg/half.hpp) costs several times the multiply-adds the element then
+// feeds at 512 x 512. Built from half_to_float, so the results are the same bits.
+const float* half_table() noexcept {
+  static const auto* table = [] {
+    auto* t = new float[65536];
+    for (std::uint32_t bits = 0; bits < 65536; ++bits) {
+      t[bits] = half_to_float(Half{static_cast<std::uint16_t>(bits)});
+    }
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
 template <class Src, class Acc>
 Acc widen(Src x) noexcept {
   if constexpr (std::is_same_v<Src, Half>) {
-    return half_to_float(x);
+    static const float* const table = half_table();
+    return table[x.bits];
   } else if constexpr (std::is_same_v<Src, BFloat16>) {
     return bfloat16_to_float(x);
   } else if constexpr (std::is_same_v<Src, Bool>) {
@@ -97,11 +116,45 @@ Scratch& a_scratch() {
 }
 
 // rows x depth of A (starting at a) into micro-panels of mr rows, column by column, zero-padded.
+// A run of `count` contiguous source elements into dst, through the table's vector conversion
+// when there is one (float16 -> float32).
 template <class Src, class Acc>
-void pack_a(MatrixRef<Src> a, std::int64_t rows, std::int64_t depth, std::int64_t mr, Acc* dst) {
+void widen_run(const Src* src, std::int64_t count, Acc* dst,
+               const kernels::GemmMicroKernel<Acc>& uk) {
+  if constexpr (std::is_same_v<Src, Half>) {
+    if (uk.widen_half != nullptr) {
+      uk.widen_half(src, count, dst);
+      return;
+    }
+  }
+  for (std::int64_t j = 0; j < count; ++j) dst[j] = widen<Src, Acc>(src[j]);
+}
+
+template <class Src, class Acc>
+void pack_a(MatrixRef<Src> a, std::int64_t rows, std::int64_t depth, std::int64_t mr, Acc* dst,
+            const kernels::GemmMicroKernel<Acc>& uk) {
   for (std::int64_t ir = 0; ir < rows; ir += mr) {
     const std::int64_t h = std::min(mr, rows - ir);
     const Src* panel = a.data + ir * a.rs;
+    if (a.cs == 1 && h == mr) {
+      // Row-major A: read each row once, contiguously; the scattered writes stay in L1.
+      for (std::int64_t i = 0; i < mr; ++i) {
+        const Src* row = panel + i * a.rs;
+        if constexpr (std::is_same_v<Src, Half>) {
+          constexpr std::int64_t kRun = 256;
+          Acc run[kRun];
+          for (std::int64_t p0 = 0; p0 < depth; p0 += kRun) {
+            const std::int64_t len = std::min(kRun, depth - p0);
+            widen_run<Src, Acc>(row + p0, len, run, uk);
+            for (std::int64_t p = 0; p < len; ++p) dst[(p0 + p) * mr + i] = run[p];
+          }
+        } else {
+          for (std::int64_t p = 0; p < depth; ++p) dst[p * mr + i] = widen<Src, Acc>(row[p]);
+        }
+      }
+      dst += mr * depth;
+      continue;
+    }
     for (std::int64_t p = 0; p < depth; ++p) {
       const Src* col = panel + p * a.cs;
       std::int64_t i = 0;
@@ -114,7 +167,8 @@ void pack_a(MatrixRef<Src> a, std::int64_t rows, std::int64_t depth, std::int64_
 
 // depth x cols of B into micro-panels of nr columns, row by row, zero-padded.
 template <class Src, class Acc>
-void pack_b(MatrixRef<Src> b, std::int64_t depth, std::int64_t cols, std::int64_t nr, Acc* dst) {
+void pack_b(MatrixRef<Src> b, std::int64_t depth, std::int64_t cols, std::int64_t nr, Acc* dst,
+            const kernels::GemmMicroKernel<Acc>& uk) {
   for (std::int64_t jr = 0; jr < cols; jr += nr) {
     const std::int64_t w = std::min(nr, cols - jr);
     const Src* panel = b.data + jr * b.cs;
@@ -122,7 +176,8 @@ void pack_b(MatrixRef<Src> b, std::int64_t depth, std::int64_t cols, std::int64_
       const Src* row = panel + p * b.rs;
       std::int64_t j = 0;
       if (b.cs == 1) {
-        for (; j < w; ++j) dst[j] = widen<Src, Acc>(row[j]);
+        widen_run<Src, Acc>(row, w, dst, uk);
+        j = w;
       } else {
         for (; j < w; ++j) dst[j] = widen<Src, Acc>(row[j * b.cs]);
       }
@@ -157,7 +212,7 @@ void pack_b_task(void* context, std::int64_t task) {
   const std::int64_t cols = std::min(job.pack_panels * nr, job.nc - j0);
   const MatrixRef<Src> block{job.b.data + job.pc * job.b.rs + (job.jc + j0) * job.b.cs, job.b.rs,
                              job.b.cs};
-  pack_b<Src, Acc>(block, job.kc, cols, nr, job.b_dst + j0 * job.kc);
+  pack_b<Src, Acc>(block, job.kc, cols, nr, job.b_dst + j0 * job.kc, *job.uk);
 }
 
 template <class Src, class Acc>
@@ -175,7 +230,7 @@ void macro_task(void* context, std::int64_t task) {
 
   Acc* a_packed = a_scratch().get<Acc>(ceil_div(mc, mr) * mr * kc);
   const MatrixRef<Src> a_block{job.a.data + ic * job.a.rs + job.pc * job.a.cs, job.a.rs, job.a.cs};
-  pack_a<Src, Acc>(a_block, mc, kc, mr, a_packed);
+  pack_a<Src, Acc>(a_block, mc, kc, mr, a_packed, uk);
 
   const bool accumulate = job.pc > 0;
   const MutMatrixRef<Acc> c = job.c;
@@ -218,14 +273,86 @@ void gemm_unpacked(Dims dims, MatrixRef<Src> a, MatrixRef<Src> b, MutMatrixRef<A
   }
 }
 
+namespace {
+
+// Note [Vector products]
+// ~~~~~~~~~~~~~~~~~~~~~~
+// A product with one row or one column (matrix-vector, vector-matrix, dot) does one multiply-add
+// per element of the matrix, so packing it would double the memory traffic for nothing. It runs
+// one of two unpacked loops instead, chosen by which way the matrix is contiguous: a dot product
+// along a contiguous row, or a sum of scaled rows (axpy) along a contiguous output dimension.
+// Both are written so the compiler vectorises them without reassociating floating-point sums:
+// the dot keeps kLanes independent partial sums, the axpy's lanes are independent outputs.
+constexpr std::int64_t kLanes = 8;
+
+template <class Src, class Acc>
+Acc dot_contiguous(const Src* x, const Src* y, std::int64_t k) {
+  Acc lanes[kLanes] = {};
+  std::int64_t p = 0;
+  for (; p + kLanes <= k; p += kLanes) {
+    for (std::int64_t l = 0; l < kLanes; ++l) {
+      lanes[l] = static_cast<Acc>(lanes[l] + widen<Src, Acc>(x[p + l]) * widen<Src, Acc>(y[p + l]));
+    }
+  }
+  Acc sum{};
+  for (std::int64_t l = 0; l < kLanes; ++l) sum = static_cast<Acc>(sum + lanes[l]);
+  for (; p < k; ++p) sum = static_cast<Acc>(sum + widen<Src, Acc>(x[p]) * widen<Src, Acc>(y[p]));
+  return sum;
+}
+
+// out[j * out_stride] = sum_p s[p * s_stride] * rows[p * rs + j] for j < n: rows contiguous.
+template <class Src, class Acc>
+void axpy_rows(const Src* s, std::int64_t s_stride, const Src* rows, std::int64_t rs,
+               std::int64_t k, std::int64_t n, Acc* out, std::int64_t out_stride) {
+  constexpr std::int64_t kChunk = 512;  // outputs summed in a stack buffer at a time
+  Acc sums[kChunk];
+  for (std::int64_t j0 = 0; j0 < n; j0 += kChunk) {
+    const std::int64_t w = std::min(kChunk, n - j0);
+    for (std::int64_t j = 0; j < w; ++j) sums[j] = Acc{};
+    for (std::int64_t p = 0; p < k; ++p) {
+      const Acc sp = widen<Src, Acc>(s[p * s_stride]);
+      const Src* row = rows + p * rs + j0;
+      for (std::int64_t j = 0; j < w; ++j) {
+        sums[j] = static_cast<Acc>(sums[j] + sp * widen<Src, Acc>(row[j]));
+      }
+    }
+    for (std::int64_t j = 0; j < w; ++j) out[(j0 + j) * out_stride] = sums[j];
+  }
+}
+
+// m == 1 or n == 1 (Note [Vector products]).
+template <class Src, class Acc>
+void gemm_vector(Dims dims, MatrixRef<Src> a, MatrixRef<Src> b, MutMatrixRef<Acc> c) {
+  const auto [m, n, k] = dims;
+  if (n == 1 && a.cs == 1 && (b.rs == 1 || k == 1)) {
+    for (std::int64_t i = 0; i < m; ++i)
+      c.data[i * c.rs] = dot_contiguous<Src, Acc>(a.data + i * a.rs, b.data, k);
+  } else if (m == 1 && b.rs == 1 && (a.cs == 1 || k == 1)) {
+    for (std::int64_t j = 0; j < n; ++j)
+      c.data[j * c.cs] = dot_contiguous<Src, Acc>(a.data, b.data + j * b.cs, k);
+  } else if (n == 1 && a.rs == 1) {
+    axpy_rows<Src, Acc>(b.data, b.rs, a.data, a.cs, k, m, c.data, c.rs);
+  } else if (m == 1 && b.cs == 1) {
+    axpy_rows<Src, Acc>(a.data, a.cs, b.data, b.rs, k, n, c.data, c.cs);
+  } else {
+    gemm_unpacked<Src, Acc>(dims, a, b, c);
+  }
+}
+
+}  // namespace
+
 template <class Src, class Acc>
 void gemm(Dims dims, MatrixRef<Src> a, MatrixRef<Src> b, MutMatrixRef<Acc> c,
           const kernels::GemmMicroKernel<Acc>& uk, int threads) noexcept {
   const auto [m, n, k] = dims;
   if (m == 0 || n == 0) return;
-  const std::int64_t macs = m * n * k;  // fits: each factor is bounded by a storage size
-  if (k == 0 || macs <= kMaxUnpackedMacs || m == 1 || n == 1) {
+  const std::int64_t macs = macs_of(dims);
+  if (k == 0 || macs <= kMaxUnpackedMacs) {
     gemm_unpacked<Src, Acc>(dims, a, b, c);
+    return;
+  }
+  if (m == 1 || n == 1) {
+    gemm_vector<Src, Acc>(dims, a, b, c);
     return;
   }
   if (macs < kMinThreadedMacs) threads = 1;

@@ -60,19 +60,6 @@ struct AccOf<Bool> {
   using type = std::uint64_t;
 };
 
-template <class Out, class Acc>
-Out narrow(Acc x) {
-  if constexpr (std::is_same_v<Out, Half>) {
-    return half_from_float(x);
-  } else if constexpr (std::is_same_v<Out, BFloat16>) {
-    return bfloat16_from_float(x);
-  } else if constexpr (std::is_same_v<Out, Bool>) {
-    return Bool{static_cast<std::uint8_t>(x != 0 ? 1 : 0)};
-  } else {
-    return static_cast<Out>(x);  // integers: modular
-  }
-}
-
 template <class Acc>
 const kernels::GemmMicroKernel<Acc>& micro_kernel(const kernels::GemmKernels& g) {
   if constexpr (std::is_same_v<Acc, float>) return g.f32;
@@ -102,16 +89,20 @@ void run_one(const MatmulPlan& plan, const std::int64_t (&offset)[3], int thread
     gemm::gemm<T, Acc>(dims, a, b, {reinterpret_cast<Acc*>(out), plan.rs[0], plan.cs[0]}, uk,
                        threads);
   } else {
-    // Narrow outputs: the sums go to a float32/uint scratch matrix first, rounded once.
+    // Narrow outputs: the sums go to a float32/uint scratch matrix first, then through the
+    // table's cast kernel (F16C on AVX2; the same bits as every other cast to these dtypes).
     const auto count = static_cast<std::size_t>(plan.m * plan.n);
     const std::unique_ptr<Acc[]> sums(new (std::nothrow) Acc[count]);
     if (!sums) std::terminate();  // run() cannot throw; a plan this size fits in memory already
     gemm::gemm<T, Acc>(dims, a, b, {sums.get(), plan.n, 1}, uk, threads);
-    for (std::int64_t i = 0; i < plan.m; ++i) {
-      for (std::int64_t j = 0; j < plan.n; ++j) {
-        out[i * plan.rs[0] + j * plan.cs[0]] = narrow<T, Acc>(sums[i * plan.n + j]);
-      }
-    }
+    const std::int64_t shape[2] = {plan.m, plan.n};
+    const std::int64_t out_strides[2] = {plan.rs[0], plan.cs[0]};
+    const std::int64_t sum_strides[2] = {plan.n, 1};
+    const StridedLoop<2> loop =
+        coalesce<2>(Extents(shape), {Extents(out_strides), Extents(sum_strides)});
+    void* const base[2] = {out, sums.get()};
+    plan.copy->casts[static_cast<std::size_t>(kDTypeOf<T>)]
+                    [static_cast<std::size_t>(kDTypeOf<Acc>)](loop, base);
   }
 }
 
@@ -144,7 +135,8 @@ void run_batches(const MatmulPlan& plan) {
   if (batches == 0 || plan.m == 0 || plan.n == 0) return;
   const int threads = num_threads();
   // Many small products: one thread per product. One large product: threads inside it.
-  if (batches > 1 && threads > 1 && plan.m * plan.n * plan.k < (std::int64_t{1} << 20)) {
+  if (batches > 1 && threads > 1 &&
+      gemm::macs_of({plan.m, plan.n, plan.k}) < (std::int64_t{1} << 20)) {
     BatchJob job{&plan, &run_one<T>};
     parallel_for(batches, &batch_task, &job);
     return;
@@ -219,6 +211,7 @@ MatmulPlan plan_matmul(const MatmulOperand& out, const MatmulOperand& a, const M
   MatmulPlan plan;
   plan.dtype = dtype;
   plan.kernels = table.gemm;
+  plan.copy = table.copy;
   plan.m = a.shape[na - 2];
   plan.k = a.shape[na - 1];
   plan.n = b.shape[nb - 1];

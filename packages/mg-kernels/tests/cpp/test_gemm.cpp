@@ -2,6 +2,7 @@
 // triple loop over odd sizes, transposes, strides, batches, dtypes and thread counts.
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
@@ -81,6 +82,23 @@ std::vector<T> finite_values(std::size_t n, std::uint32_t seed) {
     }
   }
   return out;
+}
+
+TEST_P(GemmIsa, WidenHalfIsExactForEveryPattern) {
+  const auto& uk = table(GetParam()).gemm->f32;
+  ASSERT_NE(uk.widen_half, nullptr);
+  std::vector<Half> all(65536 + 3);  // 3 more: a tail shorter than a vector
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = Half{static_cast<std::uint16_t>(i)};
+  std::vector<float> got(all.size());
+  uk.widen_half(all.data(), static_cast<std::int64_t>(all.size()), got.data());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const float want = half_to_float(all[i]);
+    if (std::isnan(want)) {
+      ASSERT_TRUE(std::isnan(got[i])) << i;
+    } else {
+      ASSERT_EQ(std::bit_cast<std::uint32_t>(got[i]), std::bit_cast<std::uint32_t>(want)) << i;
+    }
+  }
 }
 
 // matmul of an (m, k) by a (k, n) view, each possibly transposed in memory, into a strided out.

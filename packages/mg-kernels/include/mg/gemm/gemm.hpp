@@ -30,6 +30,16 @@ struct Dims {
   std::int64_t m = 0, n = 0, k = 0;
 };
 
+// m * n * k, saturated at INT64_MAX: a broadcast (stride 0) operand can make k huge without any
+// memory behind it, and the size tests below must not overflow.
+inline std::int64_t macs_of(Dims d) noexcept {
+  constexpr std::int64_t kMax = INT64_MAX;
+  if (d.m == 0 || d.n == 0 || d.k == 0) return 0;
+  if (d.m > kMax / d.n) return kMax;
+  const std::int64_t mn = d.m * d.n;
+  return mn > kMax / d.k ? kMax : mn * d.k;
+}
+
 // Element type conversion on the way into a packed panel: float16/bfloat16 widen to float32,
 // integers (and bool, as 0/1) wrap into the unsigned accumulator.
 template <class Src, class Acc>

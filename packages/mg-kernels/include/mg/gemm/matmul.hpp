@@ -29,6 +29,7 @@ class MatmulPlan {
   // Filled in by plan_matmul.
   DType dtype = DType::kFloat32;
   const kernels::GemmKernels* kernels = nullptr;
+  const kernels::CopyKernels* copy = nullptr;  // rounds float16/bfloat16/narrow-int outputs
   std::int64_t m = 0, n = 0, k = 0;
   std::vector<std::int64_t> batch_shape;
   std::vector<std::int64_t> batch_strides[3];  // out, a, b; 0 where broadcast

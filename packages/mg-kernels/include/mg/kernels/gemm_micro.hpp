@@ -48,15 +48,11 @@ void gemm_micro_portable(std::int64_t kc, const T* a, const T* b, T* c, std::int
 // The AVX2 kernels keep their twelve accumulators in named variables, not an array: GCC spills
 // an array of vectors to the stack on every step once any element's address is taken.
 #define MG_GEMM_ROW(i, Bcast, Fma)  \
-  {                                 \
+  do {                              \
     const auto ai = Bcast(a + (i)); \
     c##i##0 = Fma(ai, b0, c##i##0); \
     c##i##1 = Fma(ai, b1, c##i##1); \
-  }
-#define MG_GEMM_ROWS(Bcast, Fma)                                                   \
-  MG_GEMM_ROW(0, Bcast, Fma)                                                       \
-  MG_GEMM_ROW(1, Bcast, Fma) MG_GEMM_ROW(2, Bcast, Fma) MG_GEMM_ROW(3, Bcast, Fma) \
-      MG_GEMM_ROW(4, Bcast, Fma) MG_GEMM_ROW(5, Bcast, Fma)
+  } while (false)
 
 // Stores six rows of two registers each to c, or to a scratch tile first when C's columns are
 // not contiguous.
@@ -95,7 +91,12 @@ void gemm_micro_avx2_f32(std::int64_t kc, const float* a, const float* b, float*
   for (std::int64_t p = 0; p < kc; ++p) {
     const __m256 b0 = _mm256_loadu_ps(b);
     const __m256 b1 = _mm256_loadu_ps(b + 8);
-    MG_GEMM_ROWS(_mm256_broadcast_ss, _mm256_fmadd_ps)
+    MG_GEMM_ROW(0, _mm256_broadcast_ss, _mm256_fmadd_ps);
+    MG_GEMM_ROW(1, _mm256_broadcast_ss, _mm256_fmadd_ps);
+    MG_GEMM_ROW(2, _mm256_broadcast_ss, _mm256_fmadd_ps);
+    MG_GEMM_ROW(3, _mm256_broadcast_ss, _mm256_fmadd_ps);
+    MG_GEMM_ROW(4, _mm256_broadcast_ss, _mm256_fmadd_ps);
+    MG_GEMM_ROW(5, _mm256_broadcast_ss, _mm256_fmadd_ps);
     a += 6;
     b += 16;
   }
@@ -116,7 +117,12 @@ void gemm_micro_avx2_f64(std::int64_t kc, const double* a, const double* b, doub
   for (std::int64_t p = 0; p < kc; ++p) {
     const __m256d b0 = _mm256_loadu_pd(b);
     const __m256d b1 = _mm256_loadu_pd(b + 4);
-    MG_GEMM_ROWS(_mm256_broadcast_sd, _mm256_fmadd_pd)
+    MG_GEMM_ROW(0, _mm256_broadcast_sd, _mm256_fmadd_pd);
+    MG_GEMM_ROW(1, _mm256_broadcast_sd, _mm256_fmadd_pd);
+    MG_GEMM_ROW(2, _mm256_broadcast_sd, _mm256_fmadd_pd);
+    MG_GEMM_ROW(3, _mm256_broadcast_sd, _mm256_fmadd_pd);
+    MG_GEMM_ROW(4, _mm256_broadcast_sd, _mm256_fmadd_pd);
+    MG_GEMM_ROW(5, _mm256_broadcast_sd, _mm256_fmadd_pd);
     a += 6;
     b += 8;
   }
@@ -128,7 +134,6 @@ void gemm_micro_avx2_f64(std::int64_t kc, const double* a, const double* b, doub
       [](__m256d x, __m256d y) { return _mm256_add_pd(x, y); });
 }
 
-#undef MG_GEMM_ROWS
 #undef MG_GEMM_ROW
 
 #endif

@@ -60,6 +60,9 @@ struct GemmMicroKernel {
   using Fn = void (*)(std::int64_t kc, const T* a, const T* b, T* c, std::int64_t rs_c,
                       std::int64_t cs_c, bool accumulate);
   Fn fn = nullptr;
+  // float16 -> T for `count` contiguous elements, used while packing (set for float only: F16C
+  // where the unit has it); nullptr: convert one element at a time.
+  void (*widen_half)(const Half* src, std::int64_t count, T* dst) = nullptr;
   std::int64_t mr = 1, nr = 1;          // register tile
   std::int64_t mc = 1, kc = 1, nc = 1;  // cache blocks: A block mc x kc, B block kc x nc
 };
