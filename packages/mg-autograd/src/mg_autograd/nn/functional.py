@@ -122,12 +122,9 @@ def dropout(
     if p == 1.0:
         return input * 0.0
     rng = generator or default_generator()
-    draws = rng.random(input.shape, dtype=core.float64).reshape(-1).tolist()
-    assert isinstance(draws, list)
-    scale = 1.0 / (1.0 - p)
-    # mg_core has no comparison op on this branch yet, so the keep-mask is built in Python.
-    mask = core.asarray([scale if u >= p else 0.0 for u in draws], dtype=input.dtype)  # type: ignore[operator]
-    return input * mask.reshape(input.shape)
+    keep = core.greater_equal(rng.random(input.shape, dtype=core.float64), p)
+    mask = core.where(keep, 1.0 / (1.0 - p), 0.0).astype(input.dtype)
+    return input * mask
 
 
 def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
