@@ -41,6 +41,12 @@ from mg_autograd.ops.sorting import argsort, sort, topk
 from mg_autograd.ops.unary import abs, erf, exp, log, sigmoid, sqrt, tanh
 from mg_autograd.tensor import Tensor, tensor
 
+# isort: split
+# nn and optim build on Tensor, so they come after it.
+from mg_autograd import data, nn, optim
+from mg_autograd.random import manual_seed
+from mg_autograd.serialization import load, save
+
 __all__ = [
     "Context",
     "Function",
@@ -60,6 +66,7 @@ __all__ = [
     "clip",
     "concat",
     "cross_entropy",
+    "data",
     "detect_anomaly",
     "draw_dot",
     "elu",
@@ -75,10 +82,12 @@ __all__ = [
     "is_grad_enabled",
     "l1_loss",
     "leaky_relu",
+    "load",
     "log",
     "log_softmax",
     "logsigmoid",
     "logsumexp",
+    "manual_seed",
     "masked_fill",
     "matmul",
     "max",
@@ -87,9 +96,12 @@ __all__ = [
     "minimum",
     "mse_loss",
     "nll_loss",
+    "nn",
     "no_grad",
+    "optim",
     "pad",
     "relu",
+    "save",
     "scatter_add",
     "set_grad_enabled",
     "sigmoid",

@@ -1,0 +1,82 @@
+"""Sliding 2-d windows as strided views: the shared machinery of convolution and pooling.
+
+For a kernel of kh x kw, window offset (i, j) selects, from every output position at once,
+the input element at that offset: one strided slice (a view, no copy). Summing or maximising
+over the kh * kw slices gives pooling; stacking them gives convolution's im2col columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TypeAlias
+
+import mg_core as core
+
+from mg_autograd.ops.movement import Scatter
+from mg_autograd.tensor import Tensor
+
+__all__ = ["Pair", "output_size", "pad2d", "pair", "window_views"]
+
+Pair: TypeAlias = "int | tuple[int, int]"
+
+
+def pair(value: Pair, name: str) -> tuple[int, int]:
+    """Return ``value`` as (height, width); an int serves both.
+
+    >>> pair(3, "kernel_size"), pair((1, 2), "stride")
+    ((3, 3), (1, 2))
+    """
+    out = (value, value) if isinstance(value, int) else tuple(value)
+    if len(out) != 2 or not all(isinstance(v, int) for v in out):
+        raise TypeError(f"{name} must be an int or a pair of ints, got {value!r}")
+    return out[0], out[1]
+
+
+def output_size(size: int, kernel: int, stride: int, padding: int, dilation: int, what: str) -> int:
+    """Return the number of window positions along one axis; ValueError if there are none."""
+    span = dilation * (kernel - 1) + 1
+    if stride < 1 or padding < 0 or dilation < 1:
+        raise ValueError(f"{what}: stride and dilation must be >= 1 and padding >= 0")
+    n = (size + 2 * padding - span) // stride + 1
+    if n < 1:
+        raise ValueError(
+            f"{what}: a window of {span} does not fit an axis of {size} padded by {padding}"
+        )
+    return n
+
+
+def pad2d(x: Tensor, padding: tuple[int, int], value: float = 0.0) -> Tensor:
+    """Pad the last two axes of ``x`` by ``padding`` on each side with ``value`` (differentiable).
+
+    >>> import mg_autograd as ag
+    >>> pad2d(ag.tensor([[[[1.0]]]]), (1, 0)).tolist()
+    [[[[0.0], [1.0], [0.0]]]]
+    """
+    ph, pw = padding
+    if ph == 0 and pw == 0:
+        return x
+    *lead, h, w = x.shape
+    shape = (*lead, h + 2 * ph, w + 2 * pw)
+    inside = (..., slice(ph, ph + h), slice(pw, pw + w))
+    out = Scatter.apply(x, shape, inside)  # zeros with x written inside
+    if value != 0.0:
+        border = core.full(shape, value, dtype=x.dtype)
+        border[inside] = 0.0
+        out = out + Tensor(border)
+    return out
+
+
+def window_views(
+    x: Tensor,
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    dilation: tuple[int, int],
+    out_hw: tuple[int, int],
+) -> Iterator[tuple[int, int, Tensor]]:
+    """Yield (i, j, view) for each kernel offset; each view has shape (..., out_h, out_w)."""
+    for i in range(kernel[0]):
+        for j in range(kernel[1]):
+            top, left = i * dilation[0], j * dilation[1]
+            rows = slice(top, top + stride[0] * (out_hw[0] - 1) + 1, stride[0])
+            cols = slice(left, left + stride[1] * (out_hw[1] - 1) + 1, stride[1])
+            yield i, j, x[..., rows, cols]

@@ -1,0 +1,138 @@
+"""`Conv2d` and `conv2d`: 2-d cross-correlation over (N, C, H, W) images, im2col on the GEMM."""
+
+from __future__ import annotations
+
+import math
+
+import mg_core as core
+
+from mg_autograd.nn import init
+from mg_autograd.nn._windows import Pair, output_size, pad2d, pair, window_views
+from mg_autograd.nn.module import Module
+from mg_autograd.nn.parameter import Parameter
+from mg_autograd.ops.joining import stack
+from mg_autograd.ops.linalg import matmul
+from mg_autograd.tensor import Tensor
+
+__all__ = ["Conv2d", "conv2d"]
+
+
+def conv2d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: Pair = 1,
+    padding: Pair = 0,
+    dilation: Pair = 1,
+) -> Tensor:
+    """Cross-correlate (N, C, H, W) ``input`` with (O, C, kh, kw) ``weight``, as PyTorch does.
+
+    Raises:
+        ValueError: if the channel counts differ or the kernel does not fit the input.
+
+    >>> import mg_autograd as ag
+    >>> x = ag.tensor([[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]]])
+    >>> conv2d(x, ag.tensor([[[[1.0, -1.0]]]]))
+    tensor([[[[-1., -1.],
+              [-1., -1.]]]])
+    """
+    if input.ndim != 4 or weight.ndim != 4:
+        raise ValueError(
+            f"conv2d expects 4-d input (N, C, H, W) and weight (O, C, kh, kw), got "
+            f"{input.shape} and {weight.shape}"
+        )
+    if input.shape[1] != weight.shape[1]:
+        raise ValueError(
+            f"conv2d: weight {weight.shape} expects {weight.shape[1]} input channels, got "
+            f"input of shape {input.shape}"
+        )
+    kernel = (weight.shape[2], weight.shape[3])
+    s, p, d = pair(stride, "stride"), pair(padding, "padding"), pair(dilation, "dilation")
+    out_hw = (
+        output_size(input.shape[2], kernel[0], s[0], p[0], d[0], "conv2d"),
+        output_size(input.shape[3], kernel[1], s[1], p[1], d[1], "conv2d"),
+    )
+    # im2col: the kh * kw window views stacked give columns (N, C * kh * kw, out_h * out_w),
+    # ordered like weight.reshape(O, C * kh * kw); then one batched GEMM.
+    views = [view for _, _, view in window_views(pad2d(input, p), kernel, s, d, out_hw)]
+    n, c = input.shape[0], input.shape[1]
+    columns = stack(views, 2).reshape(n, c * kernel[0] * kernel[1], out_hw[0] * out_hw[1])
+    out = matmul(weight.reshape(weight.shape[0], -1), columns)
+    out = out.reshape(n, weight.shape[0], *out_hw)
+    if bias is not None:
+        out = out + bias.reshape(1, -1, 1, 1)
+    return out
+
+
+class Conv2d(Module):
+    """A 2-d convolution layer: ``out_channels`` filters of ``in_channels x kernel_size``.
+
+    Weights start as PyTorch's (kaiming_uniform with a = sqrt(5); bias U(-k, k), k =
+    1 / sqrt(fan_in)).
+
+    >>> import mg_autograd as ag
+    >>> conv = ag.nn.Conv2d(3, 8, kernel_size=3, padding=1)
+    >>> conv
+    Conv2d(3, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))
+    >>> conv(ag.tensor(core.zeros((2, 3, 5, 5), dtype=core.float32))).shape
+    (2, 8, 5, 5)
+    """
+
+    weight: Parameter
+    bias: Parameter | None
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: Pair,
+        stride: Pair = 1,
+        padding: Pair = 0,
+        dilation: Pair = 1,
+        bias: bool = True,
+        dtype: core.DType = core.float32,
+        generator: core.random.Generator | None = None,
+    ) -> None:
+        super().__init__()
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.kernel_size = pair(kernel_size, "kernel_size")
+        self.stride = pair(stride, "stride")
+        self.padding = pair(padding, "padding")
+        self.dilation = pair(dilation, "dilation")
+        shape = (out_channels, in_channels, *self.kernel_size)
+        self.weight = Parameter(core.zeros(shape, dtype=dtype))
+        if bias:
+            self.bias = Parameter(core.zeros((out_channels,), dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters(generator)
+
+    def reset_parameters(self, generator: core.random.Generator | None = None) -> None:
+        """Draw fresh weights as PyTorch's Conv2d does."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5), generator=generator)
+        if self.bias is not None:
+            fan_in, _ = init.fan_in_and_fan_out(self.weight)
+            bound = 1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+            init.uniform_(self.bias, -bound, bound, generator)
+
+    def forward(self, x: Tensor) -> Tensor:
+        if x.ndim != 4 or x.shape[1] != self.in_channels:
+            raise ValueError(
+                f"{type(self).__name__}({self.in_channels}, {self.out_channels}) expected input "
+                f"(N, {self.in_channels}, H, W), got shape {x.shape}"
+            )
+        return conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation)
+
+    def extra_repr(self) -> str:
+        text = (
+            f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+            f"stride={self.stride}"
+        )
+        if self.padding != (0, 0):
+            text += f", padding={self.padding}"
+        if self.dilation != (1, 1):
+            text += f", dilation={self.dilation}"
+        if self.bias is None:
+            text += ", bias=False"
+        return text
