@@ -92,15 +92,16 @@ PACKAGES: tuple[Package, ...] = (KERNELS, CORE, AUTOGRAD)
 BY_SHORT = {pkg.short: pkg for pkg in PACKAGES}
 
 
-def install(session: nox.Session, pkg: Package) -> None:
+def install(session: nox.Session, pkg: Package, kernels: Path | None = None) -> None:
     """Install `pkg` and the siblings it needs from the working tree, lowest layer first.
 
     Siblings are installed without dependency resolution (an index must never supply them);
     their third-party requirements are installed afterwards from their pyproject.toml files.
-    mg-kernels comes from the shared wheel of its current sources (`kernels_wheel`).
+    mg-kernels comes from the shared wheel of its current sources (`kernels_wheel`), or from
+    `kernels` (a sanitized wheel) when given.
     """
     for dep in pkg.chain:
-        target = kernels_wheel(session) if dep is KERNELS else dep.path
+        target = (kernels or kernels_wheel(session)) if dep is KERNELS else dep.path
         session.install("--no-deps", *reinstall_flags(session, dep), str(target))
     if requirements := third_party_requirements(pkg):
         session.install(*requirements)
@@ -288,3 +289,92 @@ def build(session: nox.Session) -> None:
         session.run("python", "-m", "build", *installer, "--outdir", str(dist), str(pkg.path))
     session.run("twine", "check", "--strict", *(str(p) for p in sorted(dist.iterdir())))
     session.run("python", str(ROOT / "tests-integration" / "check_wheels.py"), str(dist))
+
+
+# Note [Sanitizer sessions] (docs/reliability.md): `asan` and `ubsan` build mg-kernels with
+# -fsanitize=... into their own cached wheel and CMake folder, run the GoogleTest suite there,
+# then every package's tests and the integration tests against that wheel.
+SANITIZERS = {"asan": "address", "ubsan": "undefined"}
+# The sanitizer builds compile these ISAs only (the machine's widest plus the portable one);
+# MG_KERNELS_ISAS in the environment overrides it ("" builds all).
+SANITIZER_ISAS = "scalar;avx2"
+SANITIZER_ENV = {
+    # CPython frees nothing at exit, so LeakSanitizer would report the interpreter itself; the
+    # C++ tests (ctest) keep leak detection on. tests-integration: `leaks` covers leaks there.
+    "asan": {
+        "ASAN_OPTIONS": "detect_leaks=0:abort_on_error=0:halt_on_error=1:"
+        "strict_init_order=1:detect_stack_use_after_return=1",
+    },
+    "ubsan": {"UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1"},
+}
+
+
+def sanitized_kernels(session: nox.Session, name: str) -> tuple[Path, Path]:
+    """The sanitized mg-kernels wheel and its CMake folder (with the C++ tests), built once per
+    source state like `kernels_wheel`."""
+    tag = session.run(
+        "python", "-c", "import sys; print(sys.implementation.cache_tag)", silent=True
+    )
+    isas = os.environ.get("MG_KERNELS_ISAS", SANITIZER_ISAS)
+    key = hashlib.sha256(isas.encode()).hexdigest()[:6]
+    entry = (
+        ROOT
+        / ".nox"
+        / f"_mg-kernels-{name}"
+        / f"{str(tag).strip()}-{source_digest(KERNELS.path)}-{key}"
+    )
+    build_dir = ROOT / ".nox" / f"_mg-kernels-{name}" / "build"  # one folder: incremental
+    if not list(entry.glob("*.whl")):
+        session.install(*KERNELS_BUILD_TOOLS, "build>=1.2")
+        session.run(
+            "python", "-m", "build", "--wheel", "--no-isolation", "--outdir", str(entry),
+            f"--config-setting=build-dir={build_dir}",
+            "--config-setting=cmake.define.MG_KERNELS_BUILD_TESTS=ON",
+            f"--config-setting=cmake.define.MG_KERNELS_SANITIZE={SANITIZERS[name]}",
+            f"--config-setting=cmake.define.MG_KERNELS_ISAS={isas}",
+            str(KERNELS.path),
+        )  # fmt: skip
+    return next(entry.glob("*.whl")), build_dir
+
+
+def sanitizer_runtime(session: nox.Session, name: str) -> dict[str, str]:
+    """The environment the Python suites run in under sanitizer `name`.
+
+    GCC links the runtime into the extension, but ASan must come first in the process (before
+    libc's malloc is used), so python runs with LD_PRELOAD of the compiler's libasan.
+    """
+    env = dict(SANITIZER_ENV[name])
+    if name == "asan":
+        cxx = os.environ.get("CXX", "c++")
+        lib = session.run(cxx, "-print-file-name=libasan.so", silent=True, external=True)
+        env["LD_PRELOAD"] = str(lib).strip()
+    return env
+
+
+def run_sanitized(session: nox.Session, name: str) -> None:
+    wheel, build_dir = sanitized_kernels(session, name)
+    install(session, AUTOGRAD, kernels=wheel)
+    session.install(*{r: None for p in PACKAGES for r in p.test_requires}, "psutil")
+    session.install("cmake>=3.26")  # ctest
+    cpp_env = {**SANITIZER_ENV[name], "ASAN_OPTIONS": "detect_leaks=1:halt_on_error=1"}
+    session.run("ctest", "--test-dir", str(build_dir), "--output-on-failure", "--no-tests=error",
+                env=cpp_env)  # fmt: skip
+    env = sanitizer_runtime(session, name)
+    suites = [str(p.path / "tests") for p in PACKAGES] + [str(ROOT / "tests-integration")]
+    # -p no:cacheprovider: the suites run from one process; test_abi_skew builds a wheel and
+    # test_release needs git, both unrelated to memory safety, so they are left out.
+    session.run("pytest", *suites, "-q", "-p", "no:cacheprovider",
+                "--deselect", "tests-integration/test_abi_skew.py",
+                *session.posargs, env=env)  # fmt: skip
+
+
+@nox.session
+def asan(session: nox.Session) -> None:
+    """mg-kernels with AddressSanitizer: the C++ tests (+LeakSanitizer) and every Python suite."""
+    run_sanitized(session, "asan")
+
+
+@nox.session
+def ubsan(session: nox.Session) -> None:
+    """mg-kernels with UndefinedBehaviorSanitizer: the C++ tests and every Python suite."""
+    run_sanitized(session, "ubsan")
