@@ -22,7 +22,7 @@ def test_element_count_past_int64_is_a_value_error(
     make: Callable[..., mc.Tensor], shape: tuple[int, ...]
 ) -> None:
     # NumPy refuses these shapes before allocating (zeros ignored), and so does mg.
-    with pytest.raises(ValueError, match="too big|Maximum allowed dimension"):
+    with pytest.raises(ValueError, match=r"too big|Maximum allowed dimension"):
         np.empty(shape, dtype=np.uint8)
     with pytest.raises(ValueError, match="int64"):
         make(shape, dtype=mc.uint8)
@@ -151,7 +151,7 @@ def test_reductions_on_empty_and_0d(shape: tuple[int, ...]) -> None:
                     warnings.simplefilter("ignore", RuntimeWarning)
                     want = getattr(np, name)(a_np, axis=axis)
             except ValueError:  # max of nothing: NumPy refuses, so must mg
-                with pytest.raises(ValueError, match="zero-size|empty"):
+                with pytest.raises(ValueError, match=r"zero-size|empty"):
                     getattr(mc, name)(a, axis=axis)
                 continue
             got = getattr(mc, name)(a, axis=axis)
