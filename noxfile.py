@@ -44,6 +44,7 @@ KERNELS_BUILD_INPUTS = (
     "src",
     "python",
     "tests/cpp",
+    "tests/fuzz",
 )
 
 
@@ -332,6 +333,7 @@ def sanitized_kernels(session: nox.Session, name: str) -> tuple[Path, Path]:
             "--config-setting=cmake.define.MG_KERNELS_BUILD_TESTS=ON",
             f"--config-setting=cmake.define.MG_KERNELS_SANITIZE={SANITIZERS[name]}",
             f"--config-setting=cmake.define.MG_KERNELS_ISAS={isas}",
+            "--config-setting=cmake.define.MG_KERNELS_BUILD_FUZZERS=ON",
             str(KERNELS.path),
         )  # fmt: skip
     return next(entry.glob("*.whl")), build_dir
@@ -378,3 +380,31 @@ def asan(session: nox.Session) -> None:
 def ubsan(session: nox.Session) -> None:
     """mg-kernels with UndefinedBehaviorSanitizer: the C++ tests and every Python suite."""
     run_sanitized(session, "ubsan")
+
+
+FUZZ_SECONDS = 60  # per target; `nox -s fuzz -- 600` runs each for ten minutes
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """Fuzz the C++ entry points and the Python API, each for FUZZ_SECONDS, under ASan.
+
+    Regression inputs live in packages/mg-kernels/tests/fuzz/corpus (ctest replays them) and
+    tests-integration/fuzz_corpus (test_fuzz_regressions.py replays them); a crash leaves its
+    input in .nox/fuzz-artifacts/ (docs/reliability.md).
+    """
+    seconds = int(session.posargs[0]) if session.posargs else FUZZ_SECONDS
+    wheel, build_dir = sanitized_kernels(session, "asan")
+    install(session, AUTOGRAD, kernels=wheel)
+    session.install("atheris>=2.3", "numpy>=2")
+    artifacts = ROOT / ".nox" / "fuzz-artifacts"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    env = sanitizer_runtime(session, "asan")
+    cpp_corpus = KERNELS.path / "tests" / "fuzz" / "corpus"
+    session.run(str(build_dir / "mg_kernels_fuzz"), str(cpp_corpus),
+                f"-max_total_time={seconds}", f"-artifact={artifacts / 'crash-cpp'}",
+                f"-artifact_prefix={artifacts}/", external=True, env=env)  # fmt: skip
+    py_corpus = ROOT / "tests-integration" / "fuzz_corpus"
+    session.run("python", str(ROOT / "tests-integration" / "fuzz_api.py"),
+                f"-max_total_time={seconds}", f"-artifact_prefix={artifacts}/",
+                "-rss_limit_mb=4096", str(py_corpus), env=env)  # fmt: skip

@@ -247,13 +247,18 @@ def pow(x1: Operand, x2: Operand) -> Tensor:
 
     >>> pow(mg.asarray([1, 2, 3]), 2)
     tensor([1, 4, 9], dtype=int64)
+    >>> pow(mg.asarray([True, False]), mg.asarray([False, False]))
+    tensor([1, 1], dtype=int8)
     >>> pow(mg.asarray([2]), -1)
     Traceback (most recent call last):
     ValueError: Integers to negative integer powers are not allowed.
     """
+    dtype = _operands_dtype(x1, x2)
     negative_int = isinstance(x2, int) and x2 < 0
-    if negative_int and _operands_dtype(x1, x2).kind in "iu":
+    if negative_int and dtype.kind in "iu":
         raise ValueError("Integers to negative integer powers are not allowed.")
+    if dtype.kind == "b":  # NumPy computes bool ** bool in int8 (the kernel has no bool POW)
+        return binary_op(_POW, x1, x2, int8)
     return binary_op(_POW, x1, x2)
 
 
