@@ -16,7 +16,8 @@ CORPUS = sorted((HERE / "fuzz_corpus").iterdir())
 def _load_target() -> object:
     # pytest runs with --import-mode=importlib: this folder is not on sys.path.
     spec = importlib.util.spec_from_file_location("fuzz_api", HERE / "fuzz_api.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["fuzz_api"] = module
     spec.loader.exec_module(module)
