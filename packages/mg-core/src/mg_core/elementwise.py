@@ -112,9 +112,9 @@ def _tensors(
     n, strides = dense_layout(shape)
     result = out_dtype or dtype
     out = Storage.empty(result.name, n)  # every element is written below
-    if n:
-        binary(op, out, 0, strides, a.buffer.storage, a.offset, a_strides,
-               b.buffer.storage, b.offset, b_strides, shape)  # fmt: skip
+    # Also when empty: the kernel refuses an op the dtype lacks (bool - bool) whatever the size.
+    binary(op, out, 0, strides, a.buffer.storage, a.offset, a_strides,
+           b.buffer.storage, b.offset, b_strides, shape)  # fmt: skip
     return new_tensor(out, result, shape, strides)
 
 
@@ -152,12 +152,11 @@ def _with_scalar(
     n, strides = dense_layout(shape)
     result = out_dtype or dtype
     out = Storage.empty(result.name, n)  # every element is written below
-    if n:
-        zeros = _zeros(len(shape))
-        if scalar_first:
-            binary(op, out, 0, strides, one, 0, zeros, t.buffer.storage, t.offset, t.strides, shape)
-        else:
-            binary(op, out, 0, strides, t.buffer.storage, t.offset, t.strides, one, 0, zeros, shape)
+    zeros = _zeros(len(shape))  # called when empty too, for the kernel's dtype check
+    if scalar_first:
+        binary(op, out, 0, strides, one, 0, zeros, t.buffer.storage, t.offset, t.strides, shape)
+    else:
+        binary(op, out, 0, strides, t.buffer.storage, t.offset, t.strides, one, 0, zeros, shape)
     return new_tensor(out, result, shape, strides)
 
 
