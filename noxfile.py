@@ -344,13 +344,18 @@ def sanitizer_runtime(session: nox.Session, name: str) -> dict[str, str]:
     """The environment the Python suites run in under sanitizer `name`.
 
     GCC links the runtime into the extension, but ASan must come first in the process (before
-    libc's malloc is used), so python runs with LD_PRELOAD of the compiler's libasan.
+    libc's malloc is used), so python runs with LD_PRELOAD of the compiler's libasan; and of its
+    libstdc++ too, or ASan's __cxa_throw interceptor finds no real one (python does not link
+    libstdc++) and the first C++ exception dies in "CHECK failed: asan_interceptors.cpp".
     """
     env = dict(SANITIZER_ENV[name])
     if name == "asan":
         cxx = os.environ.get("CXX", "c++")
-        lib = session.run(cxx, "-print-file-name=libasan.so", silent=True, external=True)
-        env["LD_PRELOAD"] = str(lib).strip()
+        libs = [
+            str(session.run(cxx, f"-print-file-name={lib}", silent=True, external=True)).strip()
+            for lib in ("libasan.so", "libstdc++.so")
+        ]
+        env["LD_PRELOAD"] = " ".join(libs)
     return env
 
 
