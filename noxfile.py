@@ -374,7 +374,9 @@ def run_sanitized(session: nox.Session, name: str) -> None:
     suites = [str(p.path / "tests") for p in PACKAGES] + [str(ROOT / "tests-integration")]
     # -p no:cacheprovider: the suites run from one process; test_abi_skew builds a wheel and
     # test_release needs git, both unrelated to memory safety, so they are left out.
-    session.run("pytest", *suites, "-q", "-p", "no:cacheprovider",
+    # --capture=sys: a sanitizer writes its report to file descriptor 2 and exits; pytest's
+    # default fd capture would swallow it.
+    session.run("pytest", *suites, "-q", "-p", "no:cacheprovider", "--capture=sys",
                 "--deselect", "tests-integration/test_abi_skew.py",
                 *session.posargs, env=env)  # fmt: skip
 
