@@ -303,7 +303,9 @@ SANITIZER_ENV = {
     # CPython frees nothing at exit, so LeakSanitizer would report the interpreter itself; the
     # C++ tests (ctest) keep leak detection on. tests-integration: `leaks` covers leaks there.
     "asan": {
-        "ASAN_OPTIONS": "detect_leaks=0:abort_on_error=0:halt_on_error=1:"
+        # allocator_may_return_null: a huge request gives NULL (bad_alloc -> MemoryError, as
+        # the tests expect) instead of an "allocation-size-too-big" report.
+        "ASAN_OPTIONS": "detect_leaks=0:halt_on_error=1:allocator_may_return_null=1:"
         "strict_init_order=1:detect_stack_use_after_return=1",
     },
     "ubsan": {"UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1"},
@@ -364,7 +366,10 @@ def run_sanitized(session: nox.Session, name: str) -> None:
     install(session, AUTOGRAD, kernels=wheel)
     session.install(*{r: None for p in PACKAGES for r in p.test_requires}, "psutil")
     session.install("cmake>=3.26")  # ctest
-    cpp_env = {**SANITIZER_ENV[name], "ASAN_OPTIONS": "detect_leaks=1:halt_on_error=1"}
+    cpp_env = {
+        **SANITIZER_ENV[name],
+        "ASAN_OPTIONS": "detect_leaks=1:halt_on_error=1:allocator_may_return_null=1",
+    }
     if os.environ.get("MG_KERNELS_BUILD_TESTS", "ON") != "OFF":
         session.run("ctest", "--test-dir", str(build_dir), "--output-on-failure",
                     "--no-tests=error", env=cpp_env)  # fmt: skip
