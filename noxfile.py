@@ -423,7 +423,10 @@ def fuzz(session: nox.Session) -> None:
     session.run(str(build_dir / "mg_kernels_fuzz"), str(cpp_corpus),
                 f"-max_total_time={seconds}", f"-artifact={artifacts / 'crash-cpp'}",
                 f"-artifact_prefix={artifacts}/", external=True, env=env)  # fmt: skip
+    # libFuzzer adds what it finds to the first folder: a scratch one, not the regression inputs.
+    scratch = ROOT / ".nox" / "fuzz-corpus"
+    scratch.mkdir(parents=True, exist_ok=True)
     py_corpus = ROOT / "tests-integration" / "fuzz_corpus"
     session.run("python", str(ROOT / "tests-integration" / "fuzz_api.py"),
                 f"-max_total_time={seconds}", f"-artifact_prefix={artifacts}/",
-                "-rss_limit_mb=4096", str(py_corpus), env=env)  # fmt: skip
+                "-rss_limit_mb=4096", str(scratch), str(py_corpus), env=env)  # fmt: skip
