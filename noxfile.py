@@ -371,8 +371,10 @@ def run_sanitized(session: nox.Session, name: str) -> None:
         "ASAN_OPTIONS": "detect_leaks=1:halt_on_error=1:allocator_may_return_null=1",
     }
     if os.environ.get("MG_KERNELS_BUILD_TESTS", "ON") != "OFF":
+        # -E: that test wants every x86 table compiled; sanitizer builds compile a subset.
         session.run("ctest", "--test-dir", str(build_dir), "--output-on-failure",
-                    "--no-tests=error", env=cpp_env)  # fmt: skip
+                    "--no-tests=error", "-E", "X86BuildsCompileEveryX86Table",
+                    env=cpp_env)  # fmt: skip
     else:
         session.warn("MG_KERNELS_BUILD_TESTS=OFF: the C++ tests were not built, not run")
     env = sanitizer_runtime(session, name)
