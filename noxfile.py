@@ -44,6 +44,7 @@ KERNELS_BUILD_INPUTS = (
     "src",
     "python",
     "tests/cpp",
+    "tests/fuzz",
 )
 
 
@@ -92,15 +93,16 @@ PACKAGES: tuple[Package, ...] = (KERNELS, CORE, AUTOGRAD)
 BY_SHORT = {pkg.short: pkg for pkg in PACKAGES}
 
 
-def install(session: nox.Session, pkg: Package) -> None:
+def install(session: nox.Session, pkg: Package, kernels: Path | None = None) -> None:
     """Install `pkg` and the siblings it needs from the working tree, lowest layer first.
 
     Siblings are installed without dependency resolution (an index must never supply them);
     their third-party requirements are installed afterwards from their pyproject.toml files.
-    mg-kernels comes from the shared wheel of its current sources (`kernels_wheel`).
+    mg-kernels comes from the shared wheel of its current sources (`kernels_wheel`), or from
+    `kernels` (a sanitized wheel) when given.
     """
     for dep in pkg.chain:
-        target = kernels_wheel(session) if dep is KERNELS else dep.path
+        target = (kernels or kernels_wheel(session)) if dep is KERNELS else dep.path
         session.install("--no-deps", *reinstall_flags(session, dep), str(target))
     if requirements := third_party_requirements(pkg):
         session.install(*requirements)
@@ -288,3 +290,145 @@ def build(session: nox.Session) -> None:
         session.run("python", "-m", "build", *installer, "--outdir", str(dist), str(pkg.path))
     session.run("twine", "check", "--strict", *(str(p) for p in sorted(dist.iterdir())))
     session.run("python", str(ROOT / "tests-integration" / "check_wheels.py"), str(dist))
+
+
+# Note [Sanitizer sessions] (docs/reliability.md): `asan` and `ubsan` build mg-kernels with
+# -fsanitize=... into their own cached wheel and CMake folder, run the GoogleTest suite there,
+# then every package's tests and the integration tests against that wheel.
+SANITIZERS = {"asan": "address", "ubsan": "undefined"}
+# The sanitizer builds compile these ISAs only (the machine's widest plus the portable one);
+# MG_KERNELS_ISAS in the environment overrides it ("" builds all).
+SANITIZER_ISAS = "scalar;avx2"
+SANITIZER_ENV = {
+    # CPython frees nothing at exit, so LeakSanitizer would report the interpreter itself; the
+    # C++ tests (ctest) keep leak detection on. tests-integration: `leaks` covers leaks there.
+    "asan": {
+        # allocator_may_return_null: a huge request gives NULL (bad_alloc -> MemoryError, as
+        # the tests expect) instead of an "allocation-size-too-big" report.
+        "ASAN_OPTIONS": "detect_leaks=0:halt_on_error=1:allocator_may_return_null=1:"
+        "strict_init_order=1:detect_stack_use_after_return=1",
+    },
+    "ubsan": {"UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1"},
+}
+
+
+def sanitized_kernels(session: nox.Session, name: str) -> tuple[Path, Path]:
+    """The sanitized mg-kernels wheel and its CMake folder (with the C++ tests), built once per
+    source state like `kernels_wheel`."""
+    tag = session.run(
+        "python", "-c", "import sys; print(sys.implementation.cache_tag)", silent=True
+    )
+    isas = os.environ.get("MG_KERNELS_ISAS", SANITIZER_ISAS)
+    cpp_tests = os.environ.get("MG_KERNELS_BUILD_TESTS", "ON")  # OFF: a quicker Python-only run
+    key = hashlib.sha256(f"{isas}/{cpp_tests}".encode()).hexdigest()[:6]
+    entry = (
+        ROOT
+        / ".nox"
+        / f"_mg-kernels-{name}"
+        / f"{str(tag).strip()}-{source_digest(KERNELS.path)}-{key}"
+    )
+    build_dir = ROOT / ".nox" / f"_mg-kernels-{name}" / "build"  # one folder: incremental
+    if not list(entry.glob("*.whl")):
+        session.install(*KERNELS_BUILD_TOOLS, "build>=1.2")
+        session.run(
+            "python", "-m", "build", "--wheel", "--no-isolation", "--outdir", str(entry),
+            f"--config-setting=build-dir={build_dir}",
+            f"--config-setting=cmake.define.MG_KERNELS_BUILD_TESTS={cpp_tests}",
+            f"--config-setting=cmake.define.MG_KERNELS_SANITIZE={SANITIZERS[name]}",
+            f"--config-setting=cmake.define.MG_KERNELS_ISAS={isas}",
+            "--config-setting=cmake.define.MG_KERNELS_BUILD_FUZZERS=ON",
+            str(KERNELS.path),
+        )  # fmt: skip
+    return next(entry.glob("*.whl")), build_dir
+
+
+def sanitizer_runtime(session: nox.Session, name: str) -> dict[str, str]:
+    """The environment the Python suites run in under sanitizer `name`.
+
+    GCC links the runtime into the extension, but ASan must come first in the process (before
+    libc's malloc is used), so python runs with LD_PRELOAD of the compiler's libasan; and of its
+    libstdc++ too, or ASan's __cxa_throw interceptor finds no real one (python does not link
+    libstdc++) and the first C++ exception dies in "CHECK failed: asan_interceptors.cpp".
+    """
+    env = dict(SANITIZER_ENV[name])
+    if name == "asan":
+        cxx = os.environ.get("CXX", "c++")
+        libs = [
+            str(session.run(cxx, f"-print-file-name={lib}", silent=True, external=True)).strip()
+            for lib in ("libasan.so", "libstdc++.so")
+        ]
+        env["LD_PRELOAD"] = " ".join(libs)
+    return env
+
+
+def run_sanitized(session: nox.Session, name: str) -> None:
+    wheel, build_dir = sanitized_kernels(session, name)
+    install(session, AUTOGRAD, kernels=wheel)
+    session.install(*{r: None for p in PACKAGES for r in p.test_requires}, "psutil")
+    session.install("cmake>=3.26")  # ctest
+    cpp_env = {
+        **SANITIZER_ENV[name],
+        "ASAN_OPTIONS": "detect_leaks=1:halt_on_error=1:allocator_may_return_null=1",
+    }
+    if os.environ.get("MG_KERNELS_BUILD_TESTS", "ON") != "OFF":
+        # -E: that test wants every x86 table compiled; sanitizer builds compile a subset.
+        session.run("ctest", "--test-dir", str(build_dir), "--output-on-failure",
+                    "--no-tests=error", "-E", "X86BuildsCompileEveryX86Table",
+                    env=cpp_env)  # fmt: skip
+    else:
+        session.warn("MG_KERNELS_BUILD_TESTS=OFF: the C++ tests were not built, not run")
+    env = sanitizer_runtime(session, name)
+    suites = [str(p.path / "tests") for p in PACKAGES] + [str(ROOT / "tests-integration")]
+    # One pytest process for all suites; test_abi_skew builds a wheel (unrelated to memory
+    # safety), so it is left out.
+    # --capture=sys: a sanitizer writes its report to file descriptor 2 and exits; pytest's
+    # default fd capture would swallow it.
+    session.run("pytest", *suites, "-q", "-p", "no:cacheprovider", "--capture=sys",
+                "--deselect", "tests-integration/test_abi_skew.py",
+                # compares the build's ISAs with the CPU's; sanitizer builds compile a subset
+                "--deselect", "packages/mg-kernels/tests/python/test_isa.py"
+                "::test_available_isas_match_proc_cpuinfo",
+                *session.posargs, env=env)  # fmt: skip
+
+
+@nox.session
+def asan(session: nox.Session) -> None:
+    """mg-kernels with AddressSanitizer: the C++ tests (+LeakSanitizer) and every Python suite."""
+    run_sanitized(session, "asan")
+
+
+@nox.session
+def ubsan(session: nox.Session) -> None:
+    """mg-kernels with UndefinedBehaviorSanitizer: the C++ tests and every Python suite."""
+    run_sanitized(session, "ubsan")
+
+
+FUZZ_SECONDS = 60  # per target; `nox -s fuzz -- 600` runs each for ten minutes
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """Fuzz the C++ entry points and the Python API, each for FUZZ_SECONDS, under ASan.
+
+    Regression inputs live in packages/mg-kernels/tests/fuzz/corpus (ctest replays them) and
+    tests-integration/fuzz_corpus (test_fuzz_regressions.py replays them); a crash leaves its
+    input in .nox/fuzz-artifacts/ (docs/reliability.md).
+    """
+    seconds = int(session.posargs[0]) if session.posargs else FUZZ_SECONDS
+    wheel, build_dir = sanitized_kernels(session, "asan")
+    install(session, AUTOGRAD, kernels=wheel)
+    session.install("atheris>=2.3", "numpy>=2")
+    artifacts = ROOT / ".nox" / "fuzz-artifacts"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    env = sanitizer_runtime(session, "asan")
+    cpp_corpus = KERNELS.path / "tests" / "fuzz" / "corpus"
+    session.run(str(build_dir / "mg_kernels_fuzz"), str(cpp_corpus),
+                f"-max_total_time={seconds}", f"-artifact={artifacts / 'crash-cpp'}",
+                f"-artifact_prefix={artifacts}/", external=True, env=env)  # fmt: skip
+    # libFuzzer adds what it finds to the first folder: a scratch one, not the regression inputs.
+    scratch = ROOT / ".nox" / "fuzz-corpus"
+    scratch.mkdir(parents=True, exist_ok=True)
+    py_corpus = ROOT / "tests-integration" / "fuzz_corpus"
+    session.run("python", str(ROOT / "tests-integration" / "fuzz_api.py"),
+                f"-max_total_time={seconds}", f"-artifact_prefix={artifacts}/",
+                "-rss_limit_mb=4096", str(scratch), str(py_corpus), env=env)  # fmt: skip

@@ -112,9 +112,9 @@ def _tensors(
     n, strides = dense_layout(shape)
     result = out_dtype or dtype
     out = Storage.empty(result.name, n)  # every element is written below
-    if n:
-        binary(op, out, 0, strides, a.buffer.storage, a.offset, a_strides,
-               b.buffer.storage, b.offset, b_strides, shape)  # fmt: skip
+    # Also when empty: the kernel refuses an op the dtype lacks (bool - bool) whatever the size.
+    binary(op, out, 0, strides, a.buffer.storage, a.offset, a_strides,
+           b.buffer.storage, b.offset, b_strides, shape)  # fmt: skip
     return new_tensor(out, result, shape, strides)
 
 
@@ -152,12 +152,11 @@ def _with_scalar(
     n, strides = dense_layout(shape)
     result = out_dtype or dtype
     out = Storage.empty(result.name, n)  # every element is written below
-    if n:
-        zeros = _zeros(len(shape))
-        if scalar_first:
-            binary(op, out, 0, strides, one, 0, zeros, t.buffer.storage, t.offset, t.strides, shape)
-        else:
-            binary(op, out, 0, strides, t.buffer.storage, t.offset, t.strides, one, 0, zeros, shape)
+    zeros = _zeros(len(shape))  # called when empty too, for the kernel's dtype check
+    if scalar_first:
+        binary(op, out, 0, strides, one, 0, zeros, t.buffer.storage, t.offset, t.strides, shape)
+    else:
+        binary(op, out, 0, strides, t.buffer.storage, t.offset, t.strides, one, 0, zeros, shape)
     return new_tensor(out, result, shape, strides)
 
 
@@ -247,13 +246,18 @@ def pow(x1: Operand, x2: Operand) -> Tensor:
 
     >>> pow(mg.asarray([1, 2, 3]), 2)
     tensor([1, 4, 9], dtype=int64)
+    >>> pow(mg.asarray([True, False]), mg.asarray([False, False]))
+    tensor([1, 1], dtype=int8)
     >>> pow(mg.asarray([2]), -1)
     Traceback (most recent call last):
     ValueError: Integers to negative integer powers are not allowed.
     """
+    dtype = _operands_dtype(x1, x2)
     negative_int = isinstance(x2, int) and x2 < 0
-    if negative_int and _operands_dtype(x1, x2).kind in "iu":
+    if negative_int and dtype.kind in "iu":
         raise ValueError("Integers to negative integer powers are not allowed.")
+    if dtype.kind == "b":  # NumPy computes bool ** bool in int8 (the kernel has no bool POW)
+        return binary_op(_POW, x1, x2, int8)
     return binary_op(_POW, x1, x2)
 
 

@@ -46,22 +46,35 @@ class AxisError(ValueError, IndexError):
 
 
 def as_shape(shape: ShapeLike) -> Shape:
-    """Return `shape` (an int or a sequence of ints) as a tuple; ValueError if a size is negative.
+    """Return `shape` (an int or a sequence of ints) as a tuple.
+
+    ValueError if a size is negative, or if the product of the non-zero sizes does not fit in
+    int64 (NumPy's rule, zeros ignored: the shape is refused before any allocation is tried).
 
     >>> as_shape(3), as_shape([2, 3])
     ((3,), (2, 3))
     >>> as_shape((2, -1))
     Traceback (most recent call last):
     ValueError: negative dimension -1 in shape (2, -1)
+    >>> as_shape((2**62, 4))
+    Traceback (most recent call last):
+    ValueError: shape (4611686018427387904, 4) has more elements than fit in int64
     """
     if isinstance(shape, Sequence):
         dims = tuple(operator.index(d) for d in shape)
     else:
         dims = (operator.index(shape),)
+    n = 1
     for d in dims:
         if d < 0:
             raise ValueError(f"negative dimension {d} in shape {dims}")
+        n *= max(d, 1)
+    if n > _INT64_MAX:
+        raise ValueError(f"shape {dims} has more elements than fit in int64")
     return dims
+
+
+_INT64_MAX = 2**63 - 1
 
 
 def size_of(shape: Shape) -> int:
