@@ -33,6 +33,8 @@ if "PIP_FIND_LINKS" in os.environ:
 
 TORCH = "torch==2.13.0"  # the CPU wheel; see UV_FIND_LINKS above
 KERNELS_BUILD_TOOLS = ("scikit-build-core>=0.11", "pybind11>=3.0", "cmake>=3.26", "ninja")
+# The digits demo: the dataset ships inside scikit-learn; graphviz renders only if `dot` exists.
+DEMO_REQUIREMENTS = ("scikit-learn>=1.3", "tqdm>=4.66", "matplotlib>=3.8", "graphviz>=0.20")
 KERNELS_CACHE = ROOT / ".nox" / "_mg-kernels"
 # What the kernels' build reads (tests/cpp: the GoogleTest suite built beside the wheel).
 KERNELS_BUILD_INPUTS = (
@@ -243,16 +245,18 @@ def cpp_tests(session: nox.Session) -> None:
 
 @nox.session
 def demo(session: nox.Session) -> None:
-    """Fit a small model with mg-autograd gradients (examples/linear_regression.py)."""
+    """Fit a line, then train an MLP and a CNN on scikit-learn's digits; results go to runs/."""
     install(session, AUTOGRAD)
-    session.run("python", str(ROOT / "examples" / "linear_regression.py"), *session.posargs)
+    session.install(*DEMO_REQUIREMENTS)
+    session.run("python", str(ROOT / "examples" / "linear_regression.py"))
+    session.run("python", str(ROOT / "examples" / "train_digits.py"), *session.posargs)
 
 
 @nox.session
 def bench(session: nox.Session) -> None:
     """mg vs NumPy vs PyTorch in one process, as time ratios. `-- --plot` redraws the docs plot."""
     install(session, AUTOGRAD)
-    session.install("numpy>=2", TORCH, "matplotlib>=3.8")
+    session.install("numpy>=2", TORCH, "matplotlib>=3.8", "scikit-learn>=1.3")  # bench_mlp: digits
     if "--plot" in session.posargs:
         session.run("python", str(ROOT / "benchmarks" / "plot_add.py"))
         return

@@ -110,5 +110,5 @@ class DataLoader:
 
 
 def _gather(t: Tensor, rows: list[int]) -> Tensor:
-    # mg_core has no integer-array indexing on this branch yet: stack the rows' views.
-    return Tensor(core.stack([t.data[i] for i in rows]))
+    # One advanced-indexing copy (a gather kernel), not a stack of row views.
+    return Tensor(t.data[core.asarray(rows, dtype=core.int64)])
