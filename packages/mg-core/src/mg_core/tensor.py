@@ -10,7 +10,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterator, Sequence
 from types import ModuleType
-from typing import Final, Literal, SupportsIndex, TypeAlias
+from typing import TYPE_CHECKING, Final, Literal, SupportsIndex, TypeAlias
 
 from ._kernels import BinaryOp, Storage
 from ._kernels import copy as copy_kernel
@@ -30,6 +30,9 @@ from .shape import (
     normalize_axis,
     size_of,
 )
+
+if TYPE_CHECKING:
+    import numpy
 
 __all__ = ["NestedList", "Tensor", "make_tensor", "new_tensor", "same_view"]
 
@@ -256,6 +259,8 @@ class Tensor:
 
     def __setitem__(self, key: IndexKey, value: _creation.TensorLike) -> None:
         """Write `value` (broadcast, converted to this dtype) into the view `self[key]`."""
+        if self.buffer.storage.readonly:
+            raise ValueError("assignment destination is read-only")
         target = self[key]
         if isinstance(value, (int, float)):
             src = _creation.full((), value, self.dtype)
@@ -357,6 +362,9 @@ class Tensor:
     def __int__(self) -> int:
         return int(self.item())
 
+    def __complex__(self) -> complex:
+        return complex(self.item())
+
     def __index__(self) -> int:
         if self.ndim or self.dtype.kind not in "iu":
             raise TypeError("only 0-d integer tensors can be used as an index")
@@ -375,10 +383,31 @@ class Tensor:
         return {
             "version": 3,
             "typestr": self.dtype.typestr,
-            "data": (self.buffer.storage.data_ptr + self.offset * itemsize, False),
+            "data": (self.buffer.storage.data_ptr + self.offset * itemsize, self.readonly),
             "shape": self.shape,
             "strides": tuple(s * itemsize for s in self.strides),
         }
+
+    # --- interop (see interop.py) ---------------------------------------------------------
+
+    @property
+    def readonly(self) -> bool:
+        """True when the memory is a read-only view (e.g. of a read-only NumPy array).
+
+        >>> mg.zeros(2).readonly
+        False
+        """
+        return bool(self.buffer.storage.readonly)
+
+    def numpy(self) -> numpy.ndarray:
+        """Return a NumPy array viewing this tensor (no copy; it keeps the tensor alive).
+
+        >>> t = mg.zeros(2)
+        >>> t.numpy()[0] = 5.0
+        >>> t.tolist()
+        [5.0, 0.0]
+        """
+        return _interop.to_numpy(self)
 
     # --- arithmetic (see elementwise.py and reduction.py) ---------------------------------
 
@@ -545,5 +574,6 @@ from . import _format  # noqa: E402
 from . import creation as _creation  # noqa: E402
 from . import elementwise as _ew  # noqa: E402
 from . import inplace as _inplace  # noqa: E402
+from . import interop as _interop  # noqa: E402
 from . import manipulation as _manip  # noqa: E402
 from . import reduction as _reduction  # noqa: E402
