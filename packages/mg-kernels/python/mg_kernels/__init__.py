@@ -33,6 +33,7 @@ from mg_kernels._mg_kernels import (
     clip,
     copy,
     dtypes,
+    from_dlpack,
     get_num_threads,
     isa,
     logsumexp,
@@ -42,6 +43,7 @@ from mg_kernels._mg_kernels import (
     scan,
     set_isa,
     set_num_threads,
+    to_dlpack,
     unary,
     where,
 )
@@ -62,6 +64,7 @@ __all__ = [
     "clip",
     "copy",
     "dtypes",
+    "from_dlpack",
     "get_num_threads",
     "isa",
     "logsumexp",
@@ -71,6 +74,7 @@ __all__ = [
     "scan",
     "set_isa",
     "set_num_threads",
+    "to_dlpack",
     "unary",
     "where",
 ]

@@ -102,6 +102,7 @@ PYBIND11_MODULE(_mg_kernels, m) {
   mg::bindings::register_ops(m);
   mg::bindings::register_reduce(m);  // reduce family
   mg::bindings::register_unary(m);   // unary family
+  mg::bindings::register_dlpack(m);  // DLPack capsules
 
   m.def(
       "isa", [] { return std::string(mg::isa_name(mg::active_isa())); },

@@ -1,5 +1,6 @@
 // Foreign storages (memory another owner manages): the owner is released with the last alias,
-// read-only storages refuse to be kernel outputs, aliases are checked for overlap.
+// read-only storages refuse to be kernel outputs, aliases are checked for overlap, and the DLPack
+// dtype mapping covers every dtype.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "mg/dlpack.hpp"
 #include "mg/plan.hpp"
 #include "test_util.hpp"
 
@@ -69,6 +71,19 @@ TEST(ForeignStorage, AliasesOfOneBufferAreCheckedForOverlap) {
   // a[1:] = b[:-1]: reads must see the values from before the copy.
   plan_copy({a, 1, unit}, {b, 0, unit}, shape).run();
   EXPECT_EQ(memory, (std::vector<float>{0, 0, 1, 2, 3, 4}));
+}
+
+TEST(DLPack, DtypeMappingRoundTripsEveryDtype) {
+  for (DType d : kAllDTypes) {
+    const dlpack::DataType t = dlpack::data_type_of(d);
+    EXPECT_EQ(t.bits, itemsize(d) * 8);
+    EXPECT_EQ(t.lanes, 1);
+    EXPECT_EQ(dlpack::dtype_of(t), d) << dtype_name(d);
+  }
+  EXPECT_EQ(dlpack::data_type_of(DType::kBFloat16).code, dlpack::kBfloat);
+  EXPECT_EQ(dlpack::data_type_of(DType::kBool).code, dlpack::kBool);
+  EXPECT_FALSE(dlpack::dtype_of({dlpack::kComplex, 64, 1}).has_value());
+  EXPECT_FALSE(dlpack::dtype_of({dlpack::kFloat, 32, 4}).has_value());
 }
 
 }  // namespace

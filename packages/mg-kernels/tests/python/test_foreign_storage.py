@@ -117,3 +117,78 @@ def test_empty_and_zero_d_buffers() -> None:
     assert mk.Storage.from_buffer(np.zeros(0, np.int16)).size == 0
     s = mk.Storage.from_buffer(np.array(3.5))
     assert (s.size, s.get_item(0)) == (1, 3.5)
+
+
+# --- DLPack ---------------------------------------------------------------------------------
+
+
+class _Producer:
+    """Hands NumPy a capsule made by to_dlpack (numpy.from_dlpack wants an object)."""
+
+    def __init__(self, capsule: object) -> None:
+        self.capsule = capsule
+
+    def __dlpack__(self, **kwargs: object) -> object:
+        return self.capsule
+
+    def __dlpack_device__(self) -> tuple[int, int]:
+        return (1, 0)
+
+
+@pytest.mark.parametrize("dtype", FORMAT_DTYPES)
+def test_to_dlpack_is_a_zero_copy_view_numpy_reads(dtype: str) -> None:
+    s = mk.Storage.from_list(dtype, [0, 1, 0, 1, 1, 0])
+    a = np.from_dlpack(_Producer(mk.to_dlpack(s, 1, [2, 2], [1, 2])))
+    assert a.dtype == np.dtype(dtype)
+    assert a.ctypes.data == s.data_ptr + s.itemsize
+    assert a.tolist() == np.asarray(s)[1:5].reshape(2, 2).T.tolist()
+    a[0, 0] = 0
+    assert s.get_item(1) == 0
+
+
+def test_from_dlpack_views_numpy_and_calls_its_deleter_once() -> None:
+    source = np.arange(10, dtype=np.int32)[::-3]  # negative strides: offset counts from the low end
+    owner = weakref.ref(source.base)
+    s, offset, shape, strides = mk.from_dlpack(source.__dlpack__(max_version=(1, 0)))
+    assert (s.foreign, offset, shape, strides) == (True, 9, [4], [-3])
+    assert [s.get_item(offset + i * strides[0]) for i in range(4)] == [9, 6, 3, 0]
+    del source
+    gc.collect()
+    assert owner() is not None
+    del s
+    gc.collect()
+    assert owner() is None
+
+
+def test_capsules_are_consumed_once_and_checked() -> None:
+    capsule = mk.to_dlpack(mk.Storage("int8", 2), 0, [2], [1])
+    mk.from_dlpack(capsule)
+    with pytest.raises(ValueError, match="already consumed"):
+        mk.from_dlpack(capsule)
+    with pytest.raises(TypeError, match="expected a DLPack capsule, got list"):
+        mk.from_dlpack([1])
+    with pytest.raises(ValueError, match="tensor"):
+        mk.to_dlpack(mk.Storage("int8", 2), 0, [3], [1])
+
+
+def test_read_only_flag_is_exported_and_imported() -> None:
+    source = np.arange(3.0)
+    source.flags.writeable = False
+    s, *_ = mk.from_dlpack(source.__dlpack__(max_version=(1, 0)))
+    assert s.readonly
+    back = np.from_dlpack(_Producer(mk.to_dlpack(s, 0, [3], [1])))
+    assert not back.flags.writeable
+    with pytest.raises(BufferError, match="legacy"):
+        mk.to_dlpack(s, 0, [3], [1], versioned=False)
+
+
+def test_legacy_capsules_round_trip() -> None:
+    s = mk.Storage.from_list("uint16", [1, 2, 3])
+    t, offset, shape, strides = mk.from_dlpack(mk.to_dlpack(s, 0, [3], [1], versioned=False))
+    assert (t.data_ptr, offset, shape, strides) == (s.data_ptr, 0, [3], [1])
+    assert not t.readonly
+
+
+def test_unsupported_dtypes_raise_type_error() -> None:
+    with pytest.raises(TypeError, match="unsupported DLPack dtype"):
+        mk.from_dlpack(np.zeros(2, np.complex64).__dlpack__(max_version=(1, 0)))
