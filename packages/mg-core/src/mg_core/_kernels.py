@@ -25,6 +25,8 @@ __all__ = [
     "binary",
     "check_kernels",
     "copy",
+    "dlpack_export",
+    "dlpack_import",
     "missing_kernels_message",
     "reduce_sum",
 ]
@@ -104,6 +106,8 @@ if _problem is not None:
 
 # Imported only after the check: another ABI may lack these names or mean other things by them.
 from mg_kernels import BinaryOp, Storage, binary, copy, reduce_sum  # noqa: E402
+from mg_kernels import from_dlpack as dlpack_import  # noqa: E402
+from mg_kernels import to_dlpack as dlpack_export  # noqa: E402
 
 
 def _computes_in(name: str) -> bool:

@@ -399,6 +399,23 @@ class Tensor:
         """
         return bool(self.buffer.storage.readonly)
 
+    def __dlpack__(
+        self,
+        *,
+        stream: object = None,
+        max_version: tuple[int, int] | None = None,
+        dl_device: tuple[int, int] | None = None,
+        copy: bool | None = None,
+    ) -> object:
+        """Export as a DLPack capsule, zero-copy (see `mg_core.interop.dlpack_capsule`)."""
+        return _interop.dlpack_capsule(
+            self, stream=stream, max_version=max_version, dl_device=dl_device, copy=copy
+        )
+
+    def __dlpack_device__(self) -> tuple[int, int]:
+        """Return (kDLCPU, 0): mg tensors live in CPU memory."""
+        return _interop.CPU_DEVICE
+
     def numpy(self) -> numpy.ndarray:
         """Return a NumPy array viewing this tensor (no copy; it keeps the tensor alive).
 
