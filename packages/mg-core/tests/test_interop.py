@@ -248,6 +248,29 @@ def test_torch_round_trips_zero_copy(dtype: str) -> None:
     assert view[0, 0].item() == 1
 
 
+@given(
+    st.sampled_from(DTYPES),
+    hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=4),
+    st.data(),
+)
+def test_torch_views_any_positive_stride_layout_both_ways(
+    dtype: str, shape: tuple[int, ...], data: st.DataObject
+) -> None:
+    base = mg.asarray(np.arange(int(np.prod(shape, dtype=np.int64))).astype(dtype).reshape(shape))
+    steps = st.sampled_from([slice(None), slice(None, None, 2), slice(1, None)])
+    view = base[tuple(data.draw(steps) for _ in shape)]
+    if data.draw(st.booleans()) and view.ndim >= 2:
+        view = view.mT
+    x = torch.from_dlpack(view)
+    assert tuple(x.shape) == view.shape
+    assert x.tolist() == view.tolist()
+    back = mg.from_dlpack(x)
+    assert back.tolist() == view.tolist()
+    if view.size:
+        assert x.data_ptr() == ptr(view) == ptr(back)
+        assert back.strides == view.strides or view.size == 1
+
+
 def test_torch_tensor_into_mg_writes_show_both_ways() -> None:
     x = torch.arange(6, dtype=torch.float32).reshape(2, 3)
     t = mg.from_dlpack(x)
