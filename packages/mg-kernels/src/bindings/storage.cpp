@@ -159,7 +159,8 @@ std::string repr(const Storage& s) {
 }
 
 constexpr const char* kStorageDoc =
-    R"doc(A flat, 64-byte aligned, typed block of memory, zero-filled.
+    R"doc(A flat, typed block of memory: owned (64-byte aligned, zero-filled), or a view of
+another object's memory (``from_buffer``, ``from_dlpack``) that it keeps alive (``foreign``).
 
 Exposes the buffer protocol (1-d; read-only when the storage is), so ``memoryview(s)`` and ``numpy.asarray(s)`` view it
 without a copy and keep it alive. dtype names: see ``mg_kernels.dtypes()``. bfloat16 has no
