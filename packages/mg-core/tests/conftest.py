@@ -29,3 +29,13 @@ assert _spec.loader is not None
 _module = importlib.util.module_from_spec(_spec)
 sys.modules["mg_core_strategies"] = _module
 _spec.loader.exec_module(_module)
+
+# The NumPy-oracle checks shared by the op-family tests (test_*_ops.py, test_where_clip.py, ...).
+_checks_spec = importlib.util.spec_from_file_location(
+    "mg_core_op_checks", Path(__file__).with_name("op_checks.py")
+)
+assert _checks_spec is not None
+assert _checks_spec.loader is not None
+_checks = importlib.util.module_from_spec(_checks_spec)
+sys.modules["mg_core_op_checks"] = _checks
+_checks_spec.loader.exec_module(_checks)

@@ -98,6 +98,8 @@ def test_read_only_numpy_input_stays_read_only() -> None:
         t += 1.0
     with pytest.raises(ValueError, match="read-only"):
         t[1:] *= 2.0
+    with pytest.raises(ValueError, match="read-only"):
+        t[[0, 2]] = 7.0  # advanced indexing (the scatter kernel)
     assert ref.tolist() == [0.0, 1.0, 2.0, 3.0]
     assert (t + 1.0).tolist() == [1.0, 2.0, 3.0, 4.0]  # reading is fine
     assert not t.numpy().flags.writeable

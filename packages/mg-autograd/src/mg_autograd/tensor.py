@@ -12,7 +12,9 @@ from mg_autograd import views as _views
 from mg_autograd._format import format_data
 from mg_autograd.function import VersionCounter
 from mg_autograd.hooks import RemovableHandle
+from mg_autograd.methods import FunctionalMethods
 from mg_autograd.ops.elementwise import Add, Cast, Div, Mul, Neg, Pow, Sub
+from mg_autograd.ops.linalg import MatMul
 from mg_autograd.ops.reduction import Sum, normalize_axes
 
 if TYPE_CHECKING:
@@ -48,7 +50,7 @@ def _float_only(dtype: core.DType) -> TypeError:
     )
 
 
-class Tensor:
+class Tensor(FunctionalMethods):
     """A tensor that records the operations applied to it, so `backward` can differentiate.
 
     ``data`` is the underlying `mg_core.Tensor`. Leaves (no ``grad_fn``) that require grad get
@@ -346,6 +348,21 @@ class Tensor:
 
     def __neg__(self) -> Tensor:
         return Neg.apply(self)
+
+    def __matmul__(self, other: object) -> Tensor:
+        """Matrix product (`mg_autograd.matmul`); NumPy's rules for 1-d and batched operands.
+
+        >>> (tensor([[1.0, 2.0]]) @ tensor([[3.0], [4.0]])).item()
+        11.0
+        """
+        if not isinstance(other, (Tensor, core.Tensor)):
+            return NotImplemented
+        return MatMul.apply(self, self._lift(other))
+
+    def __rmatmul__(self, other: object) -> Tensor:
+        if not isinstance(other, (Tensor, core.Tensor)):
+            return NotImplemented
+        return MatMul.apply(self._lift(other), self)
 
     def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Sum over ``axis`` (all axes if None), keeping reduced axes as size 1 if ``keepdims``.

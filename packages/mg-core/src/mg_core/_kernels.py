@@ -20,15 +20,36 @@ __all__ = [
     "KERNELS_REQUIREMENT",
     "KERNELS_VERSION",
     "KERNEL_DTYPES",
+    "ArgReduceOp",
     "BinaryOp",
+    "ReduceOp",
+    "ScanOp",
     "Storage",
+    "UnaryOp",
+    "arg_reduce",
+    "argsort",
     "binary",
     "check_kernels",
+    "clip",
     "copy",
+    "count_nonzero",
     "dlpack_export",
     "dlpack_import",
+    "gather",
+    "index_offsets",
+    "logsumexp",
+    "matmul",
+    "mean_var",
     "missing_kernels_message",
+    "nonzero",
+    "reduce",
     "reduce_sum",
+    "scan",
+    "scatter",
+    "searchsorted",
+    "sort",
+    "unary",
+    "where",
 ]
 
 KERNELS_REQUIREMENT: Final = ">=0.1.0.dev0,<0.2"
@@ -105,7 +126,34 @@ if _problem is not None:
     raise ImportError(_problem)
 
 # Imported only after the check: another ABI may lack these names or mean other things by them.
-from mg_kernels import BinaryOp, Storage, binary, copy, reduce_sum  # noqa: E402
+from mg_kernels import (  # noqa: E402
+    ArgReduceOp,
+    BinaryOp,
+    ReduceOp,
+    ScanOp,
+    Storage,
+    UnaryOp,
+    arg_reduce,
+    argsort,
+    binary,
+    clip,
+    copy,
+    count_nonzero,
+    gather,
+    index_offsets,
+    logsumexp,
+    matmul,
+    mean_var,
+    nonzero,
+    reduce,
+    reduce_sum,
+    scan,
+    scatter,
+    searchsorted,
+    sort,
+    unary,
+    where,
+)
 from mg_kernels import from_dlpack as dlpack_import  # noqa: E402
 from mg_kernels import to_dlpack as dlpack_export  # noqa: E402
 

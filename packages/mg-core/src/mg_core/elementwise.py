@@ -9,17 +9,36 @@ into a temporary first, because the kernels take three storages of one dtype.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Final, TypeAlias
+from typing import Final, NamedTuple, TypeAlias
 
 from ._kernels import BinaryOp, Storage, binary
 from .buffer import Buffer, Scalar
-from .dtype import DType, check_int_fits, float64, int64, promote_types, result_type
+from .dtype import (
+    DType,
+    all_dtypes,
+    bool_,
+    check_int_fits,
+    float64,
+    int8,
+    int64,
+    promote_types,
+    result_type,
+)
 from .shape import broadcast_shapes, broadcast_strides, dense_layout
 from .tensor import Tensor, make_tensor, new_tensor
+from .unary import (
+    float_result_dtype,
+    negative,  # the unary kernel; kept importable from here
+)
 
 __all__ = [
+    "BOOL_AS_INT8",
+    "SAME_DTYPE",
+    "TO_FLOAT",
+    "BinarySpec",
     "Operand",
     "add",
+    "apply_binary",
     "binary_op",
     "divide",
     "multiply",
@@ -28,6 +47,7 @@ __all__ = [
     "scalar_op",
     "subtract",
     "tensors_op",
+    "undefined_for",
 ]
 
 Operand: TypeAlias = "Tensor | Scalar"
@@ -36,22 +56,30 @@ _POW: Final = BinaryOp.POW
 _DIV: Final = BinaryOp.DIV
 
 
-def binary_op(op: BinaryOp, x1: Operand, x2: Operand, dtype: DType | None = None) -> Tensor:
+def binary_op(
+    op: BinaryOp,
+    x1: Operand,
+    x2: Operand,
+    dtype: DType | None = None,
+    out_dtype: DType | None = None,
+) -> Tensor:
     """Apply kernel `op` elementwise with broadcasting; compute in `dtype` if given.
+
+    The result has dtype `out_dtype` if given (bool for comparisons), else the computing one.
 
     >>> binary_op(BinaryOp.SUB, 10, mg.asarray([1, 2]))
     tensor([9, 8], dtype=int64)
     """
     if isinstance(x1, Tensor):
         if isinstance(x2, Tensor):
-            return _tensors(op, x1, x2, dtype)
+            return _tensors(op, x1, x2, dtype, out_dtype)
         if isinstance(x2, _SCALARS):
-            return _with_scalar(op, x1, x2, dtype, scalar_first=False)
+            return _with_scalar(op, x1, x2, dtype, False, out_dtype)
     elif isinstance(x2, Tensor) and isinstance(x1, _SCALARS):
-        return _with_scalar(op, x2, x1, dtype, scalar_first=True)
+        return _with_scalar(op, x2, x1, dtype, True, out_dtype)
     x1, x2 = _checked_scalars(x1, x2)
     dt = dtype or result_type(x1, x2)
-    return _tensors(op, _scalar_tensor(x1, dt), _scalar_tensor(x2, dt), dt)
+    return _tensors(op, _scalar_tensor(x1, dt), _scalar_tensor(x2, dt), dt, out_dtype)
 
 
 _SCALARS: Final = (int, float)
@@ -66,7 +94,9 @@ def tensors_op(op: BinaryOp, a: Tensor, b: Tensor) -> Tensor:
     return _tensors(op, a, b, None)
 
 
-def _tensors(op: BinaryOp, a: Tensor, b: Tensor, dtype: DType | None) -> Tensor:
+def _tensors(
+    op: BinaryOp, a: Tensor, b: Tensor, dtype: DType | None, out_dtype: DType | None = None
+) -> Tensor:
     if dtype is None:
         dtype = a.dtype if a.dtype is b.dtype else promote_types(a.dtype, b.dtype)
     if a.dtype is not dtype:
@@ -80,11 +110,12 @@ def _tensors(op: BinaryOp, a: Tensor, b: Tensor, dtype: DType | None) -> Tensor:
         a_strides = broadcast_strides(a.shape, a_strides, shape)
         b_strides = broadcast_strides(b.shape, b_strides, shape)
     n, strides = dense_layout(shape)
-    out = Storage.empty(dtype.name, n)  # every element is written below
+    result = out_dtype or dtype
+    out = Storage.empty(result.name, n)  # every element is written below
     if n:
         binary(op, out, 0, strides, a.buffer.storage, a.offset, a_strides,
                b.buffer.storage, b.offset, b_strides, shape)  # fmt: skip
-    return new_tensor(out, dtype, shape, strides)
+    return new_tensor(out, result, shape, strides)
 
 
 def scalar_op(op: BinaryOp, t: Tensor, scalar: Scalar) -> Tensor:
@@ -102,7 +133,12 @@ def _zeros(ndim: int) -> tuple[int, ...]:
 
 
 def _with_scalar(
-    op: BinaryOp, t: Tensor, scalar: Scalar, dtype: DType | None, scalar_first: bool
+    op: BinaryOp,
+    t: Tensor,
+    scalar: Scalar,
+    dtype: DType | None,
+    scalar_first: bool,
+    out_dtype: DType | None = None,
 ) -> Tensor:
     """Combine a tensor with a weak Python scalar, read from one element with stride 0."""
     if dtype is None:
@@ -114,14 +150,15 @@ def _with_scalar(
     one = Storage.filled(dtype.name, 1, scalar)
     shape = t.shape
     n, strides = dense_layout(shape)
-    out = Storage.empty(dtype.name, n)  # every element is written below
+    result = out_dtype or dtype
+    out = Storage.empty(result.name, n)  # every element is written below
     if n:
         zeros = _zeros(len(shape))
         if scalar_first:
             binary(op, out, 0, strides, one, 0, zeros, t.buffer.storage, t.offset, t.strides, shape)
         else:
             binary(op, out, 0, strides, t.buffer.storage, t.offset, t.strides, one, 0, zeros, shape)
-    return new_tensor(out, dtype, shape, strides)
+    return new_tensor(out, result, shape, strides)
 
 
 def _scalar_tensor(x: Scalar, dtype: DType) -> Tensor:
@@ -220,10 +257,71 @@ def pow(x1: Operand, x2: Operand) -> Tensor:
     return binary_op(_POW, x1, x2)
 
 
-def negative(x: Tensor) -> Tensor:
-    """Return -x (as x * -1: -0.0 for 0.0, and the smallest int wraps to itself like NumPy).
+# --- ops with a dtype table: which dtypes they take and what they give ---------------------
 
-    >>> negative(mg.asarray([0.0, -2.0]))
-    tensor([-0.,  2.], dtype=float64)
+
+class BinarySpec(NamedTuple):
+    """One binary function: name, kernel op, {common dtype: (compute, result)}, what it takes.
+
+    The common dtype is `result_type` of the operands (NEP 50); a dtype missing from the
+    table is a TypeError naming the function and both operands' dtypes.
     """
-    return binary_op(BinaryOp.MUL, x, -1)
+
+    name: str
+    op: BinaryOp
+    dtypes: dict[DType, tuple[DType, DType]]
+    needs: str
+    floats: bool = False  # the common dtype is that of the operands' float dtypes (atan2)
+
+
+def apply_binary(spec: BinarySpec, x1: Operand, x2: Operand) -> Tensor:
+    """Apply `spec` with broadcasting: one dtype lookup on top of `binary_op`'s hot path.
+
+    >>> spec = BinarySpec("maximum", BinaryOp.MAXIMUM, {mg.int64: (mg.int64, mg.int64)}, "ints")
+    >>> apply_binary(spec, mg.asarray([1, 5]), 3)
+    tensor([3, 5], dtype=int64)
+    """
+    if type(x1) is Tensor and type(x2) is Tensor and x1.dtype is x2.dtype:  # the hot path
+        try:
+            compute, out = spec.dtypes[x1.dtype]  # a float table maps d to d's float too
+        except KeyError:
+            raise TypeError(undefined_for(spec, x1, x2, x1.dtype)) from None
+        return _tensors(spec.op, x1, x2, compute, out)
+    dtype = _float_operands_dtype(x1, x2) if spec.floats else _operands_dtype(x1, x2)
+    try:
+        compute, out = spec.dtypes[dtype]
+    except KeyError:
+        raise TypeError(undefined_for(spec, x1, x2, dtype)) from None
+    return binary_op(spec.op, x1, x2, compute, out)
+
+
+def _float_operands_dtype(x1: Operand, x2: Operand) -> DType:
+    """The common dtype of the floats each operand computes in, as NumPy picks float loops.
+
+    int8 with uint8 gives float16 (both fit it), where promoting first would give float32.
+    """
+    if isinstance(x1, Tensor) and isinstance(x2, Tensor):
+        return promote_types(float_result_dtype(x1.dtype), float_result_dtype(x2.dtype))
+    return float_result_dtype(_operands_dtype(x1, x2))
+
+
+def undefined_for(spec: BinarySpec, x1: Operand, x2: Operand, dtype: DType) -> str:
+    """The message for operands whose common dtype `spec` does not take."""
+    names = f"{_describe(x1)} and {_describe(x2)}"
+    if isinstance(x1, Tensor) and isinstance(x2, Tensor) and x1.dtype is not x2.dtype:
+        names += f" (which promote to {dtype})"
+    return f"{spec.name} is not defined for {names}; it takes {spec.needs}"
+
+
+def _describe(x: object) -> str:
+    return f"dtype {x.dtype}" if isinstance(x, Tensor) else f"Python {type(x).__name__}"
+
+
+_DTYPES: Final = all_dtypes()
+# Common dtype tables of BinarySpec (shared by arithmetic.py, comparison.py, bitwise.py).
+SAME_DTYPE: Final = {d: (d, d) for d in _DTYPES}
+"""Every dtype, computed in and giving itself (maximum, minimum)."""
+BOOL_AS_INT8: Final = {**SAME_DTYPE, bool_: (int8, int8)}
+"""Numbers keep their dtype, bools compute in int8: NumPy's loops for floor_divide and shifts."""
+TO_FLOAT: Final = {d: (float_result_dtype(d), float_result_dtype(d)) for d in _DTYPES}
+"""Floats keep their dtype, integers and bools compute in the float that holds them."""

@@ -1,21 +1,25 @@
 """Basic indexing: turn an index key into the (shape, strides, offset) of a view.
 
 Pure functions on shapes and strides (in elements). Integers (negative count from the end),
-slices with any step, `None` (a new axis of size 1) and one `...` give views; advanced
-indexing (integer arrays, boolean masks) is not supported yet and raises TypeError.
+slices with any step, `None` (a new axis of size 1) and one `...` give views; keys with
+integer arrays or boolean masks (`is_advanced_key`) go to advanced_indexing.py, which copies.
 """
 
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from types import EllipsisType
-from typing import Final, SupportsIndex, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, SupportsIndex, TypeAlias
 
 from .shape import Shape
 
-__all__ = ["IndexKey", "basic_index"]
+if TYPE_CHECKING:
+    from .tensor import Tensor
 
-IndexItem: TypeAlias = "SupportsIndex | slice | EllipsisType | None"
+__all__ = ["IndexKey", "basic_index", "expand_ellipsis", "is_advanced_key"]
+
+IndexItem: TypeAlias = "SupportsIndex | slice | EllipsisType | Tensor | list[Any] | None"
 IndexKey: TypeAlias = "IndexItem | tuple[IndexItem, ...]"
 
 
@@ -60,7 +64,49 @@ def basic_index(
     return tuple(new_shape), tuple(new_strides), offset
 
 
-def _expand_ellipsis(items: tuple[IndexItem, ...], ndim: int) -> tuple[IndexItem, ...]:
+def is_advanced_key(key: object) -> bool:
+    """Return True if `key` has an index array, a list or a boolean (advanced indexing).
+
+    0-d integer tensors and NumPy integers count as integers, as in NumPy.
+
+    >>> is_advanced_key((0, slice(None))), is_advanced_key(([0, 1], 0)), is_advanced_key(True)
+    (False, True, True)
+    """
+    if isinstance(key, list):
+        return True
+    return any(_is_advanced_item(item) for item in (key if isinstance(key, tuple) else (key,)))
+
+
+def _is_advanced_item(item: object) -> bool:
+    if item is None or item is Ellipsis or isinstance(item, slice):
+        return False
+    if isinstance(item, bool):
+        return True
+    if isinstance(item, int):
+        return False
+    if isinstance(item, (list, tuple)):
+        return True
+    dtype = getattr(item, "dtype", None)
+    if dtype is None:  # anything else: basic_index explains what it takes
+        return False
+    kind = getattr(dtype, "kind", None)
+    return kind == "b" or getattr(item, "ndim", 0) != 0 or kind not in ("i", "u")
+
+
+def expand_ellipsis(
+    items: tuple[Any, ...], ndim: int, consumed: Callable[[object], int]
+) -> tuple[Any, ...]:
+    """Replace `...` by full slices, where `consumed(item)` counts the axes an item uses.
+
+    >>> expand_ellipsis((0, Ellipsis), 3, lambda item: 1)
+    (0, slice(None, None, None), slice(None, None, None))
+    """
+    return _expand_ellipsis(items, ndim, consumed)
+
+
+def _expand_ellipsis(
+    items: tuple[Any, ...], ndim: int, used: Callable[[object], int] | None = None
+) -> tuple[Any, ...]:
     """Replace `...` (or its absence at the end) by full slices; check the number of indices."""
     consumed = 0
     at = -1
@@ -69,6 +115,8 @@ def _expand_ellipsis(items: tuple[IndexItem, ...], ndim: int) -> tuple[IndexItem
             if at >= 0:
                 raise IndexError("an index can only have a single ellipsis ('...')")
             at = k
+        elif used is not None:
+            consumed += used(item)
         elif item is not None:
             consumed += 1
     if consumed > ndim:
@@ -92,8 +140,8 @@ def _int_index(item: object, axis: int, size: int) -> int:
         i = operator.index(item)  # type: ignore[arg-type]  # TypeError below explains
     except TypeError:
         raise TypeError(
-            "only integers, slices (`:`), ellipsis (`...`) and None are valid indices "
-            f"for now; got {type(item).__name__} (advanced indexing is not supported yet)"
+            "only integers, slices (`:`), ellipsis (`...`), None and integer or boolean "
+            f"arrays are valid indices; got {type(item).__name__}"
         ) from None
     if not -size <= i < size:
         raise IndexError(f"index {i} is out of bounds for axis {axis} with size {size}")

@@ -1,6 +1,7 @@
-"""In-place arithmetic (`+=`, `-=`, `*=`, `/=`): results written into the left tensor's memory.
+"""In-place operators (`+=`, `//=`, `&=`, `<<=`, ...): results written into the left tensor.
 
-The dtype rule is NumPy's: compute in `result_type(x, other)` (true division: a float), then
+The dtype rule is NumPy's: compute in `result_type(x, other)` (true division: a float; the
+ops of arithmetic.py and bitwise.py: their BinarySpec's table), then
 store into x's dtype if the cast is 'same_kind' (float64 into float32 is fine; a float into
 an int tensor raises TypeError). When the computing dtype is x's own, the kernel writes
 straight into x's buffer: the binary kernel allows its output to be the very same view as an
@@ -12,9 +13,10 @@ from __future__ import annotations
 
 from typing import Final
 
+from . import arithmetic, bitwise
 from ._kernels import BinaryOp, Storage, binary
 from .dtype import DType, can_cast, check_int_fits, float64
-from .elementwise import Operand, _operands_dtype, binary_op
+from .elementwise import BinarySpec, Operand, _operands_dtype, binary_op, undefined_for
 from .joining import copy_into
 from .shape import broadcast_shapes, broadcast_strides
 from .tensor import Tensor, same_view
@@ -28,6 +30,7 @@ _NAMES: Final = {
     BinaryOp.DIV: "divide",
     BinaryOp.POW: "power",
 }
+_SPECS: Final[dict[BinaryOp, BinarySpec]] = {s.op: s for s in arithmetic.SPECS + bitwise.SPECS}
 
 
 def inplace_op(op: BinaryOp, x: Tensor, other: Operand) -> Tensor:
@@ -47,12 +50,20 @@ def inplace_op(op: BinaryOp, x: Tensor, other: Operand) -> Tensor:
     TypeError: Cannot cast divide output from float64 to int64 with casting rule 'same_kind'
     """
     dtype = _operands_dtype(x, other)
-    if op is BinaryOp.DIV and dtype.kind != "f":
+    spec = _SPECS.get(op)
+    if spec is not None:
+        try:
+            dtype = spec.dtypes[dtype][1]
+        except KeyError:
+            raise TypeError(undefined_for(spec, x, other, dtype)) from None
+    elif op is BinaryOp.DIV and dtype.kind != "f":
         dtype = float64
+    elif op is BinaryOp.POW and isinstance(other, int) and other < 0 and dtype.kind in "iu":
+        raise ValueError("Integers to negative integer powers are not allowed.")
     if not can_cast(dtype, x.dtype, "same_kind"):
+        name = spec.name if spec is not None else _NAMES[op]
         raise TypeError(
-            f"Cannot cast {_NAMES[op]} output from {dtype} to {x.dtype} "
-            "with casting rule 'same_kind'"
+            f"Cannot cast {name} output from {dtype} to {x.dtype} with casting rule 'same_kind'"
         )
     if isinstance(other, Tensor):
         shape = broadcast_shapes(x.shape, other.shape)

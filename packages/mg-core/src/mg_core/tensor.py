@@ -16,7 +16,7 @@ from ._kernels import BinaryOp, Storage
 from ._kernels import copy as copy_kernel
 from .buffer import Buffer, Scalar
 from .dtype import DType, DTypeLike, as_dtype
-from .indexing import IndexKey, basic_index
+from .indexing import IndexKey, basic_index, is_advanced_key
 from .shape import (
     Axes,
     Shape,
@@ -30,6 +30,7 @@ from .shape import (
     normalize_axis,
     size_of,
 )
+from .tensor_ops import TensorOps, bind_op_modules
 
 if TYPE_CHECKING:
     import numpy
@@ -39,7 +40,7 @@ __all__ = ["NestedList", "Tensor", "make_tensor", "new_tensor", "same_view"]
 NestedList: TypeAlias = "int | float | list[NestedList]"
 
 
-class Tensor:
+class Tensor(TensorOps):
     """An n-dimensional strided array of one dtype on the CPU.
 
     Build tensors with `asarray`, `full`, `ones`, `zeros`, ... The constructor wraps a Buffer
@@ -254,6 +255,8 @@ class Tensor:
         return _manip.expand_dims(self, axis)
 
     def __getitem__(self, key: IndexKey) -> Tensor:
+        if type(key) is not int and is_advanced_key(key):  # index arrays, masks: a copy
+            return _adv.advanced_getitem(self, key)
         shape, strides, offset = basic_index(key, self.shape, self.strides, self.offset)
         return make_tensor(self.buffer, shape, strides, offset)
 
@@ -261,6 +264,13 @@ class Tensor:
         """Write `value` (broadcast, converted to this dtype) into the view `self[key]`."""
         if self.buffer.storage.readonly:
             raise ValueError("assignment destination is read-only")
+        if type(key) is not int and is_advanced_key(key):
+            if isinstance(value, (int, float)):
+                values = _creation.full((), value, self.dtype)
+            else:
+                values = _creation.asarray(value).astype(self.dtype, copy=False)
+            _adv.advanced_setitem(self, key, values)
+            return
         target = self[key]
         if isinstance(value, (int, float)):
             src = _creation.full((), value, self.dtype)
@@ -491,24 +501,19 @@ class Tensor:
     def __neg__(self) -> Tensor:
         return _ew.negative(self)
 
+    def __matmul__(self, other: object) -> Tensor:
+        """Return the matrix product (see `mg_core.matmul`).
+
+        >>> mg.asarray([[1, 2]]) @ mg.asarray([[3], [4]])
+        tensor([[11]], dtype=int64)
+        """
+        return _linalg.matmul(self, other) if isinstance(other, Tensor) else NotImplemented
+
+    def __rmatmul__(self, other: object) -> Tensor:
+        return _linalg.matmul(other, self) if isinstance(other, Tensor) else NotImplemented
+
     def __pos__(self) -> Tensor:
         return self
-
-    def sum(self, axis: Axes = None, keepdims: bool = False) -> Tensor:
-        """Return the sum over `axis` (see `mg_core.sum`).
-
-        >>> mg.asarray([[1, 2], [3, 4]]).sum(axis=0)
-        tensor([4, 6], dtype=int64)
-        """
-        return _reduction.sum(self, axis=axis, keepdims=keepdims)
-
-    def mean(self, axis: Axes = None, keepdims: bool = False) -> Tensor:
-        """Return the mean over `axis` (see `mg_core.mean`).
-
-        >>> mg.asarray([[1, 2], [3, 4]]).mean()
-        tensor(2.5, dtype=float64)
-        """
-        return _reduction.mean(self, axis=axis, keepdims=keepdims)
 
 
 _OPERANDS: Final[tuple[type, ...]] = (Tensor, int, float)
@@ -588,9 +593,12 @@ def _empty_nest(shape: Shape) -> NestedList:
 
 # Imported last: these modules need Tensor, and Tensor's methods delegate to them.
 from . import _format  # noqa: E402
+from . import advanced_indexing as _adv  # noqa: E402
 from . import creation as _creation  # noqa: E402
 from . import elementwise as _ew  # noqa: E402
 from . import inplace as _inplace  # noqa: E402
 from . import interop as _interop  # noqa: E402
+from . import linalg as _linalg  # noqa: E402
 from . import manipulation as _manip  # noqa: E402
-from . import reduction as _reduction  # noqa: E402
+
+bind_op_modules()

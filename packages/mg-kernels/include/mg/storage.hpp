@@ -99,6 +99,16 @@ class Storage {
   std::shared_ptr<void> keeper_;
 };
 
+// True when x and y may hold the same bytes: the same object, or (foreign storages may alias)
+// overlapping memory spans. Owned storages never share memory with another storage.
+inline bool may_share_memory(const Storage& x, const Storage& y) noexcept {
+  if (&x == &y) return true;
+  if (!x.foreign() && !y.foreign()) return false;
+  const auto* xb = static_cast<const char*>(x.data());
+  const auto* yb = static_cast<const char*>(y.data());
+  return x.nbytes() > 0 && y.nbytes() > 0 && xb < yb + y.nbytes() && yb < xb + x.nbytes();
+}
+
 // std::invalid_argument (ValueError in Python) when `storage` must not be written, in NumPy's
 // words: "<what>: output storage is read-only".
 inline void require_writable(const Storage& storage, std::string_view what) {

@@ -12,6 +12,12 @@ namespace mg {
 
 inline constexpr std::size_t kBufferAlignment = 64;
 
+// Blocks of at least this many bytes ask the OS for transparent huge pages (src/vec_buffer.cpp).
+inline constexpr std::size_t kHugePageMinBytes = std::size_t{4} << 20;
+
+// Best effort, never fails: Note [Huge pages] in src/vec_buffer.cpp.
+void advise_huge_pages(void* block, std::size_t bytes) noexcept;
+
 // kUninitialized is for outputs a kernel overwrites completely: it skips the zeroing (or the
 // first-touch page faults of fresh zero pages), which costs as much as a large add itself.
 enum class Init { kZeroed, kUninitialized };
@@ -28,6 +34,7 @@ class AlignedBlock {
     const std::size_t padded = bytes + kBufferAlignment;
     raw_ = init == Init::kZeroed ? std::calloc(padded, 1) : std::malloc(padded);
     if (raw_ == nullptr) throw std::bad_alloc();
+    if (padded >= kHugePageMinBytes) advise_huge_pages(raw_, padded);
     auto address = reinterpret_cast<std::uintptr_t>(raw_);
     address = (address + kBufferAlignment - 1) & ~(std::uintptr_t{kBufferAlignment} - 1);
     aligned_ = reinterpret_cast<void*>(address);

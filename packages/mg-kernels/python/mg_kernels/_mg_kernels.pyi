@@ -285,6 +285,90 @@ def logsumexp(
     src_strides: Sequence[int],
     shape: Sequence[int],
 ) -> None: ...
+
+# Indexing family (src/bindings/indexing.cpp).
+def gather(
+    out: Storage,
+    out_offset: int,
+    src: Storage,
+    src_offset: int,
+    src_strides: Sequence[int],
+    shape: Sequence[int],
+    offsets: Storage,
+    offsets_offset: int,
+    count: int,
+) -> None: ...
+def scatter(
+    dst: Storage,
+    dst_offset: int,
+    dst_strides: Sequence[int],
+    shape: Sequence[int],
+    values: Storage,
+    values_offset: int,
+    values_strides: Sequence[int],
+    offsets: Storage,
+    offsets_offset: int,
+    count: int,
+    accumulate: bool = False,
+) -> None: ...
+def index_offsets(
+    out: Storage,
+    out_offset: int,
+    indices: Storage,
+    indices_offset: int,
+    indices_strides: Sequence[int],
+    shape: Sequence[int],
+    size: int,
+    axis: int,
+    stride: int,
+    accumulate: bool = False,
+) -> None: ...
+def count_nonzero(
+    src: Storage, src_offset: int, src_strides: Sequence[int], shape: Sequence[int]
+) -> int: ...
+def nonzero(
+    out: Storage,
+    out_offset: int,
+    src: Storage,
+    src_offset: int,
+    src_strides: Sequence[int],
+    shape: Sequence[int],
+    count: int,
+) -> None: ...
+def sort(
+    out: Storage,
+    out_offset: int,
+    out_strides: Sequence[int],
+    src: Storage,
+    src_offset: int,
+    src_strides: Sequence[int],
+    shape: Sequence[int],
+    descending: bool = False,
+) -> None: ...
+def argsort(
+    out: Storage,
+    out_offset: int,
+    out_strides: Sequence[int],
+    src: Storage,
+    src_offset: int,
+    src_strides: Sequence[int],
+    shape: Sequence[int],
+    descending: bool = False,
+) -> None: ...
+def searchsorted(
+    out: Storage,
+    out_offset: int,
+    out_strides: Sequence[int],
+    sorted: Storage,
+    sorted_offset: int,
+    sorted_stride: int,
+    n: int,
+    values: Storage,
+    values_offset: int,
+    values_strides: Sequence[int],
+    shape: Sequence[int],
+    right: bool = False,
+) -> None: ...
 def isa() -> str: ...
 def available_isas() -> list[str]: ...
 def set_isa(name: str) -> None: ...
@@ -304,3 +388,19 @@ def to_dlpack(
     copied: bool = False,
 ) -> object: ...
 def from_dlpack(capsule: object) -> tuple[Storage, int, list[int], list[int]]: ...
+
+# gemm family (src/bindings/linalg.cpp).
+def matmul(
+    out: Storage,
+    out_offset: int,
+    out_strides: Sequence[int],
+    out_shape: Sequence[int],
+    a: Storage,
+    a_offset: int,
+    a_strides: Sequence[int],
+    a_shape: Sequence[int],
+    b: Storage,
+    b_offset: int,
+    b_strides: Sequence[int],
+    b_shape: Sequence[int],
+) -> None: ...

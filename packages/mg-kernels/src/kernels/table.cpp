@@ -23,7 +23,8 @@ namespace mg::kernels::MG_ISA {
 
 const KernelTable& table() noexcept {
   static constexpr KernelTable kTable{Isa::MG_ISA_ENUM, &kBinaryKernels,  &kReduceKernels,
-                                      &kCopyKernels,    &kTernaryKernels, &MG_UNARY_KERNELS};
+                                      &kCopyKernels,    &kTernaryKernels, &MG_UNARY_KERNELS,
+                                      &kGemmKernels};
   return kTable;
 }
 

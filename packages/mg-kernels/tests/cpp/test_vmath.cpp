@@ -154,6 +154,22 @@ TEST_P(VmathTest, AtMostTwoUlpOnEveryTable) {
   }
 }
 
+// The ulp check counts +0 and -0 as equal; NumPy keeps the sign (tanh(-0.0) is -0.0).
+TEST_P(VmathTest, ZeroResultsKeepTheReferenceSign) {
+  const UnaryOp op = GetParam();
+  std::vector<float> in(16, 0.0f);
+  for (std::size_t i = 0; i < in.size(); i += 2) in[i] = -0.0f;  // whole vectors and a tail
+  for (Isa isa : isas()) {
+    const std::vector<float> got = run(table(isa), op, in);
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      const auto want = static_cast<float>(reference(op, in[i]));
+      if (want != 0.0f) continue;
+      EXPECT_EQ(std::signbit(got[i]), std::signbit(want))
+          << unary_op_name(op) << " on " << isa_name(isa) << " at x = " << in[i];
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Functions, VmathTest,
                          testing::Values(UnaryOp::kExp, UnaryOp::kLog, UnaryOp::kTanh,
                                          UnaryOp::kSigmoid, UnaryOp::kErf, UnaryOp::kSin,

@@ -192,3 +192,26 @@ def test_legacy_capsules_round_trip() -> None:
 def test_unsupported_dtypes_raise_type_error() -> None:
     with pytest.raises(TypeError, match="unsupported DLPack dtype"):
         mk.from_dlpack(np.zeros(2, np.complex64).__dlpack__(max_version=(1, 0)))
+
+
+def test_indexing_sorting_and_matmul_refuse_read_only_outputs() -> None:
+    frozen = np.zeros(4, np.float32)
+    frozen.flags.writeable = False
+    out = mk.Storage.from_buffer(frozen)
+    src = mk.Storage.from_list("float32", [3.0, 1.0, 2.0, 0.0])
+    with pytest.raises(ValueError, match="sort out: output storage is read-only"):
+        mk.sort(out, 0, [1], src, 0, [1], [4])
+    offsets = mk.Storage.from_list("int64", [0, 1])
+    with pytest.raises(ValueError, match="scatter dst: output storage is read-only"):
+        mk.scatter(out, 0, [1], [2], src, 0, [1], [2], offsets, 0, 2)
+    with pytest.raises(ValueError, match="matmul out: output storage is read-only"):
+        mk.matmul(out, 0, [2, 1], [2, 2], src, 0, [2, 1], [2, 2], src, 0, [2, 1], [2, 2])
+    assert frozen.tolist() == [0.0] * 4
+
+
+def test_matmul_refuses_an_output_aliasing_an_input_through_another_storage() -> None:
+    base = np.eye(2, dtype=np.float64).ravel()
+    a = mk.Storage.from_buffer(base)
+    alias = mk.Storage.from_buffer(base)
+    with pytest.raises(ValueError, match="must not share its storage"):
+        mk.matmul(alias, 0, [2, 1], [2, 2], a, 0, [2, 1], [2, 2], a, 0, [2, 1], [2, 2])

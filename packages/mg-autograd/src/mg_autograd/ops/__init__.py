@@ -1,6 +1,7 @@
 """Built-in differentiable ops, one `Function` subclass each, grouped by family."""
 
 from mg_autograd.ops.elementwise import Add, Cast, Div, Mul, Neg, Pow, Sub
+from mg_autograd.ops.linalg import MatMul
 from mg_autograd.ops.movement import Expand, Index, Permute, Reshape, Scatter
 from mg_autograd.ops.reduction import Sum
 from mg_autograd.ops.unbroadcast import sum_to_shape
@@ -11,6 +12,7 @@ __all__ = [
     "Div",
     "Expand",
     "Index",
+    "MatMul",
     "Mul",
     "Neg",
     "Permute",

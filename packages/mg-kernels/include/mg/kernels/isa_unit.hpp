@@ -21,5 +21,6 @@ extern const ReduceKernels kReduceKernels;
 extern const CopyKernels kCopyKernels;
 extern const TernaryKernels kTernaryKernels;
 extern const UnaryKernels kUnaryKernels;  // unary family
+extern const GemmKernels kGemmKernels;    // gemm family
 
 }  // namespace mg::kernels::MG_ISA

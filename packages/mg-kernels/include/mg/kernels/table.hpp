@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #include "mg/binary_op.hpp"
 #include "mg/dtype.hpp"
@@ -48,6 +49,30 @@ struct UnaryKernels {
   Kernel2 ops[kNumUnaryOps][kNumDTypes] = {};
 };
 
+// gemm family (src/kernels/gemm.cpp, driven by src/gemm/): one register-blocked micro-kernel per
+// accumulator type with the cache blocking that suits it. The micro-kernel multiplies an mr x kc
+// packed panel of A (column by column, mr values each) by a kc x nr packed panel of B (row by
+// row, nr values each) and writes the full mr x nr tile to c (row stride rs_c, column stride
+// cs_c), adding to what c holds when `accumulate`. Unsigned accumulators serve the integer dtypes
+// (their sums wrap, with no undefined behaviour).
+template <class T>
+struct GemmMicroKernel {
+  using Fn = void (*)(std::int64_t kc, const T* a, const T* b, T* c, std::int64_t rs_c,
+                      std::int64_t cs_c, bool accumulate);
+  Fn fn = nullptr;
+  // float16 -> T for `count` contiguous elements, used while packing (set for float only: F16C
+  // where the unit has it); nullptr: convert one element at a time.
+  void (*widen_half)(const Half* src, std::int64_t count, T* dst) = nullptr;
+  std::int64_t mr = 1, nr = 1;          // register tile
+  std::int64_t mc = 1, kc = 1, nc = 1;  // cache blocks: A block mc x kc, B block kc x nc
+};
+struct GemmKernels {
+  GemmMicroKernel<float> f32;
+  GemmMicroKernel<double> f64;
+  GemmMicroKernel<std::uint32_t> u32;
+  GemmMicroKernel<std::uint64_t> u64;
+};
+
 struct KernelTable {
   Isa isa = Isa::kScalar;
   const BinaryKernels* binary = nullptr;
@@ -55,6 +80,7 @@ struct KernelTable {
   const CopyKernels* copy = nullptr;
   const TernaryKernels* ternary = nullptr;
   const UnaryKernels* unary = nullptr;  // unary family
+  const GemmKernels* gemm = nullptr;    // gemm family
 };
 
 // The table of `isa` if this build contains it, else nullptr.

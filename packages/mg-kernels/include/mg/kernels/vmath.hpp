@@ -139,7 +139,8 @@ Reg32<Family> tanh(Reg32<Family> x) {
   const Reg32<Family> e = exp<Family>(V::add(a, a));
   const Reg32<Family> large =
       V::sub(k<Family>(1.0f), V::div(k<Family>(2.0f), V::add(e, k<Family>(1.0f))));
-  return V::select(V::cmp_lt(a, k<Family>(0.625f)), small, with_sign_of<Family>(large, x));
+  // x's sign on both branches: the polynomial alone gives +0.0 for -0.0 (NumPy gives -0.0).
+  return with_sign_of<Family>(V::select(V::cmp_lt(a, k<Family>(0.625f)), small, large), x);
 }
 
 // sigmoid(x) = 1 / (1 + e**-x) for x >= 0 and e**x / (1 + e**x) for x < 0: the exponential is

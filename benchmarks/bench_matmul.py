@@ -1,0 +1,226 @@
+"""float32 matmul GFLOP/s: mg's GEMM against NumPy (OpenBLAS) and PyTorch, and the FMA peak.
+
+The peak comes from a tiny C loop (below) compiled at bench time with the system `cc -O3
+-march=native`: twelve independent chains of vector FMAs (AVX-512 when the compiler targets it,
+else AVX2) per thread, the most a core can retire. Each thread count runs in its own child
+process, because OpenBLAS reads its thread count (OPENBLAS_NUM_THREADS) once at import; mg
+(MG_KERNELS_NUM_THREADS) and torch (set_num_threads) get the same count. All contenders multiply
+the same arrays into a preallocated output. Also float16/bfloat16 (512 x 512) against NumPy's
+float16 and PyTorch.
+
+    python benchmarks/bench_matmul.py [--rounds 7] [--threads 1 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+PEAK_C = r"""
+#include <immintrin.h>
+#include <pthread.h>
+#include <time.h>
+
+#if defined(__AVX512F__)
+typedef __m512 V;
+#define LANES 16
+#define SET1 _mm512_set1_ps
+#define FMA _mm512_fmadd_ps
+#define ADD _mm512_add_ps
+static float first(V v) { return _mm512_cvtss_f32(v); }
+#else
+typedef __m256 V;
+#define LANES 8
+#define SET1 _mm256_set1_ps
+#define FMA _mm256_fmadd_ps
+#define ADD _mm256_add_ps
+static float first(V v) { return _mm256_cvtss_f32(v); }
+#endif
+#define CHAINS 12
+
+typedef struct { long iters; float sink; } Job;
+
+/* Named accumulators, not an array: GCC keeps an array of vectors in memory. */
+static void* fma_loop(void* arg) {
+  Job* job = (Job*)arg;
+  V x = SET1(0.999f), y = SET1(0.001f);
+  V c0 = SET1(0), c1 = SET1(1), c2 = SET1(2), c3 = SET1(3), c4 = SET1(4), c5 = SET1(5);
+  V c6 = SET1(6), c7 = SET1(7), c8 = SET1(8), c9 = SET1(9), c10 = SET1(10), c11 = SET1(11);
+  for (long i = 0; i < job->iters; ++i) {
+    c0 = FMA(c0, x, y); c1 = FMA(c1, x, y); c2 = FMA(c2, x, y); c3 = FMA(c3, x, y);
+    c4 = FMA(c4, x, y); c5 = FMA(c5, x, y); c6 = FMA(c6, x, y); c7 = FMA(c7, x, y);
+    c8 = FMA(c8, x, y); c9 = FMA(c9, x, y); c10 = FMA(c10, x, y); c11 = FMA(c11, x, y);
+  }
+  V total = ADD(ADD(ADD(c0, c1), ADD(c2, c3)), ADD(ADD(c4, c5), ADD(c6, c7)));
+  job->sink = first(ADD(total, ADD(ADD(c8, c9), ADD(c10, c11))));
+  return 0;
+}
+
+/* float32 GFLOP/s of `threads` threads each running `iters` steps of CHAINS vector FMAs. */
+double fma_peak(int threads, long iters) {
+  pthread_t tid[64];
+  Job jobs[64];
+  struct timespec t0, t1;
+  if (threads < 1) threads = 1;
+  if (threads > 64) threads = 64;
+  for (int t = 0; t < threads; ++t) jobs[t].iters = iters;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  for (int t = 0; t + 1 < threads; ++t) pthread_create(&tid[t], 0, fma_loop, &jobs[t]);
+  fma_loop(&jobs[threads - 1]);
+  for (int t = 0; t + 1 < threads; ++t) pthread_join(tid[t], 0);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  double seconds = (t1.tv_sec - t0.tv_sec) + 1e-9 * (t1.tv_nsec - t0.tv_nsec);
+  return 2.0 * LANES * CHAINS * (double)iters * threads / seconds / 1e9;
+}
+"""
+
+
+THREAD_VARIABLES = (
+    "OPENBLAS_NUM_THREADS",
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "MG_KERNELS_NUM_THREADS",
+)
+
+
+def measure_peak(threads: int) -> float:
+    """The best of 40 short runs of the FMA loop (short: a busy machine preempts long ones)."""
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "fma_peak.c"
+        library = Path(folder) / "fma_peak.so"
+        source.write_text(PEAK_C)
+        subprocess.run(
+            ["cc", "-O3", "-march=native", "-shared", "-fPIC", "-pthread", "-o", library, source],
+            check=True,
+        )
+        lib = ctypes.CDLL(str(library))
+        lib.fma_peak.argtypes = [ctypes.c_int, ctypes.c_long]
+        lib.fma_peak.restype = ctypes.c_double
+        return max(lib.fma_peak(threads, 1_000_000) for _ in range(40))
+
+
+def as_storage(x: object, dtype: str) -> object:
+    """A kernel storage holding a copy of a contiguous NumPy array (bfloat16 too, via bytes)."""
+    import mg_kernels as mk
+    import numpy as np
+
+    assert isinstance(x, np.ndarray)
+    return mk.Storage.from_bytes(dtype, np.ascontiguousarray(x).tobytes())
+
+
+def mg_matmul(out: object, a: object, b: object, m: int, k: int, n: int) -> Callable[[], None]:
+    """A call of mg_kernels.matmul on row-major (m, k) and (k, n) storages into out."""
+    import mg_kernels as mk
+
+    def call() -> None:
+        mk.matmul(out, 0, (n, 1), (m, n), a, 0, (k, 1), (m, k), b, 0, (n, 1), (k, n))
+
+    return call
+
+
+def run_child(threads: int, rounds: int) -> None:
+    """Measure everything at one thread count (this process's environment already set it)."""
+    import mg_kernels as mk
+    import numpy as np
+    import torch
+    from timing import compare
+
+    torch.set_num_threads(threads)
+    mk.set_num_threads(threads)
+    peak = measure_peak(threads)
+    print(f"\n=== {threads} thread(s): FMA peak {peak:.1f} GFLOP/s (float32, measured), "
+          f"mg ISA {mk.isa()} ===")  # fmt: skip
+    shapes = [(256, 256, 256), (1024, 1024, 1024), (64, 1024, 1024), (4096, 4096, 4096)]
+    rng = np.random.default_rng(0)
+    for m, k, n in shapes:
+        a = rng.standard_normal((m, k), dtype=np.float32)
+        b = rng.standard_normal((k, n), dtype=np.float32)
+        c = np.zeros((m, n), dtype=np.float32)
+        sa, sb = as_storage(a, "float32"), as_storage(b, "float32")
+        sc = mk.Storage("float32", m * n)
+        ta, tb, tc = torch.from_numpy(a), torch.from_numpy(b), torch.from_numpy(c)
+
+        contenders: dict[str, Callable[[], object]] = {
+            "numpy (OpenBLAS)": lambda a=a, b=b, c=c: np.matmul(a, b, out=c),
+            "torch": lambda ta=ta, tb=tb, tc=tc: torch.matmul(ta, tb, out=tc),
+            "mg": mg_matmul(sc, sa, sb, m, k, n),
+        }
+        medians = compare(contenders, rounds if m * n * k < 2**30 else max(2, rounds // 3))
+        flops = 2.0 * m * n * k
+        best_other = min(medians["numpy (OpenBLAS)"], medians["torch"])
+        print(f"\nfloat32 ({m},{k}) x ({k},{n})")
+        for name, seconds in medians.items():
+            gflops = flops / seconds / 1e9
+            print(f"  {name:<18} {gflops:8.1f} GFLOP/s  {gflops / peak:6.1%} of peak  "
+                  f"{best_other / seconds:5.2f}x the faster of numpy/torch")  # fmt: skip
+        got = np.frombuffer(sc.tobytes(), dtype=np.float32).reshape(m, n)
+        np.testing.assert_allclose(got, a @ b, rtol=1e-3, atol=1e-2 * np.sqrt(k))
+    narrow_bench(rounds, rng)
+
+
+def narrow_bits(x: object, name: str) -> object:
+    """The float16 or bfloat16 bits (uint16) nearest to float32 x (round to nearest even)."""
+    import numpy as np
+
+    assert isinstance(x, np.ndarray)
+    if name == "float16":
+        return x.astype(np.float16).view(np.uint16)
+    bits = x.view(np.uint32).astype(np.uint64)
+    return ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16).astype(np.uint16)
+
+
+def narrow_bench(rounds: int, rng: object) -> None:
+    import mg_kernels as mk
+    import numpy as np
+    import torch
+    from timing import compare
+
+    assert isinstance(rng, np.random.Generator)
+    n = 512
+    for name, torch_type in (("float16", torch.float16), ("bfloat16", torch.bfloat16)):
+        a = narrow_bits(rng.standard_normal((n, n), dtype=np.float32), name)
+        b = narrow_bits(rng.standard_normal((n, n), dtype=np.float32), name)
+        sa, sb, sc = as_storage(a, name), as_storage(b, name), mk.Storage(name, n * n)
+        ta = torch.from_numpy(a).view(torch_type)
+        tb = torch.from_numpy(b).view(torch_type)
+        tc = torch.empty((n, n), dtype=torch_type)
+
+        contenders: dict[str, Callable[[], object]] = {
+            "mg": mg_matmul(sc, sa, sb, n, n, n),
+            "torch": lambda ta=ta, tb=tb, tc=tc: torch.matmul(ta, tb, out=tc),
+        }
+        if name == "float16":
+            a16, b16 = a.view(np.float16), b.view(np.float16)
+            contenders["numpy float16"] = lambda a=a16, b=b16: np.matmul(a, b)
+        medians = compare(contenders, max(3, rounds // 2))
+        print(f"\n{name} ({n},{n}) x ({n},{n})")
+        for who, seconds in medians.items():
+            print(f"  {who:<18} {seconds * 1e3:9.2f} ms   "
+                  f"{seconds / medians['mg']:7.2f}x mg's time")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--threads", type=int, nargs="*", default=[1, 2])
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        run_child(args.threads[0], args.rounds)
+        return
+    for threads in args.threads:
+        env = dict(os.environ)
+        for var in THREAD_VARIABLES:
+            env[var] = str(threads)
+        child = [sys.executable, __file__, "--child", "--rounds", str(args.rounds)]
+        subprocess.run([*child, "--threads", str(threads)], env=env, check=True)
+
+
+if __name__ == "__main__":
+    main()

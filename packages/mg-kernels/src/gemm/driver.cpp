@@ -1,0 +1,428 @@
+// GEMM macro loop: blocking, packing and threads around the active ISA's micro-kernel.
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <new>
+#include <type_traits>
+
+#include "mg/dtype.hpp"
+#include "mg/gemm/gemm.hpp"
+#include "mg/half.hpp"
+#include "mg/parallel.hpp"
+
+// Note [GEMM loops]
+// ~~~~~~~~~~~~~~~~~
+// The loops of Goto's algorithm (as in BLIS). For each column block of nc columns (jc) and each
+// depth block of kc (pc), the kc x nc block of B is packed into micro-panels of nr columns, each
+// stored row by row, so the micro-kernel reads it with unit stride; the block stays in L3/L2.
+// Then for each row block of mc rows (ic) the mc x kc block of A is packed into micro-panels of
+// mr rows, stored column by column, small enough for L2. The two inner loops walk nr-wide B
+// micro-panels (jr, kept in L1) and mr-tall A micro-panels (ir) and call the micro-kernel, which
+// keeps an mr x nr tile of C in registers for the whole depth kc. The first depth block writes C,
+// the later ones add to it. Packing pads the last micro-panels with zeros, so the micro-kernel
+// always computes a full tile; a tile that sticks out of C goes to a scratch tile first and only
+// its valid part is stored (edge handling). Packing reads any strides, which is how transposed
+// and strided operands cost nothing extra, and converts float16/bfloat16 to float32 on the way.
+//
+// Threads split the work of one (jc, pc) step into tasks: row blocks, and when there are fewer
+// row blocks than threads, also column chunks of whole micro-panels. Every task packs its own A
+// block; the packed B block is shared and read-only. No two tasks write the same C element, and
+// each element's sum runs in the same order whatever the split, so results do not depend on the
+// thread count.
+
+namespace mg::gemm {
+
+namespace {
+
+// float16 -> float32 by table lookup: packing converts every element it reads, and the exact
+// bit-level conversion (mg/half.hpp) costs several times the multiply-adds the element then
+// feeds at 512 x 512. Built from half_to_float, so the results are the same bits.
+const float* half_table() noexcept {
+  static const auto* table = [] {
+    auto* t = new float[65536];
+    for (std::uint32_t bits = 0; bits < 65536; ++bits) {
+      t[bits] = half_to_float(Half{static_cast<std::uint16_t>(bits)});
+    }
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
+template <class Src, class Acc>
+Acc widen(Src x) noexcept {
+  if constexpr (std::is_same_v<Src, Half>) {
+    static const float* const table = half_table();
+    return table[x.bits];
+  } else if constexpr (std::is_same_v<Src, BFloat16>) {
+    return bfloat16_to_float(x);
+  } else if constexpr (std::is_same_v<Src, Bool>) {
+    return static_cast<Acc>(x.bits != 0 ? 1 : 0);
+  } else {
+    return static_cast<Acc>(x);  // integers: modular, as C++20 defines it
+  }
+}
+
+namespace {
+
+// Below this many multiply-adds a product runs on one thread (the pool's hand-off costs more).
+constexpr std::int64_t kMinThreadedMacs = std::int64_t{1} << 18;
+// Products up to this many multiply-adds, and matrix-vector products, skip packing.
+constexpr std::int64_t kMaxUnpackedMacs = 8 * 8 * 8;
+// Upper bound of mr * nr over all tables (gemm.cpp); tests check it.
+constexpr std::int64_t kMaxTile = 256;
+
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+
+// A per-thread buffer that only grows, aligned for the widest vector loads.
+class Scratch {
+ public:
+  Scratch() = default;
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  ~Scratch() { release(); }
+  template <class T>
+  T* get(std::int64_t count) {
+    const auto bytes = static_cast<std::size_t>(count) * sizeof(T);
+    if (bytes > bytes_) {
+      release();
+      data_ = ::operator new(bytes, std::align_val_t{64});
+      bytes_ = bytes;
+    }
+    return static_cast<T*>(data_);
+  }
+
+ private:
+  void release() {
+    if (data_ != nullptr) ::operator delete(data_, std::align_val_t{64});
+    data_ = nullptr;
+    bytes_ = 0;
+  }
+  void* data_ = nullptr;
+  std::size_t bytes_ = 0;
+};
+
+// The packed B block lives on the calling thread, the A blocks on each worker: two buffers,
+// since the caller is also a worker.
+Scratch& b_scratch() {
+  thread_local Scratch s;
+  return s;
+}
+Scratch& a_scratch() {
+  thread_local Scratch s;
+  return s;
+}
+
+// rows x depth of A (starting at a) into micro-panels of mr rows, column by column, zero-padded.
+// A run of `count` contiguous source elements into dst, through the table's vector conversion
+// when there is one (float16 -> float32).
+template <class Src, class Acc>
+void widen_run(const Src* src, std::int64_t count, Acc* dst,
+               const kernels::GemmMicroKernel<Acc>& uk) {
+  if constexpr (std::is_same_v<Src, Half>) {
+    if (uk.widen_half != nullptr) {
+      uk.widen_half(src, count, dst);
+      return;
+    }
+  }
+  for (std::int64_t j = 0; j < count; ++j) dst[j] = widen<Src, Acc>(src[j]);
+}
+
+template <class Src, class Acc>
+void pack_a(MatrixRef<Src> a, std::int64_t rows, std::int64_t depth, std::int64_t mr, Acc* dst,
+            const kernels::GemmMicroKernel<Acc>& uk) {
+  for (std::int64_t ir = 0; ir < rows; ir += mr) {
+    const std::int64_t h = std::min(mr, rows - ir);
+    const Src* panel = a.data + ir * a.rs;
+    if (a.cs == 1 && h == mr) {
+      // Row-major A: read each row once, contiguously; the scattered writes stay in L1.
+      for (std::int64_t i = 0; i < mr; ++i) {
+        const Src* row = panel + i * a.rs;
+        if constexpr (std::is_same_v<Src, Half>) {
+          constexpr std::int64_t kRun = 256;
+          Acc run[kRun];
+          for (std::int64_t p0 = 0; p0 < depth; p0 += kRun) {
+            const std::int64_t len = std::min(kRun, depth - p0);
+            widen_run<Src, Acc>(row + p0, len, run, uk);
+            for (std::int64_t p = 0; p < len; ++p) dst[(p0 + p) * mr + i] = run[p];
+          }
+        } else {
+          for (std::int64_t p = 0; p < depth; ++p) dst[p * mr + i] = widen<Src, Acc>(row[p]);
+        }
+      }
+      dst += mr * depth;
+      continue;
+    }
+    for (std::int64_t p = 0; p < depth; ++p) {
+      const Src* col = panel + p * a.cs;
+      std::int64_t i = 0;
+      for (; i < h; ++i) dst[i] = widen<Src, Acc>(col[i * a.rs]);
+      for (; i < mr; ++i) dst[i] = Acc{};
+      dst += mr;
+    }
+  }
+}
+
+// depth x cols of B into micro-panels of nr columns, row by row, zero-padded.
+template <class Src, class Acc>
+void pack_b(MatrixRef<Src> b, std::int64_t depth, std::int64_t cols, std::int64_t nr, Acc* dst,
+            const kernels::GemmMicroKernel<Acc>& uk) {
+  for (std::int64_t jr = 0; jr < cols; jr += nr) {
+    const std::int64_t w = std::min(nr, cols - jr);
+    const Src* panel = b.data + jr * b.cs;
+    for (std::int64_t p = 0; p < depth; ++p) {
+      const Src* row = panel + p * b.rs;
+      std::int64_t j = 0;
+      if (b.cs == 1) {
+        widen_run<Src, Acc>(row, w, dst, uk);
+        j = w;
+      } else {
+        for (; j < w; ++j) dst[j] = widen<Src, Acc>(row[j * b.cs]);
+      }
+      for (; j < nr; ++j) dst[j] = Acc{};
+      dst += nr;
+    }
+  }
+}
+
+template <class Src, class Acc>
+struct Job {
+  Dims dims;
+  MatrixRef<Src> a, b;
+  MutMatrixRef<Acc> c;
+  const kernels::GemmMicroKernel<Acc>* uk = nullptr;
+  // The current (jc, pc) step.
+  std::int64_t jc = 0, nc = 0, pc = 0, kc = 0;
+  const Acc* b_packed = nullptr;
+  // The split into tasks: row blocks of mc rows times column chunks of chunk_panels panels.
+  std::int64_t mc = 0, row_blocks = 1, col_chunks = 1, chunk_panels = 1;
+  // B packing split: panels per task.
+  Acc* b_dst = nullptr;
+  std::int64_t pack_panels = 1;
+};
+
+template <class Src, class Acc>
+void pack_b_task(void* context, std::int64_t task) {
+  auto& job = *static_cast<Job<Src, Acc>*>(context);
+  const std::int64_t nr = job.uk->nr;
+  const std::int64_t j0 = task * job.pack_panels * nr;
+  if (j0 >= job.nc) return;
+  const std::int64_t cols = std::min(job.pack_panels * nr, job.nc - j0);
+  const MatrixRef<Src> block{job.b.data + job.pc * job.b.rs + (job.jc + j0) * job.b.cs, job.b.rs,
+                             job.b.cs};
+  pack_b<Src, Acc>(block, job.kc, cols, nr, job.b_dst + j0 * job.kc, *job.uk);
+}
+
+template <class Src, class Acc>
+void macro_task(void* context, std::int64_t task) {
+  auto& job = *static_cast<Job<Src, Acc>*>(context);
+  const auto& uk = *job.uk;
+  const std::int64_t mr = uk.mr;
+  const std::int64_t nr = uk.nr;
+  const std::int64_t ic = (task / job.col_chunks) * job.mc;
+  const std::int64_t j_begin = (task % job.col_chunks) * job.chunk_panels * nr;
+  if (ic >= job.dims.m || j_begin >= job.nc) return;
+  const std::int64_t mc = std::min(job.mc, job.dims.m - ic);
+  const std::int64_t j_end = std::min(job.nc, j_begin + job.chunk_panels * nr);
+  const std::int64_t kc = job.kc;
+
+  Acc* a_packed = a_scratch().get<Acc>(ceil_div(mc, mr) * mr * kc);
+  const MatrixRef<Src> a_block{job.a.data + ic * job.a.rs + job.pc * job.a.cs, job.a.rs, job.a.cs};
+  pack_a<Src, Acc>(a_block, mc, kc, mr, a_packed, uk);
+
+  const bool accumulate = job.pc > 0;
+  const MutMatrixRef<Acc> c = job.c;
+  alignas(64) Acc tile[kMaxTile];
+  for (std::int64_t jr = j_begin; jr < j_end; jr += nr) {
+    const std::int64_t w = std::min(nr, j_end - jr);
+    const Acc* bp = job.b_packed + jr * kc;
+    for (std::int64_t ir = 0; ir < mc; ir += mr) {
+      const std::int64_t h = std::min(mr, mc - ir);
+      const Acc* ap = a_packed + ir * kc;
+      Acc* cc = c.data + (ic + ir) * c.rs + (job.jc + jr) * c.cs;
+      if (h == mr && w == nr) {
+        uk.fn(kc, ap, bp, cc, c.rs, c.cs, accumulate);
+        continue;
+      }
+      uk.fn(kc, ap, bp, tile, nr, 1, false);
+      for (std::int64_t i = 0; i < h; ++i) {
+        for (std::int64_t j = 0; j < w; ++j) {
+          Acc& dst = cc[i * c.rs + j * c.cs];
+          dst = accumulate ? static_cast<Acc>(dst + tile[i * nr + j]) : tile[i * nr + j];
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+template <class Src, class Acc>
+void gemm_unpacked(Dims dims, MatrixRef<Src> a, MatrixRef<Src> b, MutMatrixRef<Acc> c) noexcept {
+  for (std::int64_t i = 0; i < dims.m; ++i) {
+    for (std::int64_t j = 0; j < dims.n; ++j) {
+      Acc sum{};
+      for (std::int64_t p = 0; p < dims.k; ++p) {
+        sum = static_cast<Acc>(sum + widen<Src, Acc>(a.data[i * a.rs + p * a.cs]) *
+                                         widen<Src, Acc>(b.data[p * b.rs + j * b.cs]));
+      }
+      c.data[i * c.rs + j * c.cs] = sum;
+    }
+  }
+}
+
+namespace {
+
+// Note [Vector products]
+// ~~~~~~~~~~~~~~~~~~~~~~
+// A product with one row or one column (matrix-vector, vector-matrix, dot) does one multiply-add
+// per element of the matrix, so packing it would double the memory traffic for nothing. It runs
+// one of two unpacked loops instead, chosen by which way the matrix is contiguous: a dot product
+// along a contiguous row, or a sum of scaled rows (axpy) along a contiguous output dimension.
+// Both are written so the compiler vectorises them without reassociating floating-point sums:
+// the dot keeps kLanes independent partial sums, the axpy's lanes are independent outputs.
+constexpr std::int64_t kLanes = 8;
+
+template <class Src, class Acc>
+Acc dot_contiguous(const Src* x, const Src* y, std::int64_t k) {
+  Acc lanes[kLanes] = {};
+  std::int64_t p = 0;
+  for (; p + kLanes <= k; p += kLanes) {
+    for (std::int64_t l = 0; l < kLanes; ++l) {
+      lanes[l] = static_cast<Acc>(lanes[l] + widen<Src, Acc>(x[p + l]) * widen<Src, Acc>(y[p + l]));
+    }
+  }
+  Acc sum{};
+  for (std::int64_t l = 0; l < kLanes; ++l) sum = static_cast<Acc>(sum + lanes[l]);
+  for (; p < k; ++p) sum = static_cast<Acc>(sum + widen<Src, Acc>(x[p]) * widen<Src, Acc>(y[p]));
+  return sum;
+}
+
+// out[j * out_stride] = sum_p s[p * s_stride] * rows[p * rs + j] for j < n: rows contiguous.
+template <class Src, class Acc>
+void axpy_rows(const Src* s, std::int64_t s_stride, const Src* rows, std::int64_t rs,
+               std::int64_t k, std::int64_t n, Acc* out, std::int64_t out_stride) {
+  constexpr std::int64_t kChunk = 512;  // outputs summed in a stack buffer at a time
+  Acc sums[kChunk];
+  for (std::int64_t j0 = 0; j0 < n; j0 += kChunk) {
+    const std::int64_t w = std::min(kChunk, n - j0);
+    for (std::int64_t j = 0; j < w; ++j) sums[j] = Acc{};
+    for (std::int64_t p = 0; p < k; ++p) {
+      const Acc sp = widen<Src, Acc>(s[p * s_stride]);
+      const Src* row = rows + p * rs + j0;
+      for (std::int64_t j = 0; j < w; ++j) {
+        sums[j] = static_cast<Acc>(sums[j] + sp * widen<Src, Acc>(row[j]));
+      }
+    }
+    for (std::int64_t j = 0; j < w; ++j) out[(j0 + j) * out_stride] = sums[j];
+  }
+}
+
+// m == 1 or n == 1 (Note [Vector products]).
+template <class Src, class Acc>
+void gemm_vector(Dims dims, MatrixRef<Src> a, MatrixRef<Src> b, MutMatrixRef<Acc> c) {
+  const auto [m, n, k] = dims;
+  if (n == 1 && a.cs == 1 && (b.rs == 1 || k == 1)) {
+    for (std::int64_t i = 0; i < m; ++i)
+      c.data[i * c.rs] = dot_contiguous<Src, Acc>(a.data + i * a.rs, b.data, k);
+  } else if (m == 1 && b.rs == 1 && (a.cs == 1 || k == 1)) {
+    for (std::int64_t j = 0; j < n; ++j)
+      c.data[j * c.cs] = dot_contiguous<Src, Acc>(a.data, b.data + j * b.cs, k);
+  } else if (n == 1 && a.rs == 1) {
+    axpy_rows<Src, Acc>(b.data, b.rs, a.data, a.cs, k, m, c.data, c.rs);
+  } else if (m == 1 && b.cs == 1) {
+    axpy_rows<Src, Acc>(a.data, a.cs, b.data, b.rs, k, n, c.data, c.cs);
+  } else {
+    gemm_unpacked<Src, Acc>(dims, a, b, c);
+  }
+}
+
+}  // namespace
+
+template <class Src, class Acc>
+void gemm(Dims dims, MatrixRef<Src> a, MatrixRef<Src> b, MutMatrixRef<Acc> c,
+          const kernels::GemmMicroKernel<Acc>& uk, int threads) noexcept {
+  const auto [m, n, k] = dims;
+  if (m == 0 || n == 0) return;
+  const std::int64_t macs = macs_of(dims);
+  if (k == 0 || macs <= kMaxUnpackedMacs) {
+    gemm_unpacked<Src, Acc>(dims, a, b, c);
+    return;
+  }
+  if (m == 1 || n == 1) {
+    gemm_vector<Src, Acc>(dims, a, b, c);
+    return;
+  }
+  if (macs < kMinThreadedMacs) threads = 1;
+
+  Job<Src, Acc> job;
+  job.dims = dims;
+  job.a = a;
+  job.b = b;
+  job.c = c;
+  job.uk = &uk;
+  const std::int64_t mr = uk.mr;
+  const std::int64_t nr = uk.nr;
+
+  // Row blocks: a multiple of the thread count when there are enough of them, so each thread
+  // gets the same number of equal blocks; otherwise column chunks make up the difference.
+  std::int64_t row_blocks = ceil_div(m, uk.mc);
+  if (threads > 1 && row_blocks >= threads) row_blocks = ceil_div(row_blocks, threads) * threads;
+  job.mc = ceil_div(ceil_div(m, row_blocks), mr) * mr;
+  job.row_blocks = ceil_div(m, job.mc);
+
+  for (std::int64_t jc = 0; jc < n; jc += uk.nc) {
+    job.jc = jc;
+    job.nc = std::min(uk.nc, n - jc);
+    const std::int64_t panels = ceil_div(job.nc, nr);
+    job.col_chunks = 1;
+    if (threads > 1 && job.row_blocks < threads) {
+      job.col_chunks = std::min(panels, ceil_div(threads, job.row_blocks));
+    }
+    job.chunk_panels = ceil_div(panels, job.col_chunks);
+    job.col_chunks = ceil_div(panels, job.chunk_panels);
+    for (std::int64_t pc = 0; pc < k; pc += uk.kc) {
+      job.pc = pc;
+      job.kc = std::min(uk.kc, k - pc);
+      job.b_dst = b_scratch().get<Acc>(panels * nr * job.kc);
+      job.b_packed = job.b_dst;
+      const std::int64_t tasks = job.row_blocks * job.col_chunks;
+      if (threads > 1) {
+        job.pack_panels = ceil_div(panels, threads);
+        parallel_for(threads, &pack_b_task<Src, Acc>, &job);
+        parallel_for(tasks, &macro_task<Src, Acc>, &job);
+      } else {
+        job.pack_panels = panels;
+        pack_b_task<Src, Acc>(&job, 0);
+        for (std::int64_t t = 0; t < tasks; ++t) macro_task<Src, Acc>(&job, t);
+      }
+    }
+  }
+}
+
+// Source element type, accumulator: the pairs src/gemm/matmul.cpp uses.
+#define MG_GEMM_INSTANTIATE(Src, Acc)                                                   \
+  template Acc widen<Src, Acc>(Src) noexcept;                                           \
+  template void gemm<Src, Acc>(Dims, MatrixRef<Src>, MatrixRef<Src>, MutMatrixRef<Acc>, \
+                               const kernels::GemmMicroKernel<Acc>&, int) noexcept;     \
+  template void gemm_unpacked<Src, Acc>(Dims, MatrixRef<Src>, MatrixRef<Src>,           \
+                                        MutMatrixRef<Acc>) noexcept;
+
+MG_GEMM_INSTANTIATE(float, float)
+MG_GEMM_INSTANTIATE(double, double)
+MG_GEMM_INSTANTIATE(Half, float)
+MG_GEMM_INSTANTIATE(BFloat16, float)
+MG_GEMM_INSTANTIATE(Bool, std::uint64_t)
+MG_GEMM_INSTANTIATE(std::int8_t, std::uint32_t)
+MG_GEMM_INSTANTIATE(std::int16_t, std::uint32_t)
+MG_GEMM_INSTANTIATE(std::int32_t, std::uint32_t)
+MG_GEMM_INSTANTIATE(std::uint8_t, std::uint32_t)
+MG_GEMM_INSTANTIATE(std::uint16_t, std::uint32_t)
+MG_GEMM_INSTANTIATE(std::uint32_t, std::uint32_t)
+MG_GEMM_INSTANTIATE(std::int64_t, std::uint64_t)
+MG_GEMM_INSTANTIATE(std::uint64_t, std::uint64_t)
+#undef MG_GEMM_INSTANTIATE
+
+}  // namespace mg::gemm

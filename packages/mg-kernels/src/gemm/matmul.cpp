@@ -1,0 +1,235 @@
+// plan_matmul: shape, dtype and layout checks; MatmulPlan::run: the batch loop around gemm().
+#include "mg/gemm/matmul.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "mg/gemm/gemm.hpp"
+#include "mg/half.hpp"
+#include "mg/parallel.hpp"
+
+namespace mg {
+namespace {
+
+std::string shape_str(Extents shape) {
+  std::string s = "(";
+  for (std::size_t d = 0; d < shape.size(); ++d) {
+    if (d > 0) s += ", ";
+    s += std::to_string(shape[d]);
+  }
+  return s + (shape.size() == 1 ? ",)" : ")");
+}
+
+[[noreturn]] void mismatch(const MatmulOperand& a, const MatmulOperand& b,
+                           const std::string& what) {
+  throw std::invalid_argument("matmul: shapes " + shape_str(a.shape) + " and " +
+                              shape_str(b.shape) + " do not match: " + what);
+}
+
+// The accumulator of each dtype and how a finished sum is stored.
+template <class T>
+struct AccOf {
+  using type = std::conditional_t<sizeof(T) == 8, std::uint64_t, std::uint32_t>;
+};
+template <>
+struct AccOf<float> {
+  using type = float;
+};
+template <>
+struct AccOf<double> {
+  using type = double;
+};
+template <>
+struct AccOf<Half> {
+  using type = float;
+};
+template <>
+struct AccOf<BFloat16> {
+  using type = float;
+};
+template <>
+struct AccOf<Bool> {
+  using type = std::uint64_t;
+};
+
+template <class Acc>
+const kernels::GemmMicroKernel<Acc>& micro_kernel(const kernels::GemmKernels& g) {
+  if constexpr (std::is_same_v<Acc, float>) return g.f32;
+  if constexpr (std::is_same_v<Acc, double>) return g.f64;
+  if constexpr (std::is_same_v<Acc, std::uint32_t>) return g.u32;
+  if constexpr (std::is_same_v<Acc, std::uint64_t>) return g.u64;
+}
+
+// Out can hold the accumulator's bits in place: same type, or its signed twin (which may alias
+// the unsigned one).
+template <class T, class Acc>
+inline constexpr bool kWritesInPlace =
+    std::is_same_v<T, Acc> ||
+    (std::is_integral_v<T> && sizeof(T) == sizeof(Acc) && !std::is_same_v<T, bool>);
+
+template <class T>
+void run_one(const MatmulPlan& plan, const std::int64_t (&offset)[3], int threads) {
+  using Acc = typename AccOf<T>::type;
+  const auto& uk = micro_kernel<Acc>(*plan.kernels);
+  const gemm::Dims dims{plan.m, plan.n, plan.k};
+  const gemm::MatrixRef<T> a{static_cast<const T*>(plan.base[1]) + offset[1], plan.rs[1],
+                             plan.cs[1]};
+  const gemm::MatrixRef<T> b{static_cast<const T*>(plan.base[2]) + offset[2], plan.rs[2],
+                             plan.cs[2]};
+  T* out = static_cast<T*>(plan.base[0]) + offset[0];
+  if constexpr (kWritesInPlace<T, Acc>) {
+    gemm::gemm<T, Acc>(dims, a, b, {reinterpret_cast<Acc*>(out), plan.rs[0], plan.cs[0]}, uk,
+                       threads);
+  } else {
+    // Narrow outputs: the sums go to a float32/uint scratch matrix first, then through the
+    // table's cast kernel (F16C on AVX2; the same bits as every other cast to these dtypes).
+    const auto count = static_cast<std::size_t>(plan.m * plan.n);
+    const std::unique_ptr<Acc[]> sums(new (std::nothrow) Acc[count]);
+    if (!sums) std::terminate();  // run() cannot throw; a plan this size fits in memory already
+    gemm::gemm<T, Acc>(dims, a, b, {sums.get(), plan.n, 1}, uk, threads);
+    const std::int64_t shape[2] = {plan.m, plan.n};
+    const std::int64_t out_strides[2] = {plan.rs[0], plan.cs[0]};
+    const std::int64_t sum_strides[2] = {plan.n, 1};
+    const StridedLoop<2> loop =
+        coalesce<2>(Extents(shape), {Extents(out_strides), Extents(sum_strides)});
+    void* const base[2] = {out, sums.get()};
+    plan.copy->casts[static_cast<std::size_t>(kDTypeOf<T>)]
+                    [static_cast<std::size_t>(kDTypeOf<Acc>)](loop, base);
+  }
+}
+
+// Element offsets of batch item `index` (row-major over batch_shape) in out, a and b.
+void batch_offsets(const MatmulPlan& plan, std::int64_t index, std::int64_t (&offset)[3]) {
+  offset[0] = offset[1] = offset[2] = 0;
+  for (std::size_t d = plan.batch_shape.size(); d-- > 0;) {
+    const std::int64_t i = index % plan.batch_shape[d];
+    index /= plan.batch_shape[d];
+    for (int o = 0; o < 3; ++o) offset[o] += i * plan.batch_strides[o][d];
+  }
+}
+
+struct BatchJob {
+  const MatmulPlan* plan = nullptr;
+  void (*one)(const MatmulPlan&, const std::int64_t (&)[3], int) = nullptr;
+};
+
+void batch_task(void* context, std::int64_t index) {
+  const auto& job = *static_cast<BatchJob*>(context);
+  std::int64_t offset[3];
+  batch_offsets(*job.plan, index, offset);
+  job.one(*job.plan, offset, 1);
+}
+
+template <class T>
+void run_batches(const MatmulPlan& plan) {
+  std::int64_t batches = 1;
+  for (std::int64_t s : plan.batch_shape) batches *= s;
+  if (batches == 0 || plan.m == 0 || plan.n == 0) return;
+  const int threads = num_threads();
+  // Many small products: one thread per product. One large product: threads inside it.
+  if (batches > 1 && threads > 1 &&
+      gemm::macs_of({plan.m, plan.n, plan.k}) < (std::int64_t{1} << 20)) {
+    BatchJob job{&plan, &run_one<T>};
+    parallel_for(batches, &batch_task, &job);
+    return;
+  }
+  for (std::int64_t index = 0; index < batches; ++index) {
+    std::int64_t offset[3];
+    batch_offsets(plan, index, offset);
+    run_one<T>(plan, offset, threads);
+  }
+}
+
+}  // namespace
+
+void MatmulPlan::run() const noexcept {
+  if (kernels == nullptr) return;
+  visit_dtype(dtype, [this](auto tag) { run_batches<typename decltype(tag)::type>(*this); });
+}
+
+MatmulPlan plan_matmul(const MatmulOperand& out, const MatmulOperand& a, const MatmulOperand& b,
+                       const kernels::KernelTable& table) {
+  const std::size_t na = a.shape.size();
+  const std::size_t nb = b.shape.size();
+  if (na < 2 || nb < 2) {
+    mismatch(a, b, std::string(na < 2 ? "a" : "b") + " needs at least 2 dimensions");
+  }
+  if (a.shape[na - 1] != b.shape[nb - 2]) {
+    mismatch(a, b,
+             "a's dimension -1 (size " + std::to_string(a.shape[na - 1]) +
+                 ") differs from b's dimension -2 (size " + std::to_string(b.shape[nb - 2]) + ")");
+  }
+  // Batch dimensions, aligned on the right as NumPy broadcasts them.
+  const std::size_t nbatch = std::max(na, nb) - 2;
+  std::vector<std::int64_t> batch(nbatch, 1);
+  for (std::size_t d = 0; d < nbatch; ++d) {
+    const std::size_t from_end = nbatch - d;  // 1 for the last batch dimension
+    const std::int64_t sa = from_end <= na - 2 ? a.shape[na - 2 - from_end] : 1;
+    const std::int64_t sb = from_end <= nb - 2 ? b.shape[nb - 2 - from_end] : 1;
+    if (sa != sb && sa != 1 && sb != 1) {
+      mismatch(a, b,
+               "batch dimension -" + std::to_string(from_end + 2) + " has sizes " +
+                   std::to_string(sa) + " and " + std::to_string(sb) + ", which do not broadcast");
+    }
+    batch[d] = sa == 1 ? sb : sa;
+  }
+  std::vector<std::int64_t> expected = batch;
+  expected.push_back(a.shape[na - 2]);
+  expected.push_back(b.shape[nb - 1]);
+  if (!std::equal(expected.begin(), expected.end(), out.shape.begin(), out.shape.end())) {
+    throw std::invalid_argument("matmul: out has shape " + shape_str(out.shape) + " but " +
+                                shape_str(a.shape) + " @ " + shape_str(b.shape) + " is " +
+                                shape_str(expected));
+  }
+  const DType dtype = a.storage.dtype();
+  if (b.storage.dtype() != dtype || out.storage.dtype() != dtype) {
+    throw DTypeError("matmul: a, b and out must share one dtype, got " +
+                     std::string(dtype_name(dtype)) + ", " +
+                     std::string(dtype_name(b.storage.dtype())) + " and " +
+                     std::string(dtype_name(out.storage.dtype())));
+  }
+  const MatmulOperand* ops[3] = {&out, &a, &b};
+  const char* names[3] = {"out", "a", "b"};
+  for (int o = 0; o < 3; ++o) {
+    check_shape(ops[o]->shape);
+    check_layout({names[o], static_cast<std::int64_t>(ops[o]->storage.size()), ops[o]->offset,
+                  ops[o]->strides},
+                 ops[o]->shape);
+  }
+  if (may_share_memory(out.storage, a.storage) || may_share_memory(out.storage, b.storage)) {
+    throw std::invalid_argument("matmul: out must not share its storage with a or b");
+  }
+
+  MatmulPlan plan;
+  plan.dtype = dtype;
+  plan.kernels = table.gemm;
+  plan.copy = table.copy;
+  plan.m = a.shape[na - 2];
+  plan.k = a.shape[na - 1];
+  plan.n = b.shape[nb - 1];
+  plan.batch_shape = batch;
+  for (int o = 0; o < 3; ++o) {
+    const MatmulOperand& op = *ops[o];
+    const std::size_t nd = op.shape.size();
+    plan.rs[o] = op.strides[nd - 2];
+    plan.cs[o] = op.strides[nd - 1];
+    plan.batch_strides[o].assign(nbatch, 0);
+    for (std::size_t d = 0; d + 2 < nd; ++d) {
+      const std::size_t at = nbatch - (nd - 2) + d;
+      plan.batch_strides[o][at] = op.shape[d] == 1 ? 0 : op.strides[d];
+    }
+    auto* bytes = static_cast<char*>(op.storage.data());
+    plan.base[o] = bytes + op.offset * static_cast<std::int64_t>(op.storage.itemsize());
+  }
+  return plan;
+}
+
+}  // namespace mg

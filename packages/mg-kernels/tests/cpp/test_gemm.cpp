@@ -1,0 +1,247 @@
+// The gemm family: micro-kernels against the portable twin, matmul against a double-precision
+// triple loop over odd sizes, transposes, strides, batches, dtypes and thread counts.
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "mg/gemm/matmul.hpp"
+#include "mg/kernels/gemm_micro.hpp"
+#include "mg/parallel.hpp"
+#include "test_util.hpp"
+
+namespace mg::test {
+namespace {
+
+class GemmIsa : public testing::TestWithParam<Isa> {};
+
+// Every micro-kernel agrees with the portable twin on a full tile, writing and accumulating,
+// with both contiguous and transposed C.
+template <class T>
+void check_micro(const kernels::GemmMicroKernel<T>& uk) {
+  ASSERT_LE(uk.mr * uk.nr, 256);  // the driver's scratch tile
+  const std::int64_t kc = 37;
+  const auto a = random_values<T>(static_cast<std::size_t>(uk.mr * kc), 1);
+  const auto b = random_values<T>(static_cast<std::size_t>(uk.nr * kc), 2);
+  for (bool transposed : {false, true}) {
+    const std::int64_t rs = transposed ? 1 : uk.nr;
+    const std::int64_t cs = transposed ? uk.mr : 1;
+    std::vector<T> c(static_cast<std::size_t>(uk.mr * uk.nr), T{3});
+    uk.fn(kc, a.data(), b.data(), c.data(), rs, cs, false);
+    uk.fn(kc, a.data(), b.data(), c.data(), rs, cs, true);  // c = 2 * ab
+    for (std::int64_t i = 0; i < uk.mr; ++i) {
+      for (std::int64_t j = 0; j < uk.nr; ++j) {
+        double want = 0;
+        double scale = 0;
+        for (std::int64_t p = 0; p < kc; ++p) {
+          const double x =
+              static_cast<double>(a[p * uk.mr + i]) * static_cast<double>(b[p * uk.nr + j]);
+          want += x;
+          scale += std::fabs(x);
+        }
+        const double got = static_cast<double>(c[i * rs + j * cs]);
+        EXPECT_NEAR(got, 2 * want, 4 * scale * epsilon_of<T>() * kc) << i << "," << j;
+      }
+    }
+  }
+}
+
+TEST_P(GemmIsa, MicroKernelsMatchDoubleSums) {
+  const auto& g = *table(GetParam()).gemm;
+  check_micro(g.f32);
+  check_micro(g.f64);
+}
+
+TEST_P(GemmIsa, IntegerMicroKernelsWrap) {
+  const auto& g = *table(GetParam()).gemm;
+  const std::int64_t kc = 5;
+  std::vector<std::uint32_t> a(static_cast<std::size_t>(g.u32.mr * kc), 0x80000001u);
+  std::vector<std::uint32_t> b(static_cast<std::size_t>(g.u32.nr * kc), 3u);
+  std::vector<std::uint32_t> c(static_cast<std::size_t>(g.u32.mr * g.u32.nr));
+  g.u32.fn(kc, a.data(), b.data(), c.data(), g.u32.nr, 1, false);
+  // 5 * 3 * (2^31 + 1) mod 2^32 = 2^31 + 15
+  for (std::uint32_t x : c) EXPECT_EQ(x, 0x8000000Fu);
+}
+
+// Finite values of moderate size in any float dtype (random_values mixes in inf and NaN bits).
+template <class T>
+std::vector<T> finite_values(std::size_t n, std::uint32_t seed) {
+  const auto d = random_values<double>(n, seed);
+  std::vector<T> out(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if constexpr (std::is_same_v<T, Half>) {
+      out[i] = half_from_double(d[i] / 8);
+    } else if constexpr (std::is_same_v<T, BFloat16>) {
+      out[i] = bfloat16_from_float(static_cast<float>(d[i] / 8));
+    } else {
+      out[i] = static_cast<T>(d[i]);
+    }
+  }
+  return out;
+}
+
+TEST_P(GemmIsa, WidenHalfIsExactForEveryPattern) {
+  const auto& uk = table(GetParam()).gemm->f32;
+  ASSERT_NE(uk.widen_half, nullptr);
+  std::vector<Half> all(65536 + 3);  // 3 more: a tail shorter than a vector
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = Half{static_cast<std::uint16_t>(i)};
+  std::vector<float> got(all.size());
+  uk.widen_half(all.data(), static_cast<std::int64_t>(all.size()), got.data());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const float want = half_to_float(all[i]);
+    if (std::isnan(want)) {
+      ASSERT_TRUE(std::isnan(got[i])) << i;
+    } else {
+      ASSERT_EQ(std::bit_cast<std::uint32_t>(got[i]), std::bit_cast<std::uint32_t>(want)) << i;
+    }
+  }
+}
+
+// matmul of an (m, k) by a (k, n) view, each possibly transposed in memory, into a strided out.
+template <class T>
+void check_matmul(Isa isa, std::int64_t m, std::int64_t k, std::int64_t n, bool ta, bool tb) {
+  const auto av = finite_values<T>(static_cast<std::size_t>(m * k), 11);
+  const auto bv = finite_values<T>(static_cast<std::size_t>(k * n), 12);
+  Storage a = storage_of(av);
+  Storage b = storage_of(bv);
+  Storage out(kDTypeOf<T>, static_cast<std::size_t>(2 * m * n + 1));
+  const Shape as{m, k}, bs{k, n}, os{m, n};
+  const Shape ast = ta ? Shape{1, m} : Shape{k, 1};
+  const Shape bst = tb ? Shape{1, k} : Shape{n, 1};
+  const Shape ost{2 * n, 2};  // every other column, one row gap
+  plan_matmul({out, 1, ost, os}, {a, 0, ast, as}, {b, 0, bst, bs}, table(isa)).run();
+  const T* o = data<T>(out);
+  for (std::int64_t i = 0; i < m; ++i) {
+    for (std::int64_t j = 0; j < n; ++j) {
+      double want = 0;
+      double scale = 0;
+      for (std::int64_t p = 0; p < k; ++p) {
+        const double x = as_double(av[static_cast<std::size_t>(i * ast[0] + p * ast[1])]) *
+                         as_double(bv[static_cast<std::size_t>(p * bst[0] + j * bst[1])]);
+        want += x;
+        scale += std::fabs(x);
+      }
+      const double got = as_double(o[1 + i * ost[0] + j * ost[1]]);
+      ASSERT_NEAR(got, want, 2 * scale * epsilon_of<T>() * static_cast<double>(k + 1))
+          << m << "x" << k << "x" << n << " ta=" << ta << " tb=" << tb << " at " << i << "," << j;
+    }
+  }
+}
+
+TEST_P(GemmIsa, OddSizesAndTransposes) {
+  const std::int64_t sizes[] = {1, 3, 17, 63, 65, 130};
+  for (std::int64_t m : sizes) {
+    for (std::int64_t n : sizes) {
+      const std::int64_t k = (m * 7 + n) % 300 + 1;  // includes k > kc
+      for (int t = 0; t < 4; ++t) {
+        check_matmul<float>(GetParam(), m, k, n, (t & 1) != 0, (t & 2) != 0);
+        check_matmul<double>(GetParam(), m, k, n, (t & 1) != 0, (t & 2) != 0);
+      }
+    }
+  }
+  check_matmul<float>(GetParam(), 200, 600, 70, false, true);
+  check_matmul<Half>(GetParam(), 33, 40, 20, true, false);
+  check_matmul<BFloat16>(GetParam(), 20, 40, 33, false, false);
+}
+
+// Integers wrap exactly: compare with unsigned arithmetic done here.
+template <class T>
+void check_int(Isa isa, std::int64_t m, std::int64_t k, std::int64_t n) {
+  using U = std::conditional_t<sizeof(T) == 8, std::uint64_t, std::uint32_t>;
+  const auto av = random_values<T>(static_cast<std::size_t>(m * k), 21);
+  const auto bv = random_values<T>(static_cast<std::size_t>(k * n), 22);
+  Storage a = storage_of(av);
+  Storage b = storage_of(bv);
+  Storage out(kDTypeOf<T>, static_cast<std::size_t>(m * n));
+  plan_matmul({out, 0, Shape{n, 1}, Shape{m, n}}, {a, 0, Shape{k, 1}, Shape{m, k}},
+              {b, 0, Shape{n, 1}, Shape{k, n}}, table(isa))
+      .run();
+  for (std::int64_t i = 0; i < m; ++i) {
+    for (std::int64_t j = 0; j < n; ++j) {
+      U sum = 0;
+      for (std::int64_t p = 0; p < k; ++p) {
+        sum = static_cast<U>(sum + static_cast<U>(av[i * k + p]) * static_cast<U>(bv[p * n + j]));
+      }
+      ASSERT_EQ(data<T>(out)[i * n + j], static_cast<T>(sum)) << i << "," << j;
+    }
+  }
+}
+
+TEST_P(GemmIsa, IntegersWrap) {
+  check_int<std::int8_t>(GetParam(), 17, 300, 19);
+  check_int<std::int32_t>(GetParam(), 17, 30, 19);
+  check_int<std::int64_t>(GetParam(), 65, 30, 9);
+  check_int<std::uint16_t>(GetParam(), 5, 7, 3);
+}
+
+TEST_P(GemmIsa, BatchBroadcastAndThreadsGiveTheSameBits) {
+  // a (3, 1, 40, 50) @ b (4, 50, 60): out (3, 4, 40, 60); b's batch broadcasts over a's.
+  const Shape as{3, 1, 40, 50}, bs{4, 50, 60}, os{3, 4, 40, 60};
+  Storage a = random_storage<float>(3 * 40 * 50, 5);
+  Storage b = random_storage<float>(4 * 50 * 60, 6);
+  Storage out1(DType::kFloat32, 3 * 4 * 40 * 60);
+  Storage out2(DType::kFloat32, 3 * 4 * 40 * 60);
+  const Shape ast{2000, 2000, 50, 1}, bst{3000, 60, 1}, ost{9600, 2400, 60, 1};
+  const int before = num_threads();
+  set_num_threads(1);
+  plan_matmul({out1, 0, ost, os}, {a, 0, ast, as}, {b, 0, bst, bs}, table(GetParam())).run();
+  set_num_threads(2);
+  plan_matmul({out2, 0, ost, os}, {a, 0, ast, as}, {b, 0, bst, bs}, table(GetParam())).run();
+  set_num_threads(before);
+  EXPECT_TRUE(same_bytes(out1, out2));
+  // One batch item against the 2-d product of the same slices.
+  Storage single(DType::kFloat32, 40 * 60);
+  plan_matmul({single, 0, Shape{60, 1}, Shape{40, 60}}, {a, 2 * 2000, Shape{50, 1}, Shape{40, 50}},
+              {b, 1 * 3000, Shape{60, 1}, Shape{50, 60}}, table(GetParam()))
+      .run();
+  const float* o = data<float>(out1) + 2 * 9600 + 1 * 2400;
+  for (std::int64_t i = 0; i < 40 * 60; ++i) ASSERT_EQ(o[i], data<float>(single)[i]) << i;
+}
+
+TEST_P(GemmIsa, LargeThreadedProductIsBitIdentical) {
+  const std::int64_t m = 301, k = 520, n = 333;
+  Storage a = random_storage<double>(m * k, 7);
+  Storage b = random_storage<double>(k * n, 8);
+  Storage out1(DType::kFloat64, m * n), out2(DType::kFloat64, m * n);
+  const int before = num_threads();
+  set_num_threads(1);
+  plan_matmul({out1, 0, Shape{n, 1}, Shape{m, n}}, {a, 0, Shape{1, m}, Shape{m, k}},
+              {b, 0, Shape{n, 1}, Shape{k, n}}, table(GetParam()))
+      .run();
+  set_num_threads(2);
+  plan_matmul({out2, 0, Shape{n, 1}, Shape{m, n}}, {a, 0, Shape{1, m}, Shape{m, k}},
+              {b, 0, Shape{n, 1}, Shape{k, n}}, table(GetParam()))
+      .run();
+  set_num_threads(before);
+  EXPECT_TRUE(same_bytes(out1, out2));
+}
+
+INSTANTIATE_TEST_SUITE_P(Isas, GemmIsa, testing::ValuesIn(isas()), isa_label);
+
+TEST(Gemm, MismatchNamesBothShapesAndTheDimension) {
+  Storage a(DType::kFloat32, 6), b(DType::kFloat32, 8), out(DType::kFloat32, 8);
+  try {
+    matmul({out, 0, Shape{2, 1}, Shape{2, 2}}, {a, 0, Shape{3, 1}, Shape{2, 3}},
+           {b, 0, Shape{2, 1}, Shape{4, 2}});
+    FAIL() << "no exception";
+  } catch (const std::invalid_argument& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("(2, 3)"), std::string::npos) << what;
+    EXPECT_NE(what.find("(4, 2)"), std::string::npos) << what;
+    EXPECT_NE(what.find("dimension -1"), std::string::npos) << what;
+  }
+  Storage c(DType::kFloat64, 8);
+  EXPECT_THROW(matmul({out, 0, Shape{2, 1}, Shape{2, 2}}, {a, 0, Shape{2, 1}, Shape{2, 2}},
+                      {c, 0, Shape{2, 1}, Shape{2, 2}}),
+               DTypeError);
+  EXPECT_THROW(matmul({a, 0, Shape{2, 1}, Shape{2, 2}}, {a, 0, Shape{2, 1}, Shape{2, 2}},
+                      {b, 0, Shape{2, 1}, Shape{2, 2}}),
+               std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace mg::test

@@ -1,0 +1,152 @@
+"""matmul against NumPy: odd sizes, transposes, strides, batch broadcasting, every dtype."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mg_kernels as mk
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from mg_kernels_numpy_bridge import np_dtype, to_array, to_storage
+
+if TYPE_CHECKING:
+    from conftest import OperandMaker
+
+DTYPES = tuple(d.name for d in mk.dtypes())
+SIZES = (1, 3, 17, 63, 65, 127)
+
+
+def run_matmul(a: np.ndarray, b: np.ndarray, dtype: str) -> np.ndarray:
+    """a @ b through mg_kernels, a and b being views (.T, [::-1], ...) of contiguous arrays."""
+    shape = (*np.broadcast_shapes(a.shape[:-2], b.shape[:-2]), a.shape[-2], b.shape[-1])
+    out = mk.Storage(dtype, int(np.prod(shape)))
+    args = [*as_operand(a), *as_operand(b)]
+    mk.matmul(out, 0, contiguous_strides(shape), shape, *args)
+    return to_array(out).reshape(shape)
+
+
+def as_operand(x: np.ndarray) -> tuple[mk.Storage, int, tuple[int, ...], tuple[int, ...]]:
+    """A storage holding x's contiguous root array, and x's offset, strides and shape in it."""
+    root = x
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    assert root.flags.c_contiguous
+    item = x.itemsize
+    address = x.__array_interface__["data"][0]
+    offset = (address - root.__array_interface__["data"][0]) // item
+    return to_storage(root), offset, tuple(s // item for s in x.strides), x.shape
+
+
+def contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(int(np.prod(shape[d + 1 :])) for d in range(len(shape)))
+
+
+def reference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.matmul(a.astype(np.float64), b.astype(np.float64))
+
+
+def tolerance(a: np.ndarray, b: np.ndarray, dtype: str) -> np.ndarray:
+    eps = float(np.finfo(np_dtype(dtype)).eps) if dtype != "bfloat16" else 2.0**-7
+    scale = np.matmul(np.abs(a.astype(np.float64)), np.abs(b.astype(np.float64)))
+    return 2 * eps * (a.shape[-1] + 1) * scale
+
+
+def random_matrix(rng: np.random.Generator, shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    return rng.standard_normal(shape).astype(np_dtype(dtype))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("transpose", ["nn", "tn", "nt", "tt"])
+def test_odd_sizes_and_transposes(isa: str, dtype: str, transpose: str) -> None:
+    rng = np.random.default_rng(1)
+    for m in SIZES:
+        for n in SIZES:
+            k = (7 * m + n) % 290 + 1
+            a = random_matrix(rng, (k, m) if transpose[0] == "t" else (m, k), dtype)
+            b = random_matrix(rng, (n, k) if transpose[1] == "t" else (k, n), dtype)
+            a = a.T if transpose[0] == "t" else a
+            b = b.T if transpose[1] == "t" else b
+            got = run_matmul(a, b, dtype)
+            assert got.dtype == np_dtype(dtype)
+            err = np.abs(got.astype(np.float64) - reference(a, b))
+            assert np.all(err <= tolerance(a, b, dtype)), (m, k, n, transpose)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])
+def test_large_square(isa: str, dtype: str) -> None:
+    rng = np.random.default_rng(2)
+    n = 1000 if dtype in ("float32", "float64") else 200
+    a = random_matrix(rng, (n, n), dtype)
+    b = random_matrix(rng, (n, n), dtype)[::-1]  # negative row stride
+    got = run_matmul(a, b, dtype).astype(np.float64)
+    out_eps = 0.0 if dtype in ("float32", "float64") else float(np.finfo(np.float16).eps)
+    if dtype == "bfloat16":
+        out_eps = 2.0**-8
+    bound = tolerance(a, b, "float32" if dtype != "float64" else dtype)
+    bound = bound + out_eps * np.abs(reference(a, b))
+    assert np.all(np.abs(got - reference(a, b)) <= bound)
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int16", "int32", "int64", "uint8", "uint64", "bool"])
+def test_integers_wrap_like_numpy(isa: str, dtype: str) -> None:
+    rng = np.random.default_rng(3)
+    info_max = 2 if dtype == "bool" else np.iinfo(dtype).max
+    a = rng.integers(0, info_max, (37, 70), endpoint=True, dtype=np.uint64).astype(dtype)
+    b = rng.integers(0, info_max, (70, 19), endpoint=True, dtype=np.uint64).astype(dtype)
+    with np.errstate(over="ignore"):
+        np.testing.assert_array_equal(run_matmul(a, b, dtype), np.matmul(a, b))
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), dtype=st.sampled_from(DTYPES))
+def test_batched_strided_matches_numpy(
+    isa: str, make_operand: OperandMaker, data: st.DataObject, dtype: str
+) -> None:
+    """Small integer values, so every float dtype's sum is exact and the comparison is equality."""
+    m, k, n = (data.draw(st.integers(1, 9)) for _ in range(3))
+    batch = data.draw(st.lists(st.integers(1, 3), max_size=2))
+    a_batch = [data.draw(st.sampled_from([1, s])) for s in batch]
+    b_batch = [data.draw(st.sampled_from([1, s])) for s in batch][data.draw(st.integers(0, 2)) :]
+    small = st.integers(-3, 3) if dtype != "bool" else st.booleans()
+    if dtype.startswith("uint"):
+        small = st.integers(0, 3)
+    a = make_operand(data, (*a_batch, m, k), dtype, elements=small)
+    b = make_operand(data, (*b_batch, k, n), dtype, elements=small)
+    shape = (*np.broadcast_shapes(tuple(a_batch), tuple(b_batch)), m, n)
+    out = mk.Storage(dtype, int(np.prod(shape)))
+    mk.matmul(
+        out, 0, contiguous_strides(shape), shape, *a.args(), a.view.shape, *b.args(), b.view.shape
+    )
+    if dtype in ("float16", "bfloat16"):
+        want = np.matmul(a.view.astype(np.float32), b.view.astype(np.float32))
+    else:
+        want = np.matmul(a.view, b.view)
+    np.testing.assert_array_equal(to_array(out).reshape(shape), want.astype(np_dtype(dtype)))
+
+
+def test_mismatch_names_both_shapes_and_the_dimension() -> None:
+    a, b, out = mk.Storage("float32", 6), mk.Storage("float32", 8), mk.Storage("float32", 8)
+    with pytest.raises(ValueError, match=r"\(2, 3\) and \(4, 2\).*dimension -1"):
+        mk.matmul(out, 0, (2, 1), (2, 2), a, 0, (3, 1), (2, 3), b, 0, (2, 1), (4, 2))
+    with pytest.raises(ValueError, match=r"batch dimension -3 has sizes 2 and 3"):
+        mk.matmul(
+            out, 0, (4, 2, 1), (2, 2, 2), a, 0, (0, 0, 1), (2, 1, 3), b, 0, (0, 2, 1), (3, 3, 2)
+        )
+    with pytest.raises(TypeError, match="float64"):
+        mk.matmul(out, 0, (2, 1), (2, 2), a, 0, (1, 1), (2, 2), mk.Storage("float64", 4), 0,
+                  (2, 1), (2, 2))  # fmt: skip
+    with pytest.raises(ValueError, match="share"):
+        mk.matmul(a, 0, (2, 1), (2, 2), a, 0, (2, 1), (2, 2), b, 0, (2, 1), (2, 2))
+    with pytest.raises(ValueError, match="at least 2 dimensions"):
+        mk.matmul(out, 0, (1,), (2,), a, 0, (1,), (2,), b, 0, (1,), (2,))
+
+
+def test_empty_and_zero_depth() -> None:
+    a, b = mk.Storage("float64", 1), mk.Storage("float64", 1)
+    out = to_storage(np.full(6, 7.0))
+    mk.matmul(out, 0, (3, 1), (2, 3), a, 0, (0, 1), (2, 0), b, 0, (3, 1), (0, 3))
+    np.testing.assert_array_equal(to_array(out), np.zeros(6))
+    b12 = mk.Storage("float64", 12)
+    mk.matmul(out, 0, (3, 1), (0, 3), a, 0, (4, 1), (0, 4), b12, 0, (3, 1), (4, 3))  # no work
