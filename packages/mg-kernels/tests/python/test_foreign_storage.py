@@ -203,7 +203,7 @@ def test_indexing_sorting_and_matmul_refuse_read_only_outputs() -> None:
         mk.sort(out, 0, [1], src, 0, [1], [4])
     offsets = mk.Storage.from_list("int64", [0, 1])
     with pytest.raises(ValueError, match="scatter dst: output storage is read-only"):
-        mk.scatter(out, 0, [1], [2], src, 0, [1], [2], offsets, 0, 2)
+        mk.scatter(out, 0, [1], [2], src, 0, [1], offsets, 0, 2)
     with pytest.raises(ValueError, match="matmul out: output storage is read-only"):
         mk.matmul(out, 0, [2, 1], [2, 2], src, 0, [2, 1], [2, 2], src, 0, [2, 1], [2, 2])
     assert frozen.tolist() == [0.0] * 4
