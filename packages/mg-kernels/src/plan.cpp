@@ -65,10 +65,12 @@ bool same_view(const Operand& a, const Operand& b) {
   return true;
 }
 
-// Every Storage owns its buffer, so only operands of one storage can share bytes: the common
-// call (a fresh output) costs one pointer comparison.
+// An owned Storage shares its buffer with no other Storage, so two different owned storages
+// never share bytes: the common call (a fresh output) costs a pointer comparison and two flag
+// reads. Foreign storages (NumPy, DLPack) may alias each other or an owned one: byte ranges.
 bool overlaps(const Operand& out, const Operand& in, Extents shape) {
-  if (&out.storage != &in.storage || same_view(out, in)) return false;
+  if (&out.storage != &in.storage && !out.storage.foreign() && !in.storage.foreign()) return false;
+  if (same_view(out, in)) return false;
   const ByteRange o = byte_range(out, shape);
   const ByteRange i = byte_range(in, shape);
   return o.first < i.last && i.first < o.last;
@@ -101,6 +103,7 @@ Plan<N> make_plan(typename Plan<N>::Kernel kernel, Extents shape,
                   const std::array<std::string_view, N>& names, Split split) {
   check_shape(shape);
   for (std::size_t k = 0; k < N; ++k) check_layout(layout(names[k], *operands[k]), shape);
+  require_writable(operands[0]->storage, names[0]);
   if (is_empty(shape)) return {};
   void* base[N];
   std::int64_t itemsize[N];

@@ -58,6 +58,10 @@ Plan<N> make_row_plan(std::string_view what, typename Plan<N>::Kernel kernel, Ex
                   operands[k]->offset, operands[k]->strides},
                  shape);
   }
+  require_writable(operands[0]->storage, std::string(what) + " " + std::string(names[0]));
+  for (std::size_t k = 1; k < reduced; ++k) {
+    require_writable(operands[k]->storage, std::string(what) + " " + std::string(names[k]));
+  }
   if (shape.empty()) {
     throw std::invalid_argument(std::string(what) +
                                 ": shape must have at least one dimension (the axis, last)");

@@ -53,7 +53,8 @@ def tensor(
         values = data.copy() if dtype is None else data.astype(dtype)
     else:
         # NumPy arrays are buffers at run time; their stubs say so only for Python >= 3.12.
-        values = core.asarray(cast("Buffer", data), dtype=dtype)  # copies, whatever the source
+        # copy=True: like torch.tensor, never a view of the source (asarray views arrays).
+        values = core.asarray(cast("Buffer", data), dtype=dtype, copy=True)
         if dtype is None and values.dtype is core.float64 and isinstance(data, _PYTHON_DATA):
             values = values.astype(core.float32)
     return Tensor(values, requires_grad=requires_grad)

@@ -77,6 +77,7 @@ from .dtype import (
 from .dtype import bool_ as bool  # the array API's name; shadows the builtin only here
 from .elementwise import add, divide, multiply, negative, pow, subtract
 from .grids import eye, linspace, meshgrid
+from .interop import from_dlpack
 from .joining import concat, pad, repeat, roll, split, stack, tile, tril, triu
 from .limits import finfo, iinfo
 from .linalg import matmul, tensordot, vecdot
@@ -210,6 +211,7 @@ __all__ = [
     "float64",
     "floor",
     "floor_divide",
+    "from_dlpack",
     "full",
     "full_like",
     "greater",

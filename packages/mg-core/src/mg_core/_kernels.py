@@ -33,6 +33,8 @@ __all__ = [
     "clip",
     "copy",
     "count_nonzero",
+    "dlpack_export",
+    "dlpack_import",
     "gather",
     "index_offsets",
     "logsumexp",
@@ -152,6 +154,8 @@ from mg_kernels import (  # noqa: E402
     unary,
     where,
 )
+from mg_kernels import from_dlpack as dlpack_import  # noqa: E402
+from mg_kernels import to_dlpack as dlpack_export  # noqa: E402
 
 
 def _computes_in(name: str) -> bool:

@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from typing import Protocol, TypeAlias, TypeVar
 
+from . import interop as _interop
 from ._kernels import Storage
 from .buffer import Buffer, Scalar, SupportsBuffer
 from .dtype import DType, DTypeLike, as_dtype, bool_, float64, int64
@@ -47,15 +48,18 @@ _PLAIN = (int, float)
 _PYTHON_NUMBERS = frozenset((bool, int, float))
 
 
-def asarray(obj: TensorLike, dtype: DTypeLike | None = None) -> Tensor:
+def asarray(obj: TensorLike, dtype: DTypeLike | None = None, *, copy: bool | None = None) -> Tensor:
     """Return `obj` as a Tensor, copying only when needed.
 
     `obj` may be a Tensor (returned as is when the dtype matches), a Python int or float (a
-    0-d tensor), a buffer-protocol object such as a NumPy array (copied, strided or not), or
-    nested lists/tuples of numbers. Without `dtype`: the buffer's dtype, or bool if every
-    number is a bool, int64 if every number is an int and float64 otherwise (as NumPy).
-    Raises ValueError for ragged nesting and TypeError naming a dtype the installed kernels
-    do not compute in yet (see `kernel_dtypes`).
+    0-d tensor), an object with `__dlpack__` (NumPy arrays of any strides, PyTorch tensors) or
+    the buffer protocol (`array.array`, memoryview, bytes), or nested lists/tuples of numbers.
+    Array-like inputs are viewed without a copy (see `mg_core.interop`): the tensor shares and
+    keeps alive their memory, and read-only inputs give read-only tensors. Without `dtype`:
+    the input's dtype, or bool if every number is a bool, int64 if every number is an int and
+    float64 otherwise (as NumPy). `copy=True` always copies; `copy=False` never does and raises
+    ValueError when it would have to. Raises ValueError for ragged nesting and TypeError naming
+    a dtype the installed kernels do not compute in yet (see `kernel_dtypes`).
 
     >>> asarray([[1, 2], [3, 4]])
     tensor([[1, 2],
@@ -68,27 +72,17 @@ def asarray(obj: TensorLike, dtype: DTypeLike | None = None) -> Tensor:
     """
     want = None if dtype is None else as_dtype(dtype)
     if isinstance(obj, Tensor):
-        return obj if want is None else obj.astype(want, copy=False)
-    if isinstance(obj, _PLAIN):
-        return full((), obj, want)
-    view = _memoryview(obj)
-    if view is not None:
-        shape: Shape = tuple(view.shape or ())
-        return _dense(Buffer(view, want), shape)
-    if isinstance(obj, (list, tuple)):
-        return _from_nested(obj, want)
-    if isinstance(obj, range):
-        return _from_nested(list(obj), want)
+        return _interop.finish(obj, False, want, copy)
+    if isinstance(obj, (int, float, list, tuple, range)):
+        if copy is False:
+            raise ValueError(f"asarray: a {type(obj).__name__} always needs a copy, but copy=False")
+        if isinstance(obj, _PLAIN):
+            return full((), obj, want)
+        return _from_nested(list(obj) if isinstance(obj, range) else obj, want)
+    found = _interop.view_foreign(obj)
+    if found is not None:
+        return _interop.finish(found[0], found[1], want, copy)
     raise TypeError(f"cannot convert {type(obj).__name__} to a Tensor")
-
-
-def _memoryview(obj: object) -> memoryview | None:
-    if isinstance(obj, (list, tuple, range, str)):
-        return None
-    try:
-        return memoryview(obj)  # type: ignore[arg-type]  # probing for the buffer protocol
-    except TypeError:
-        return None
 
 
 def _dense(buffer: Buffer, shape: Shape) -> Tensor:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterator, Sequence
 from types import ModuleType
-from typing import Final, Literal, SupportsIndex, TypeAlias
+from typing import TYPE_CHECKING, Final, Literal, SupportsIndex, TypeAlias
 
 from ._kernels import BinaryOp, Storage
 from ._kernels import copy as copy_kernel
@@ -31,6 +31,9 @@ from .shape import (
     size_of,
 )
 from .tensor_ops import TensorOps, bind_op_modules
+
+if TYPE_CHECKING:
+    import numpy
 
 __all__ = ["NestedList", "Tensor", "make_tensor", "new_tensor", "same_view"]
 
@@ -259,6 +262,8 @@ class Tensor(TensorOps):
 
     def __setitem__(self, key: IndexKey, value: _creation.TensorLike) -> None:
         """Write `value` (broadcast, converted to this dtype) into the view `self[key]`."""
+        if self.buffer.storage.readonly:
+            raise ValueError("assignment destination is read-only")
         if type(key) is not int and is_advanced_key(key):
             if isinstance(value, (int, float)):
                 values = _creation.full((), value, self.dtype)
@@ -367,6 +372,9 @@ class Tensor(TensorOps):
     def __int__(self) -> int:
         return int(self.item())
 
+    def __complex__(self) -> complex:
+        return complex(self.item())
+
     def __index__(self) -> int:
         if self.ndim or self.dtype.kind not in "iu":
             raise TypeError("only 0-d integer tensors can be used as an index")
@@ -385,10 +393,48 @@ class Tensor(TensorOps):
         return {
             "version": 3,
             "typestr": self.dtype.typestr,
-            "data": (self.buffer.storage.data_ptr + self.offset * itemsize, False),
+            "data": (self.buffer.storage.data_ptr + self.offset * itemsize, self.readonly),
             "shape": self.shape,
             "strides": tuple(s * itemsize for s in self.strides),
         }
+
+    # --- interop (see interop.py) ---------------------------------------------------------
+
+    @property
+    def readonly(self) -> bool:
+        """True when the memory is a read-only view (e.g. of a read-only NumPy array).
+
+        >>> mg.zeros(2).readonly
+        False
+        """
+        return bool(self.buffer.storage.readonly)
+
+    def __dlpack__(
+        self,
+        *,
+        stream: object = None,
+        max_version: tuple[int, int] | None = None,
+        dl_device: tuple[int, int] | None = None,
+        copy: bool | None = None,
+    ) -> object:
+        """Export as a DLPack capsule, zero-copy (see `mg_core.interop.dlpack_capsule`)."""
+        return _interop.dlpack_capsule(
+            self, stream=stream, max_version=max_version, dl_device=dl_device, copy=copy
+        )
+
+    def __dlpack_device__(self) -> tuple[int, int]:
+        """Return (kDLCPU, 0): mg tensors live in CPU memory."""
+        return _interop.CPU_DEVICE
+
+    def numpy(self) -> numpy.ndarray:
+        """Return a NumPy array viewing this tensor (no copy; it keeps the tensor alive).
+
+        >>> t = mg.zeros(2)
+        >>> t.numpy()[0] = 5.0
+        >>> t.tolist()
+        [5.0, 0.0]
+        """
+        return _interop.to_numpy(self)
 
     # --- arithmetic (see elementwise.py and reduction.py) ---------------------------------
 
@@ -551,6 +597,7 @@ from . import advanced_indexing as _adv  # noqa: E402
 from . import creation as _creation  # noqa: E402
 from . import elementwise as _ew  # noqa: E402
 from . import inplace as _inplace  # noqa: E402
+from . import interop as _interop  # noqa: E402
 from . import linalg as _linalg  # noqa: E402
 from . import manipulation as _manip  # noqa: E402
 

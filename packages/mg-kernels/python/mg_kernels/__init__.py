@@ -35,6 +35,7 @@ from mg_kernels._mg_kernels import (
     copy,
     count_nonzero,
     dtypes,
+    from_dlpack,
     gather,
     get_num_threads,
     index_offsets,
@@ -51,6 +52,7 @@ from mg_kernels._mg_kernels import (
     set_isa,
     set_num_threads,
     sort,
+    to_dlpack,
     unary,
     where,
 )
@@ -73,6 +75,7 @@ __all__ = [
     "copy",
     "count_nonzero",
     "dtypes",
+    "from_dlpack",
     "gather",
     "get_num_threads",
     "index_offsets",
@@ -89,6 +92,7 @@ __all__ = [
     "set_isa",
     "set_num_threads",
     "sort",
+    "to_dlpack",
     "unary",
     "where",
 ]

@@ -9,6 +9,7 @@ void register_storage(pybind11::module_& m);
 void register_ops(pybind11::module_& m);
 void register_reduce(pybind11::module_& m);  // reduce family
 void register_unary(pybind11::module_& m);   // unary family
+void register_dlpack(pybind11::module_& m);  // DLPack capsules
 // indexing family: gather, scatter, sort, searchsorted, nonzero
 void register_indexing(pybind11::module_& m);
 void register_linalg(pybind11::module_& m);  // gemm family

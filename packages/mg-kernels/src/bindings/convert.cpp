@@ -223,14 +223,18 @@ std::size_t to_index(py::handle index, std::size_t size) {
 }
 
 void store_element(Storage& storage, std::size_t index, py::handle value) {
-  storage.visit([&](auto& buffer) {
-    using T = typename std::remove_reference_t<decltype(buffer)>::value_type;
-    buffer[index] = to_element<T>(value);
+  require_writable(storage, "set_item");
+  visit_dtype(storage.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    storage.typed<T>()[index] = to_element<T>(value);
   });
 }
 
 py::object load_element(const Storage& storage, std::size_t index) {
-  return storage.visit([&](const auto& buffer) { return from_element(buffer[index]); });
+  return visit_dtype(storage.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    return from_element(storage.typed<T>()[index]);
+  });
 }
 
 }  // namespace mg::bindings

@@ -22,6 +22,7 @@ using Strides = std::vector<std::int64_t>;
 void gather(Storage& out, std::int64_t out_offset, Storage& src, std::int64_t src_offset,
             const Strides& src_strides, const Strides& shape, const Storage& offsets,
             std::int64_t offsets_offset, std::int64_t count) {
+  require_writable(out, "gather out");
   const py::gil_scoped_release release;
   mg::gather(out, out_offset, {src, src_offset, src_strides}, shape,
              {offsets, offsets_offset, count});
@@ -31,6 +32,7 @@ void scatter(Storage& dst, std::int64_t dst_offset, const Strides& dst_strides,
              const Strides& shape, Storage& values, std::int64_t values_offset,
              const Strides& values_strides, const Storage& offsets, std::int64_t offsets_offset,
              std::int64_t count, bool accumulate) {
+  require_writable(dst, "scatter dst");
   const py::gil_scoped_release release;
   mg::scatter({dst, dst_offset, dst_strides}, shape, {values, values_offset, values_strides},
               {offsets, offsets_offset, count}, accumulate);
@@ -40,6 +42,7 @@ void index_offsets(Storage& out, std::int64_t out_offset, Storage& indices,
                    std::int64_t indices_offset, const Strides& indices_strides,
                    const Strides& shape, std::int64_t size, std::int64_t axis, std::int64_t stride,
                    bool accumulate) {
+  require_writable(out, "index_offsets out");
   const py::gil_scoped_release release;
   mg::index_offsets(out, out_offset, {indices, indices_offset, indices_strides}, shape, size, axis,
                     stride, accumulate);
@@ -53,6 +56,7 @@ std::int64_t count_nonzero(Storage& src, std::int64_t src_offset, const Strides&
 
 void nonzero(Storage& out, std::int64_t out_offset, Storage& src, std::int64_t src_offset,
              const Strides& src_strides, const Strides& shape, std::int64_t count) {
+  require_writable(out, "nonzero out");
   const py::gil_scoped_release release;
   mg::nonzero(out, out_offset, {src, src_offset, src_strides}, shape, count);
 }
@@ -60,6 +64,7 @@ void nonzero(Storage& out, std::int64_t out_offset, Storage& src, std::int64_t s
 void sort(Storage& out, std::int64_t out_offset, const Strides& out_strides, Storage& src,
           std::int64_t src_offset, const Strides& src_strides, const Strides& shape,
           bool descending) {
+  require_writable(out, "sort out");
   const py::gil_scoped_release release;
   mg::sort({out, out_offset, out_strides}, {src, src_offset, src_strides}, shape, descending);
 }
@@ -67,6 +72,7 @@ void sort(Storage& out, std::int64_t out_offset, const Strides& out_strides, Sto
 void argsort(Storage& out, std::int64_t out_offset, const Strides& out_strides, Storage& src,
              std::int64_t src_offset, const Strides& src_strides, const Strides& shape,
              bool descending) {
+  require_writable(out, "argsort out");
   const py::gil_scoped_release release;
   mg::argsort({out, out_offset, out_strides}, {src, src_offset, src_strides}, shape, descending);
 }
@@ -75,6 +81,7 @@ void searchsorted(Storage& out, std::int64_t out_offset, const Strides& out_stri
                   Storage& sorted, std::int64_t sorted_offset, std::int64_t sorted_stride,
                   std::int64_t n, Storage& values, std::int64_t values_offset,
                   const Strides& values_strides, const Strides& shape, bool right) {
+  require_writable(out, "searchsorted out");
   const Strides sorted_strides = {sorted_stride};
   const py::gil_scoped_release release;
   mg::searchsorted({out, out_offset, out_strides}, {sorted, sorted_offset, sorted_strides}, n,

@@ -19,6 +19,7 @@ using Ints = std::vector<std::int64_t>;
 void matmul(Storage& out, std::int64_t out_offset, const Ints& out_strides, const Ints& out_shape,
             Storage& a, std::int64_t a_offset, const Ints& a_strides, const Ints& a_shape,
             Storage& b, std::int64_t b_offset, const Ints& b_strides, const Ints& b_shape) {
+  require_writable(out, "matmul out");
   const MatmulPlan plan =
       plan_matmul({out, out_offset, out_strides, out_shape}, {a, a_offset, a_strides, a_shape},
                   {b, b_offset, b_strides, b_shape});

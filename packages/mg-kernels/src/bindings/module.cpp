@@ -102,6 +102,7 @@ PYBIND11_MODULE(_mg_kernels, m) {
   mg::bindings::register_ops(m);
   mg::bindings::register_reduce(m);  // reduce family
   mg::bindings::register_unary(m);   // unary family
+  mg::bindings::register_dlpack(m);  // DLPack capsules
   mg::bindings::register_indexing(m);
   mg::bindings::register_linalg(m);  // gemm family
 

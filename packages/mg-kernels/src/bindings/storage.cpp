@@ -1,10 +1,11 @@
-// The Python Storage type: a typed VecBuffer with the buffer protocol.
+// The Python Storage type: a typed block of memory (owned or foreign) with the buffer protocol.
 #include "mg/storage.hpp"
 
 #include <pybind11/pybind11.h>
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -64,9 +65,11 @@ Storage filled(const std::string& dtype, py::handle size, py::handle value) {
   Storage one = make(dtype, py::int_(1));
   store_element(one, 0, value);
   Storage out = empty(dtype, size);
-  out.visit([&](auto& buffer) {
-    using T = typename std::remove_reference_t<decltype(buffer)>::value_type;
-    buffer.fill(*static_cast<const T*>(one.data()));
+  visit_dtype(out.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T v = *one.typed<T>();
+    T* data = out.typed<T>();
+    for (std::size_t i = 0; i < out.size(); ++i) data[i] = v;
   });
   return out;
 }
@@ -78,9 +81,29 @@ Storage from_list(const std::string& dtype, py::iterable values) {
   return out;
 }
 
-Storage from_buffer(py::handle obj) {
-  const BufferView holder(obj);
-  const Py_buffer& view = holder.get();
+// Releases a Py_buffer with the GIL held: the last Storage may die on any thread.
+std::shared_ptr<void> hold_buffer(std::unique_ptr<Py_buffer> view) {
+  return {view.release(), [](void* p) {
+            auto* v = static_cast<Py_buffer*>(p);
+            if (Py_IsInitialized() != 0) {
+              const PyGILState_STATE state = PyGILState_Ensure();
+              PyBuffer_Release(v);
+              PyGILState_Release(state);
+            }
+            delete v;
+          }};
+}
+
+// Zero-copy: views the exporter's memory (kept alive by the Storage), read-only if it is.
+// Copies only when the address is not aligned for the dtype (kernels read whole elements), or
+// when asked to.
+Storage from_buffer(py::handle obj, bool copy) {
+  auto owned = std::make_unique<Py_buffer>();
+  if (PyObject_GetBuffer(obj.ptr(), owned.get(), PyBUF_RECORDS_RO) != 0) {
+    throw py::error_already_set();
+  }
+  std::shared_ptr<void> keeper = hold_buffer(std::move(owned));
+  const Py_buffer& view = *static_cast<const Py_buffer*>(keeper.get());
   const std::string format = view.format != nullptr ? view.format : "B";
   const auto dtype = dtype_from_format(format, static_cast<std::size_t>(view.itemsize));
   if (!dtype) {
@@ -94,7 +117,12 @@ Storage from_buffer(py::handle obj) {
                                 tuple_text(view.strides, view.ndim) +
                                 " is not C-contiguous; make a contiguous copy first");
   }
-  Storage out(*dtype, static_cast<std::size_t>(view.len / view.itemsize), Init::kUninitialized);
+  const auto size = static_cast<std::size_t>(view.len / view.itemsize);
+  const auto address = reinterpret_cast<std::uintptr_t>(view.buf);
+  if (!copy && address % dtype_info(*dtype).alignment == 0) {
+    return Storage::foreign_view(*dtype, view.buf, size, view.readonly != 0, std::move(keeper));
+  }
+  Storage out(*dtype, size, Init::kUninitialized);
   if (view.len > 0) std::memcpy(out.data(), view.buf, static_cast<std::size_t>(view.len));
   return out;
 }
@@ -131,9 +159,10 @@ std::string repr(const Storage& s) {
 }
 
 constexpr const char* kStorageDoc =
-    R"doc(A flat, 64-byte aligned, typed block of memory, zero-filled.
+    R"doc(A flat, typed block of memory: owned (64-byte aligned, zero-filled), or a view of
+another object's memory (``from_buffer``, ``from_dlpack``) that it keeps alive (``foreign``).
 
-Exposes the buffer protocol (1-d, writable), so ``memoryview(s)`` and ``numpy.asarray(s)`` view it
+Exposes the buffer protocol (1-d; read-only when the storage is), so ``memoryview(s)`` and ``numpy.asarray(s)`` view it
 without a copy and keep it alive. dtype names: see ``mg_kernels.dtypes()``. bfloat16 has no
 buffer-protocol format: its buffer request raises BufferError (use ``tobytes``/``from_bytes``).
 
@@ -162,10 +191,14 @@ void register_storage(py::module_& m) {
                   "Float dtypes take int, float and bool. Int dtypes take int and bool\n"
                   "(OverflowError when out of range) and float (truncated toward zero;\n"
                   "ValueError for NaN or inf). TypeError for anything else.")
-      .def_static("from_buffer", &from_buffer, py::arg("obj"),
-                  "Copy a C-contiguous buffer-protocol object (NumPy array, array.array,\n"
-                  "memoryview); the dtype follows its format. TypeError for other formats,\n"
-                  "ValueError if it is not C-contiguous.")
+      .def_static("from_buffer", &from_buffer, py::arg("obj"), py::kw_only(),
+                  py::arg("copy") = false,
+                  "View a C-contiguous buffer-protocol object (NumPy array, array.array,\n"
+                  "memoryview, bytes) without copying: the storage keeps the exporter's buffer\n"
+                  "alive and is read-only when the buffer is. The dtype follows its format.\n"
+                  "Copies (into a fresh writable storage) when `copy` is true or the address\n"
+                  "is not aligned for the dtype. TypeError for other formats, ValueError if it\n"
+                  "is not C-contiguous.")
       .def_static("from_bytes", &from_bytes, py::arg("dtype"), py::arg("obj"),
                   "Copy the raw bytes of a C-contiguous buffer as elements of `dtype` (any dtype,\n"
                   "bfloat16 included; the buffer's own format is ignored). TypeError for an\n"
@@ -175,6 +208,13 @@ void register_storage(py::module_& m) {
           "dtype", [](const Storage& s) { return std::string(dtype_name(s.dtype())); },
           "The dtype name, e.g. 'float32'.")
       .def_property_readonly("size", &Storage::size, "Number of elements.")
+      .def_property_readonly("readonly", &Storage::readonly,
+                             "True when kernels, set_item and buffer views may not write it\n"
+                             "(a read-only NumPy array or DLPack tensor viewed without copy).")
+      .def_property_readonly("foreign", &Storage::foreign,
+                             "True when the memory belongs to another object (from_buffer,\n"
+                             "from_dlpack) that this storage keeps alive; such storages may\n"
+                             "share memory with other storages.")
       .def_property_readonly("itemsize", &Storage::itemsize, "Bytes per element.")
       .def_property_readonly("nbytes", &Storage::nbytes, "size * itemsize.")
       .def_property_readonly(
@@ -182,7 +222,7 @@ void register_storage(py::module_& m) {
           [](Storage& s) {
             return static_cast<std::uintptr_t>(reinterpret_cast<std::uintptr_t>(s.data()));
           },
-          "Address of element 0, as an int (64-byte aligned).")
+          "Address of element 0, as an int (64-byte aligned unless foreign).")
       .def("__len__", &Storage::size)
       .def("__repr__", &repr)
       .def(
@@ -209,7 +249,8 @@ void register_storage(py::module_& m) {
                                  "numpy.frombuffer(s.tobytes(), ml_dtypes.bfloat16))");
         }
         return py::buffer_info(s.data(), static_cast<py::ssize_t>(s.itemsize()),
-                               std::string(format), static_cast<py::ssize_t>(s.size()));
+                               std::string(format), static_cast<py::ssize_t>(s.size()),
+                               s.readonly());
       });
 }
 

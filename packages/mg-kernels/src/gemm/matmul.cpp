@@ -204,7 +204,7 @@ MatmulPlan plan_matmul(const MatmulOperand& out, const MatmulOperand& a, const M
                   ops[o]->strides},
                  ops[o]->shape);
   }
-  if (&out.storage == &a.storage || &out.storage == &b.storage) {
+  if (may_share_memory(out.storage, a.storage) || may_share_memory(out.storage, b.storage)) {
     throw std::invalid_argument("matmul: out must not share its storage with a or b");
   }
 

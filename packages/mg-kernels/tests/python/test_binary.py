@@ -239,10 +239,11 @@ def test_in_place_on_a_and_on_b(isa: str, op: mk.BinaryOp) -> None:
     x = rng.uniform(0.5, 2.0, 67).astype(np.float64)
     y = rng.uniform(0.5, 2.0, 67).astype(np.float64)
     expected = numpy_op(op, "float64")(x, y)
-    a, b = mk.Storage.from_buffer(x), mk.Storage.from_buffer(y)
+    # copy=True: each run writes into its own storages, not into x or y (views would).
+    a, b = mk.Storage.from_buffer(x, copy=True), mk.Storage.from_buffer(y, copy=True)
     mk.binary(op, a, 0, [1], a, 0, [1], b, 0, [1], [67])
     np.testing.assert_allclose(np.asarray(a), expected, rtol=1e-15)
-    a, b = mk.Storage.from_buffer(x), mk.Storage.from_buffer(y)
+    a, b = mk.Storage.from_buffer(x, copy=True), mk.Storage.from_buffer(y, copy=True)
     mk.binary(op, b, 0, [1], a, 0, [1], b, 0, [1], [67])
     np.testing.assert_allclose(np.asarray(b), expected, rtol=1e-15)
 

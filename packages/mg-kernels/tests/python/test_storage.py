@@ -231,13 +231,15 @@ def test_filled_converts_like_from_list() -> None:
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_from_buffer_copies_numpy_arrays(dtype: str) -> None:
+def test_from_buffer_views_numpy_arrays_and_copies_on_request(dtype: str) -> None:
     source = np.arange(12).astype(dtype).reshape(3, 4)
     s = mk.Storage.from_buffer(source)
-    assert s.dtype == dtype
-    assert s.tolist() == source.ravel().tolist()
-    source[0, 0] = 99
-    assert s.get_item(0) == 0  # a copy, not a view
+    copied = mk.Storage.from_buffer(source, copy=True)
+    assert s.dtype == copied.dtype == dtype
+    assert s.tolist() == copied.tolist() == source.ravel().tolist()
+    source[0, 0] = 1
+    assert s.get_item(0) == 1  # a view (test_foreign_storage.py has the details)
+    assert copied.get_item(0) == 0
 
 
 @pytest.mark.parametrize(
