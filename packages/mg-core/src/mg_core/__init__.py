@@ -77,6 +77,7 @@ from .dtype import (
 from .dtype import bool_ as bool  # the array API's name; shadows the builtin only here
 from .elementwise import add, divide, multiply, negative, pow, subtract
 from .grids import eye, linspace, meshgrid
+from .indexing import is_advanced_key
 from .interop import from_dlpack
 from .joining import concat, pad, repeat, roll, split, stack, tile, tril, triu
 from .limits import finfo, iinfo
@@ -222,6 +223,7 @@ __all__ = [
     "int16",
     "int32",
     "int64",
+    "is_advanced_key",
     "isfinite",
     "isinf",
     "isnan",

@@ -13,7 +13,7 @@ import operator
 from typing import TYPE_CHECKING, SupportsIndex, TypeAlias, cast
 
 import mg_core as core
-from mg_core.indexing import is_advanced_key
+from mg_core import is_advanced_key
 
 from mg_autograd.function import Context, Function
 from mg_autograd.ops.compare import Where
