@@ -34,8 +34,7 @@ class EmbeddingLookup(Function):
         dim = weight.shape[1]
         if not rows:
             return core.zeros((*shape, dim), dtype=weight.dtype)
-        # One view per looked-up row, joined by one copy (no integer-array gather in mg_core yet).
-        return core.stack([weight[i] for i in rows]).reshape((*shape, dim))
+        return weight[core.asarray(rows, dtype=core.int64)].reshape((*shape, dim))  # one gather
 
     @staticmethod
     def backward(ctx: Context, grad: core.Tensor) -> tuple[core.Tensor | None, None, None, None]:
@@ -47,9 +46,11 @@ class EmbeddingLookup(Function):
         weight_shape = cast("Shape", ctx.weight_shape)
         flat = grad.reshape((len(rows), weight_shape[1]))
         out = core.zeros(weight_shape, dtype=grad.dtype)
-        for k, i in enumerate(rows):
-            if i != ctx.padding_idx:
-                out[i] += flat[k]
+        index = core.asarray(rows, dtype=core.int64)
+        if ctx.padding_idx is not None:  # the padding row gets no gradient, as in PyTorch
+            kept = index != ctx.padding_idx
+            index, flat = index[kept], flat[kept]
+        core.add_at(out, index, flat)  # repeated rows accumulate
         return out, None, None, None
 
 
