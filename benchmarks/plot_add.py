@@ -60,7 +60,8 @@ def main() -> None:
     ax.set_xlabel("elements (float32, a + a into a preallocated output)")
     ax.set_ylabel("ns per element (median)")
     ax.set_title(
-        f"Elementwise add; PyTorch on {torch.get_num_threads()} threads, mg and NumPy on 1"
+        f"Elementwise add; PyTorch on {torch.get_num_threads()} threads, "
+        f"mg on {mg_kernels.get_num_threads()}, NumPy on 1"
     )
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
