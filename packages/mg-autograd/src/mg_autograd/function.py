@@ -216,7 +216,8 @@ class Function:
             TypeError: if ``forward`` does not return an `mg_core.Tensor`.
         """
         # Runs once per op, so it is kept lean (every line here shows in a profile).
-        if len(args) == 2 and type(args[0]) is Tensor and type(args[1]) is Tensor:
+        pair = len(args) == 2 and type(args[0]) is Tensor and type(args[1]) is Tensor
+        if pair:
             # Fast path, the common case of arithmetic: two Tensor arguments, no unwrap loop.
             x: Tensor
             y: Tensor
@@ -225,11 +226,6 @@ class Function:
             ctx = Context(needs)
             out = cls.forward(ctx, x.data, y.data)
             inputs: tuple[Tensor | None, ...] = (x if needs[0] else None, y if needs[1] else None)
-            if ctx._saved:
-                # `_record_versions` inlined for two arguments (it is most of a saving op's
-                # bookkeeping): both versions, a tensor without a counter is at version 0.
-                vx, vy = x._vc, y._vc
-                ctx._versions = (0, x, vx.value if vx else 0, 1, y, vy.value if vy else 0)
         else:
             # One pass: appends measured faster than preallocated lists or comprehensions.
             core_args: list[object] = []
@@ -255,8 +251,14 @@ class Function:
             )
         # Grad mode is read only when some argument requires grad: the only case it matters.
         if True in needs and out.dtype.kind == "f" and _GRAD_ENABLED.get():
-            if ctx._saved and not ctx._versions:  # the fast path above recorded its own
-                _record_versions(ctx, args)
+            if ctx._saved:  # versions matter only to a recorded node (Node.check_versions)
+                if pair:
+                    # `_record_versions` inlined for two arguments (it is most of a saving op's
+                    # bookkeeping): both versions, a tensor without a counter is at version 0.
+                    vx, vy = x._vc, y._vc
+                    ctx._versions = (0, x, vx.value if vx else 0, 1, y, vy.value if vy else 0)
+                else:
+                    _record_versions(ctx, args)
             node = Node(cls, ctx, inputs)
             if _ANOMALY.get():
                 node.trace = "".join(traceback.format_stack()[:-1])
