@@ -83,6 +83,7 @@ class Plan {
     }
   }
   const StridedLoop<N>& loop() const noexcept { return loop_; }
+  std::int64_t elements() const noexcept { return kernel_ == nullptr ? 0 : elements_; }
   Split split() const noexcept { return split_; }
 
   // Keeps `copy` alive as long as the plan: an input make_plan copied (Note [Overlapping

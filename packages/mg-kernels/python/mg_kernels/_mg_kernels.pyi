@@ -138,7 +138,7 @@ class Storage:
     def __buffer__(self, flags: int, /) -> memoryview: ...
 
 def binary(
-    op: BinaryOp,
+    op: BinaryOp | int,
     out: Storage,
     out_offset: int,
     out_strides: Sequence[int],
@@ -149,6 +149,7 @@ def binary(
     b_offset: int,
     b_strides: Sequence[int],
     shape: Sequence[int],
+    /,
 ) -> None: ...
 def reduce_sum(
     out: Storage,
@@ -158,6 +159,7 @@ def reduce_sum(
     src_offset: int,
     src_strides: Sequence[int],
     shape: Sequence[int],
+    /,
 ) -> None: ...
 def copy(
     out: Storage,
@@ -167,6 +169,7 @@ def copy(
     src_offset: int,
     src_strides: Sequence[int],
     shape: Sequence[int],
+    /,
 ) -> None: ...
 def where(
     out: Storage,
@@ -234,7 +237,7 @@ def reduce(
     shape: Sequence[int],
 ) -> None: ...
 def unary(
-    op: UnaryOp,
+    op: UnaryOp | int,
     out: Storage,
     out_offset: int,
     out_strides: Sequence[int],
@@ -242,6 +245,7 @@ def unary(
     src_offset: int,
     src_strides: Sequence[int],
     shape: Sequence[int],
+    /,
 ) -> None: ...
 def arg_reduce(
     op: ArgReduceOp,

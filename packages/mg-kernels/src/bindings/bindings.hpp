@@ -13,5 +13,7 @@ void register_dlpack(pybind11::module_& m);  // DLPack capsules
 // indexing family: gather, scatter, sort, searchsorted, nonzero
 void register_indexing(pybind11::module_& m);
 void register_linalg(pybind11::module_& m);  // gemm family
+// binary, unary, reduce_sum, copy as METH_FASTCALL functions (Note [Fast calls])
+void register_fast_calls(pybind11::module_& m);
 
 }  // namespace mg::bindings

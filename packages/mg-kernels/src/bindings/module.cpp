@@ -105,6 +105,7 @@ PYBIND11_MODULE(_mg_kernels, m) {
   mg::bindings::register_dlpack(m);  // DLPack capsules
   mg::bindings::register_indexing(m);
   mg::bindings::register_linalg(m);  // gemm family
+  mg::bindings::register_fast_calls(m);
 
   m.def(
       "isa", [] { return std::string(mg::isa_name(mg::active_isa())); },

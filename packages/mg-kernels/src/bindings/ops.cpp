@@ -1,4 +1,5 @@
-// binary, reduce_sum and copy: validate with the GIL held, then run with it released.
+// The BinaryOp enum, where and clip: validate with the GIL held, then run with it released.
+// (binary, reduce_sum and copy are fast calls: fast_calls.cpp.)
 #include <pybind11/native_enum.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -17,31 +18,6 @@ namespace mg::bindings {
 namespace {
 
 using Strides = std::vector<std::int64_t>;
-
-void binary(BinaryOp op, Storage& out, std::int64_t out_offset, const Strides& out_strides,
-            Storage& a, std::int64_t a_offset, const Strides& a_strides, Storage& b,
-            std::int64_t b_offset, const Strides& b_strides, const Strides& shape) {
-  const Plan<3> plan = plan_binary(op, {out, out_offset, out_strides}, {a, a_offset, a_strides},
-                                   {b, b_offset, b_strides}, shape);
-  const py::gil_scoped_release release;
-  plan.run();
-}
-
-void reduce_sum(Storage& out, std::int64_t out_offset, const Strides& out_strides, Storage& src,
-                std::int64_t src_offset, const Strides& src_strides, const Strides& shape) {
-  const Plan<2> plan =
-      plan_reduce_sum({out, out_offset, out_strides}, {src, src_offset, src_strides}, shape);
-  const py::gil_scoped_release release;
-  plan.run();
-}
-
-void copy(Storage& out, std::int64_t out_offset, const Strides& out_strides, Storage& src,
-          std::int64_t src_offset, const Strides& src_strides, const Strides& shape) {
-  const Plan<2> plan =
-      plan_copy({out, out_offset, out_strides}, {src, src_offset, src_strides}, shape);
-  const py::gil_scoped_release release;
-  plan.run();
-}
 
 void where(Storage& out, std::int64_t out_offset, const Strides& out_strides, Storage& cond,
            std::int64_t cond_offset, const Strides& cond_strides, Storage& a, std::int64_t a_offset,
@@ -109,31 +85,6 @@ void register_ops(py::module_& m) {
              "or -1 for a negative signed a")
       .finalize();
 
-  m.def("binary", &binary, py::arg("op"), py::arg("out"), py::arg("out_offset"),
-        py::arg("out_strides"), py::arg("a"), py::arg("a_offset"), py::arg("a_strides"),
-        py::arg("b"), py::arg("b_offset"), py::arg("b_strides"), py::arg("shape"),
-        (std::string("Compute out = op(a, b) elementwise, with NumPy's semantics (see "
-                     "BinaryOp). a and b must share a dtype; out has that dtype too, or bool for "
-                     "the comparisons and LOGICAL_* (TypeError otherwise, and for an op the dtype "
-                     "lacks, e.g. bool SUB or float BITWISE_AND). out may be a or b (in place). "
-                     "float16/bfloat16 compute in float32 and round once.") +
-         kOperandsDoc)
-            .c_str());
-  m.def("reduce_sum", &reduce_sum, py::arg("out"), py::arg("out_offset"), py::arg("out_strides"),
-        py::arg("src"), py::arg("src_offset"), py::arg("src_strides"), py::arg("shape"),
-        (std::string("Add the sum of src into out, which has stride 0 along the reduced axes "
-                     "(zero-fill it first for a plain sum). Float rows are summed pairwise; "
-                     "integer sums wrap. Same dtype required (TypeError).") +
-         kOperandsDoc)
-            .c_str());
-  m.def("copy", &copy, py::arg("out"), py::arg("out_offset"), py::arg("out_strides"),
-        py::arg("src"), py::arg("src_offset"), py::arg("src_strides"), py::arg("shape"),
-        (std::string("Copy src into out, casting to out's dtype (any of the 13 x 13 pairs). Float "
-                     "to int truncates toward zero, NaN becomes 0 and out-of-range values "
-                     "saturate to the int's min/max; int to int wraps; to bool is `!= 0` (NaN is "
-                     "True); float16/bfloat16 round to nearest even. See docs/kernels.md.") +
-         kOperandsDoc)
-            .c_str());
   m.def("where", &where, py::arg("out"), py::arg("out_offset"), py::arg("out_strides"),
         py::arg("cond"), py::arg("cond_offset"), py::arg("cond_strides"), py::arg("a"),
         py::arg("a_offset"), py::arg("a_strides"), py::arg("b"), py::arg("b_offset"),

@@ -1,33 +1,17 @@
-// unary: validate with the GIL held, then run with it released.
+// The UnaryOp enum (the unary kernel entry point is a fast call: fast_calls.cpp).
 #include <pybind11/native_enum.h>
 #include <pybind11/pybind11.h>
-#include <pybind11/stl.h>
 
 #include <cstddef>
-#include <cstdint>
 #include <string>
-#include <vector>
 
 #include "bindings.hpp"
-#include "mg/plan.hpp"
-#include "mg/storage.hpp"
 #include "mg/unary_op.hpp"
 
 namespace py = pybind11;
 
 namespace mg::bindings {
 namespace {
-
-using Strides = std::vector<std::int64_t>;
-
-void unary(UnaryOp op, Storage& out, std::int64_t out_offset, const Strides& out_strides,
-           Storage& src, std::int64_t src_offset, const Strides& src_strides,
-           const Strides& shape) {
-  const Plan<2> plan =
-      plan_unary(op, {out, out_offset, out_strides}, {src, src_offset, src_strides}, shape);
-  const py::gil_scoped_release release;
-  plan.run();
-}
 
 // One docstring per enumerator, indexed by the enum value.
 constexpr const char* kUnaryOpDocs[kNumUnaryOps] = {
@@ -78,28 +62,6 @@ void register_unary(py::module_& m) {
   }
   e.finalize();
 
-  m.def("unary", &unary, py::arg("op"), py::arg("out"), py::arg("out_offset"),
-        py::arg("out_strides"), py::arg("src"), py::arg("src_offset"), py::arg("src_strides"),
-        py::arg("shape"),
-        R"doc(Compute out = op(src) elementwise, as NumPy's ufunc of the same name.
-
-out has src's dtype, except ISNAN, ISINF, ISFINITE and LOGICAL_NOT, which write a bool out
-(TypeError for any other out dtype). The math functions take float dtypes only, NEGATIVE ABS
-SIGN SQUARE RELU and the roundings every numeric dtype, BITWISE_INVERT integers and bool: an op
-the dtype does not define is a TypeError naming both. float16/bfloat16 compute in float32 and
-round once. float32 EXP LOG SIN COS TANH SIGMOID ERF are vectorised with at most 2 ulp error.
-out may be src itself (in place).
-
-Each operand is a storage, an element offset and strides in elements (0 broadcasts, negative
-walks backwards) over `shape`. Raises ValueError naming the operand when the strides do not
-match the shape or the view reaches outside its storage. An empty shape does nothing.
-
->>> import mg_kernels as mk
->>> x = mk.Storage.from_list("float32", [0.0, 1.0])
->>> y = mk.Storage("float32", 2)
->>> mk.unary(mk.UnaryOp.EXP, y, 0, [1], x, 0, [1], [2])
->>> [round(v, 4) for v in y.tolist()]
-[1.0, 2.7183])doc");
 }
 
 }  // namespace mg::bindings

@@ -1,0 +1,85 @@
+#include "fast_args.hpp"
+
+#include <pybind11/pybind11.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace py = pybind11;
+
+namespace mg::bindings {
+namespace {
+
+std::string ordinal_name(const char* function, Py_ssize_t i, const char* param) {
+  return std::string(function) + "() argument " + std::to_string(i + 1) + " (" + param + ")";
+}
+
+}  // namespace
+
+FastArgs::FastArgs(const char* name, PyObject* const* args, Py_ssize_t nargs, Py_ssize_t expected)
+    : name_(name), args_(args) {
+  if (nargs != expected) {
+    throw py::type_error(std::string(name) + "() takes " + std::to_string(expected) +
+                         " positional arguments but " + std::to_string(nargs) + " were given");
+  }
+}
+
+void FastArgs::type_error(Py_ssize_t i, const char* param, const char* expected) const {
+  throw py::type_error(ordinal_name(name_, i, param) + " must be " + expected + ", not " +
+                       Py_TYPE(args_[i])->tp_name);
+}
+
+Storage& FastArgs::storage(Py_ssize_t i, const char* param) const {
+  try {
+    return py::handle(args_[i]).cast<Storage&>();
+  } catch (const py::cast_error&) {
+    type_error(i, param, "a Storage");
+  }
+}
+
+std::int64_t FastArgs::integer(Py_ssize_t i, const char* param) const {
+  PyObject* value = args_[i];
+  if (!PyLong_Check(value) && PyIndex_Check(value) == 0) type_error(i, param, "an int");
+  const long long v = PyLong_AsLongLong(value);  // calls __index__ for non-int integers
+  if (v == -1 && PyErr_Occurred() != nullptr) throw py::error_already_set();
+  return v;
+}
+
+void FastArgs::ints(Py_ssize_t i, const char* param, IntList& out) const {
+  PyObject* arg = args_[i];
+  // Tuples and lists are read in place; another sequence (a range, an array) is listed first.
+  py::object listed;
+  if (!PyTuple_Check(arg) && !PyList_Check(arg)) {
+    if (PySequence_Check(arg) == 0) type_error(i, param, "a sequence of ints");
+    listed = py::reinterpret_steal<py::object>(PySequence_List(arg));
+    if (!listed) throw py::error_already_set();
+    arg = listed.ptr();
+  }
+  const Py_ssize_t n = PySequence_Fast_GET_SIZE(arg);
+  if (n > static_cast<Py_ssize_t>(kMaxDims)) {
+    throw std::invalid_argument(ordinal_name(name_, i, param) + " has " + std::to_string(n) +
+                                " entries; at most " + std::to_string(kMaxDims) + " dimensions");
+  }
+  PyObject** items = PySequence_Fast_ITEMS(arg);
+  for (Py_ssize_t k = 0; k < n; ++k) {
+    PyObject* item = items[k];
+    long long v = 0;
+    if (PyLong_Check(item)) {
+      v = PyLong_AsLongLong(item);
+    } else {
+      // NumPy integers and other __index__ types, as pybind11's int caster took them.
+      const py::object index = py::reinterpret_steal<py::object>(PyNumber_Index(item));
+      if (!index) {
+        PyErr_Clear();
+        throw py::type_error(ordinal_name(name_, i, param) + " must hold ints; entry " +
+                             std::to_string(k) + " is " + Py_TYPE(item)->tp_name);
+      }
+      v = PyLong_AsLongLong(index.ptr());
+    }
+    if (v == -1 && PyErr_Occurred() != nullptr) throw py::error_already_set();
+    out.values_[k] = v;
+  }
+  out.size_ = static_cast<std::size_t>(n);
+}
+
+}  // namespace mg::bindings

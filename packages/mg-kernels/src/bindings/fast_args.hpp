@@ -1,0 +1,69 @@
+// Reading the positional arguments of a METH_FASTCALL function without pybind11's casters.
+//
+// Note [Fast calls]
+// ~~~~~~~~~~~~~~~~~
+// A 16-element kernel runs in ~20 ns; pybind11's generic dispatch around it cost ~1 us per call
+// (an overload loop, a caster per argument, every strides tuple copied into a std::vector, the
+// op enum converted through Python's enum machinery). mg_core calls these entry points once per
+// operation, so that overhead was most of a small `a + b` (issue 5). The hot entry points are
+// therefore plain CPython METH_FASTCALL functions (fast_calls.cpp): they read ints and int
+// sequences straight from the argument array into stack arrays, and find the C++ Storage behind
+// a Python Storage with one pybind11 cast. Errors go through pybind11's exception translators, so
+// they are the same Python exceptions as everywhere else in the module.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+#include <cstdint>
+#include <string>
+
+#include "mg/storage.hpp"
+#include "mg/strided.hpp"
+
+namespace mg::bindings {
+
+// Up to kMaxDims int64 values read from a Python sequence, stored inline.
+class IntList {
+ public:
+  Extents view() const noexcept { return {values_, size_}; }
+
+ private:
+  friend class FastArgs;
+  std::int64_t values_[kMaxDims] = {};
+  std::size_t size_ = 0;
+};
+
+// The positional arguments of one call of function `name`; every reader names the parameter in
+// its TypeError.
+class FastArgs {
+ public:
+  // TypeError unless exactly `expected` arguments were passed.
+  FastArgs(const char* name, PyObject* const* args, Py_ssize_t nargs, Py_ssize_t expected);
+
+  Storage& storage(Py_ssize_t i, const char* param) const;
+  std::int64_t integer(Py_ssize_t i, const char* param) const;
+  // A sequence of ints (tuples and lists are fastest); ValueError beyond kMaxDims entries.
+  void ints(Py_ssize_t i, const char* param, IntList& out) const;
+
+ private:
+  [[noreturn]] void type_error(Py_ssize_t i, const char* param, const char* expected) const;
+
+  const char* name_;
+  PyObject* const* args_;
+};
+
+// Runs `body` and converts any C++ exception into the Python error pybind11 would raise for it
+// (returns nullptr then): the shared tail of every fast call.
+template <typename Body>
+PyObject* guarded(Body&& body) noexcept {
+  try {
+    return body();
+  } catch (pybind11::error_already_set& e) {
+    e.restore();
+  } catch (...) {
+    pybind11::detail::try_translate_exceptions();
+  }
+  return nullptr;
+}
+
+}  // namespace mg::bindings
