@@ -29,6 +29,7 @@ __all__ = [
     "arg_reduce",
     "argsort",
     "binary",
+    "binary_new",
     "check_kernels",
     "clip",
     "copy",
@@ -49,6 +50,7 @@ __all__ = [
     "searchsorted",
     "sort",
     "unary",
+    "unary_new",
     "where",
 ]
 
@@ -136,6 +138,7 @@ from mg_kernels import (  # noqa: E402
     arg_reduce,
     argsort,
     binary,
+    binary_new,
     clip,
     copy,
     count_nonzero,
@@ -152,6 +155,7 @@ from mg_kernels import (  # noqa: E402
     searchsorted,
     sort,
     unary,
+    unary_new,
     where,
 )
 from mg_kernels import from_dlpack as dlpack_import  # noqa: E402

@@ -1,9 +1,10 @@
 """Elementwise arithmetic with broadcasting and NumPy 2 type promotion, on the kernels.
 
-Hot path: a call on two tensors of one dtype does one dtype test, one shape test, one cached
-layout lookup, one allocation and one kernel call. A Python scalar becomes a 1-element storage
-read with stride 0 on every axis (no broadcast copy). Operands of another dtype are converted
-into a temporary first, because the kernels take three storages of one dtype.
+Hot path: a call on two tensors of one dtype and shape does one dtype test, one shape test, one
+kernel call that allocates the result (`binary_new`) and one cached strides lookup. A Python
+scalar becomes a 1-element storage read with stride 0 on every axis (no broadcast copy).
+Operands of another dtype are converted into a temporary first, because the kernels take
+storages of one dtype.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Final, NamedTuple, TypeAlias
 
-from ._kernels import BinaryOp, Storage, binary
+from ._kernels import BinaryOp, Storage, binary_new
 from .buffer import Buffer, Scalar
 from .dtype import (
     DType,
@@ -24,7 +25,7 @@ from .dtype import (
     promote_types,
     result_type,
 )
-from .shape import broadcast_shapes, broadcast_strides, dense_layout
+from .shape import broadcast_shapes, broadcast_strides, contiguous_strides
 from .tensor import Tensor, make_tensor, new_tensor
 from .unary import (
     float_result_dtype,
@@ -88,9 +89,16 @@ _SCALARS: Final = (int, float)
 def tensors_op(op: BinaryOp, a: Tensor, b: Tensor) -> Tensor:
     """Apply kernel `op` to two tensors: the operators' hot path (no scalar dispatch).
 
+    For ops whose result has the operands' common dtype (ADD, SUB, MUL, ...), not comparisons.
+
     >>> tensors_op(BinaryOp.MUL, mg.asarray([1, 2]), mg.asarray([3]))
     tensor([3, 6], dtype=int64)
     """
+    if a.dtype is b.dtype and a.shape == b.shape:  # no promotion, no broadcasting
+        shape = a.shape
+        out = binary_new(op, a.buffer.storage, a.offset, a.strides,
+                         b.buffer.storage, b.offset, b.strides, shape)  # fmt: skip
+        return new_tensor(out, a.dtype, shape, contiguous_strides(shape))
     return _tensors(op, a, b, None)
 
 
@@ -109,13 +117,11 @@ def _tensors(
         shape = broadcast_shapes(shape, b.shape)
         a_strides = broadcast_strides(a.shape, a_strides, shape)
         b_strides = broadcast_strides(b.shape, b_strides, shape)
-    n, strides = dense_layout(shape)
-    result = out_dtype or dtype
-    out = Storage.empty(result.name, n)  # every element is written below
-    # Also when empty: the kernel refuses an op the dtype lacks (bool - bool) whatever the size.
-    binary(op, out, 0, strides, a.buffer.storage, a.offset, a_strides,
-           b.buffer.storage, b.offset, b_strides, shape)  # fmt: skip
-    return new_tensor(out, result, shape, strides)
+    # The kernel allocates the result (of dtype `out_dtype or dtype`: bool for comparisons) and
+    # refuses an op the dtype lacks (bool - bool) even when it is empty.
+    out = binary_new(op, a.buffer.storage, a.offset, a_strides,
+                     b.buffer.storage, b.offset, b_strides, shape)  # fmt: skip
+    return new_tensor(out, out_dtype or dtype, shape, contiguous_strides(shape))
 
 
 def scalar_op(op: BinaryOp, t: Tensor, scalar: Scalar) -> Tensor:
@@ -149,15 +155,13 @@ def _with_scalar(
         check_int_fits(scalar, dtype)  # NumPy 2 raises OverflowError here too
     one = Storage.filled(dtype.name, 1, scalar)
     shape = t.shape
-    n, strides = dense_layout(shape)
-    result = out_dtype or dtype
-    out = Storage.empty(result.name, n)  # every element is written below
     zeros = _zeros(len(shape))  # called when empty too, for the kernel's dtype check
+    storage, offset, strides = t.buffer.storage, t.offset, t.strides
     if scalar_first:
-        binary(op, out, 0, strides, one, 0, zeros, t.buffer.storage, t.offset, t.strides, shape)
+        out = binary_new(op, one, 0, zeros, storage, offset, strides, shape)
     else:
-        binary(op, out, 0, strides, t.buffer.storage, t.offset, t.strides, one, 0, zeros, shape)
-    return new_tensor(out, result, shape, strides)
+        out = binary_new(op, storage, offset, strides, one, 0, zeros, shape)
+    return new_tensor(out, out_dtype or dtype, shape, contiguous_strides(shape))
 
 
 def _scalar_tensor(x: Scalar, dtype: DType) -> Tensor:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Final, NamedTuple
 
-from ._kernels import Storage, UnaryOp, unary
+from ._kernels import UnaryOp, unary_new
 from .dtype import DType, all_dtypes, bool_, float16, float32, float64, int8
-from .shape import dense_layout
+from .shape import contiguous_strides
 from .tensor import Tensor, new_tensor
 
 __all__ = [
@@ -161,11 +161,8 @@ def unary_op(spec: UnarySpec, x: Tensor) -> Tensor:
     if x.dtype is not compute:
         x = x.astype(compute)
     shape = x.shape
-    n, strides = dense_layout(shape)
-    out = Storage.empty(out_dtype.name, n)  # every element is written below
-    if n:
-        unary(spec.op, out, 0, strides, x.buffer.storage, x.offset, x.strides, shape)
-    return new_tensor(out, out_dtype, shape, strides)
+    out = unary_new(spec.op, x.buffer.storage, x.offset, x.strides, shape)
+    return new_tensor(out, out_dtype, shape, contiguous_strides(shape))
 
 
 def _unsupported(spec: UnarySpec, x: object) -> TypeError:

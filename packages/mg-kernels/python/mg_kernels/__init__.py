@@ -31,6 +31,7 @@ from mg_kernels._mg_kernels import (
     argsort,
     available_isas,
     binary,
+    binary_new,
     clip,
     copy,
     count_nonzero,
@@ -54,6 +55,7 @@ from mg_kernels._mg_kernels import (
     sort,
     to_dlpack,
     unary,
+    unary_new,
     where,
 )
 
@@ -71,6 +73,7 @@ __all__ = [
     "argsort",
     "available_isas",
     "binary",
+    "binary_new",
     "clip",
     "copy",
     "count_nonzero",
@@ -94,5 +97,6 @@ __all__ = [
     "sort",
     "to_dlpack",
     "unary",
+    "unary_new",
     "where",
 ]

@@ -151,6 +151,17 @@ def binary(
     shape: Sequence[int],
     /,
 ) -> None: ...
+def binary_new(
+    op: BinaryOp | int,
+    a: Storage,
+    a_offset: int,
+    a_strides: Sequence[int],
+    b: Storage,
+    b_offset: int,
+    b_strides: Sequence[int],
+    shape: Sequence[int],
+    /,
+) -> Storage: ...
 def reduce_sum(
     out: Storage,
     out_offset: int,
@@ -247,6 +258,14 @@ def unary(
     shape: Sequence[int],
     /,
 ) -> None: ...
+def unary_new(
+    op: UnaryOp | int,
+    src: Storage,
+    src_offset: int,
+    src_strides: Sequence[int],
+    shape: Sequence[int],
+    /,
+) -> Storage: ...
 def arg_reduce(
     op: ArgReduceOp,
     out: Storage,

@@ -30,8 +30,18 @@ void FastArgs::type_error(Py_ssize_t i, const char* param, const char* expected)
 }
 
 Storage& FastArgs::storage(Py_ssize_t i, const char* param) const {
+  // The common case without pybind11's type lookup (a registry search per cast): an instance of
+  // exactly the registered Storage class holds its Storage as the first value.
+  static const py::detail::type_info* const registered =
+      py::detail::get_type_info(typeid(Storage), /*throw_if_missing=*/true);
+  PyObject* arg = args_[i];
+  if (Py_TYPE(arg) == registered->type) {
+    auto* instance = reinterpret_cast<py::detail::instance*>(arg);
+    void* value = instance->get_value_and_holder(registered).value_ptr();
+    if (value != nullptr) return *static_cast<Storage*>(value);
+  }
   try {
-    return py::handle(args_[i]).cast<Storage&>();
+    return py::handle(arg).cast<Storage&>();
   } catch (const py::cast_error&) {
     type_error(i, param, "a Storage");
   }

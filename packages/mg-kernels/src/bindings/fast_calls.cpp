@@ -1,4 +1,5 @@
-// binary, unary, reduce_sum and copy: the per-operation entry points, as METH_FASTCALL functions
+// binary, unary, reduce_sum, copy and the allocating binary_new/unary_new: the per-operation
+// entry points, as METH_FASTCALL functions
 // (Note [Fast calls] in fast_args.hpp). Each validates with the GIL held, then runs the plan.
 #include <pybind11/pybind11.h>
 
@@ -79,6 +80,64 @@ PyObject* unary(PyObject*, PyObject* const* argv, Py_ssize_t nargs) {
   });
 }
 
+// A fresh C-contiguous storage of `shape`'s size, uninitialized: the kernel writes every element.
+struct FreshOut {
+  Storage storage;
+  std::int64_t strides[kMaxDims] = {};
+  Operand operand;
+
+  FreshOut(DType dtype, Extents shape)
+      : storage(dtype, size_of(shape), Init::kUninitialized),
+        operand{storage, 0, Extents(strides, shape.size())} {
+    std::int64_t step = 1;  // C order
+    for (std::size_t d = shape.size(); d-- > 0;) {
+      strides[d] = step;
+      step *= shape[d] > 0 ? shape[d] : 1;
+    }
+  }
+
+ private:
+  static std::size_t size_of(Extents shape) {
+    check_shape(shape);  // also bounds the product and ndim
+    std::int64_t n = 1;
+    for (const std::int64_t d : shape) n *= d;
+    return static_cast<std::size_t>(n);
+  }
+};
+
+PyObject* to_python(Storage&& storage) {
+  return py::cast(std::move(storage), py::return_value_policy::move).release().ptr();
+}
+
+PyObject* binary_new(PyObject*, PyObject* const* argv, Py_ssize_t nargs) {
+  return guarded([&] {
+    const FastArgs args("binary_new", argv, nargs, 8);
+    const auto op = op_arg<BinaryOp>(args, kNumBinaryOps);
+    const OperandArgs a(args, 1, "a");
+    const OperandArgs b(args, 4, "b");
+    IntList shape;
+    args.ints(7, "shape", shape);
+    const DType dtype = binary_op_gives_bool(op) ? DType::kBool : a.operand.storage.dtype();
+    FreshOut out(dtype, shape.view());
+    run(plan_binary(op, out.operand, a.operand, b.operand, shape.view()));
+    return to_python(std::move(out.storage));
+  });
+}
+
+PyObject* unary_new(PyObject*, PyObject* const* argv, Py_ssize_t nargs) {
+  return guarded([&] {
+    const FastArgs args("unary_new", argv, nargs, 5);
+    const auto op = op_arg<UnaryOp>(args, kNumUnaryOps);
+    const OperandArgs src(args, 1, "src");
+    IntList shape;
+    args.ints(4, "shape", shape);
+    const DType dtype = unary_writes_bool(op) ? DType::kBool : src.operand.storage.dtype();
+    FreshOut out(dtype, shape.view());
+    run(plan_unary(op, out.operand, src.operand, shape.view()));
+    return to_python(std::move(out.storage));
+  });
+}
+
 // reduce_sum and copy share a signature: out and src operands, then the shape.
 template <Plan<2> (*Planner)(const Operand&, const Operand&, Extents,
                              const kernels::KernelTable&)>
@@ -156,7 +215,25 @@ void register_fast_calls(py::module_& m) {
           "min/max; int to int wraps; to bool is `!= 0` (NaN is True); float16/bfloat16 round to "
           "nearest even. See docs/kernels.md.") +
       kOperandsDoc;
+  static const std::string binary_new_doc =
+      std::string(
+          "binary_new(op, a, a_offset, a_strides, b, b_offset, b_strides, shape, /)\n--\n\n"
+          "Return op(a, b) in a new C-contiguous Storage of prod(shape) elements: `binary` "
+          "with the output allocated here (a's dtype, or bool for the comparisons and "
+          "LOGICAL_*), saving a call per operation.") +
+      kOperandsDoc;
+  static const std::string unary_new_doc =
+      std::string(
+          "unary_new(op, src, src_offset, src_strides, shape, /)\n--\n\n"
+          "Return op(src) in a new C-contiguous Storage of prod(shape) elements: `unary` with "
+          "the output allocated here (src's dtype, or bool for ISNAN ISINF ISFINITE "
+          "LOGICAL_NOT).") +
+      kOperandsDoc;
   static PyMethodDef methods[] = {
+      {"binary_new", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&binary_new)),
+       METH_FASTCALL, binary_new_doc.c_str()},
+      {"unary_new", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&unary_new)),
+       METH_FASTCALL, unary_new_doc.c_str()},
       {"binary", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&binary)),
        METH_FASTCALL, binary_doc.c_str()},
       {"unary", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&unary)),
