@@ -75,13 +75,13 @@ def _run_graph(start: Node, seed: Grad, retain_graph: bool, create_graph: bool) 
     ready = [start]
     while ready:
         node = ready.pop()
-        if node.ctx._freed:
+        if node._freed:
             raise RuntimeError(FREED_MESSAGE)
         grad = grads.pop(node, None)  # None: a user backward returned None for a needed input
         inputs = node.inputs
         result = (None,) * len(inputs) if grad is None else _run_node(node, grad, create_graph)
         if not retain_graph:
-            node.ctx.free_saved()
+            node.free_saved()
         # One pass per node over (input, gradient): check, then route. This loop is the
         # engine's hot path, so the common case is inlined and the rest is in helpers.
         i = -1
@@ -152,7 +152,7 @@ def _seed_gradient(root: Tensor, gradient: Tensor | None) -> core.Tensor:
 
 def _run_node(node: Node, grad: Grad, create_graph: bool) -> tuple[object, ...]:
     """Run the node's hooks and backward; return one (unchecked) gradient per input."""
-    ctx = node.ctx
+    ctx = node  # a node is its own ctx
     versions = ctx._versions  # flat (index, tensor, version, ...); inlined: runs per node
     for k in range(1, len(versions), 3):
         counter = versions[k]._vc  # type: ignore[attr-defined]  # a Tensor, see Node
@@ -192,7 +192,7 @@ def _call_backward(node: Node, grad: Grad, create_graph: bool) -> object:
     try:
         if create_graph:
             return _backward_recorded(node, grad)
-        return node.function.backward(node.ctx, grad)
+        return node.function.backward(node, grad)
     except Exception as error:
         message = f"{node.name()} raised {type(error).__name__}: {error}"
         if create_graph:
@@ -206,7 +206,7 @@ def _call_backward(node: Node, grad: Grad, create_graph: bool) -> object:
 
 def _backward_recorded(node: Node, grad: Grad) -> object:
     """Run backward on Tensors: the saved tensors become the (graph-connected) inputs."""
-    ctx = node.ctx
+    ctx = node
     saved = ctx._saved
     lifted = tuple(_lift_saved(t, node.inputs) for t in saved)
     ctx._saved = lifted  # type: ignore[assignment]  # Note [Duck-typed backward]

@@ -112,26 +112,36 @@ class Context:
         )
 
 
-class Node:
-    """One recorded `Function` call: the function, its ctx and its differentiable inputs.
+class Node(Context):
+    """One recorded `Function` call: the function, its differentiable inputs, and its ctx.
 
-    It is what ``Tensor.grad_fn`` holds. ``inputs[i]`` is the i-th forward argument if it is a
-    Tensor that requires grad, else None: the engine never walks a None edge (graph pruning).
+    It is what ``Tensor.grad_fn`` holds, and it is also the ``ctx`` that ``forward`` and
+    ``backward`` receive (as in PyTorch): one object per op instead of two. ``inputs[i]`` is the
+    i-th forward argument if it is a Tensor that requires grad, else None: the engine never walks
+    a None edge (graph pruning).
     """
 
-    __slots__ = ("ctx", "function", "hooks", "inputs", "trace")
+    __slots__ = ("function", "hooks", "inputs", "trace")
 
     def __init__(
-        self, function: type[Function], ctx: Context, inputs: tuple[Tensor | None, ...]
+        self,
+        function: type[Function],
+        needs_input_grad: tuple[bool, ...],
+        inputs: tuple[Tensor | None, ...] = (),
     ) -> None:
+        Context.__init__(self, needs_input_grad)
         self.function = function
-        self.ctx = ctx
-        self.inputs = inputs
+        self.inputs = inputs  # set by Function.apply once forward has run
         #: Hooks registered on the node's output tensor (`Tensor.register_hook`), in order;
         #: None until the first one (most nodes never get a hook, and a list costs per op).
         self.hooks: list[Hook] | None = None
         #: Where forward ran, recorded only under `detect_anomaly` (else the empty string).
         self.trace = ""
+
+    @property
+    def ctx(self) -> Node:
+        """The node itself: it is the ctx its forward and backward get."""
+        return self
 
     def check_versions(self) -> None:
         """Raise if a tensor saved for backward was modified in place since it was saved.
@@ -142,8 +152,8 @@ class Node:
         Raises:
             RuntimeError: naming the op, the argument and both version numbers.
         """
-        versions = self.ctx._versions
-        saved = self.ctx._saved
+        versions = self._versions
+        saved = self._saved
         for k in range(0, len(versions), 3):
             i, tensor, saved_at = versions[k : k + 3]
             assert isinstance(tensor, Tensor)
@@ -215,17 +225,24 @@ class Function:
         Raises:
             TypeError: if ``forward`` does not return an `mg_core.Tensor`.
         """
-        # Runs once per op, so it is kept lean (every line here shows in a profile).
-        pair = len(args) == 2 and type(args[0]) is Tensor and type(args[1]) is Tensor
-        if pair:
-            # Fast path, the common case of arithmetic: two Tensor arguments, no unwrap loop.
-            x: Tensor
-            y: Tensor
-            x, y = args  # type: ignore[assignment]  # checked just above (cast() costs a call)
+        # Runs once per op, so it is kept lean (every line here shows in a profile). The ctx is
+        # the Node itself (one object per op), recorded in the graph only when needed.
+        n = len(args)
+        x = args[0] if n else None
+        if n == 2 and isinstance(x, Tensor) and isinstance(args[1], Tensor):
+            # Arithmetic's case: two Tensor arguments, no unwrap loop.
+            y: Tensor = args[1]  # type: ignore[assignment]  # checked just above
             needs: tuple[bool, ...] = (x._requires_grad, y._requires_grad)
-            ctx = Context(needs)
-            out = cls.forward(ctx, x.data, y.data)
+            node = Node(cls, needs)
+            out = cls.forward(node, x.data, y.data)
             inputs: tuple[Tensor | None, ...] = (x if needs[0] else None, y if needs[1] else None)
+        elif n <= _MAX_CACHED_ARGS and isinstance(x, Tensor) and _plain(args):
+            # Unary ops, reductions and views: one Tensor first, options after it.
+            needed = x._requires_grad
+            needs = _ONE_TENSOR[n][needed]
+            node = Node(cls, needs)
+            out = cls.forward(node, x.data, *args[1:])
+            inputs = (x,) + _NONES[n - 1] if needed else _NONES[n]
         else:
             # One pass: appends measured faster than preallocated lists or comprehensions.
             core_args: list[object] = []
@@ -242,24 +259,18 @@ class Function:
                     edges.append(None)
                     flags.append(False)
             needs = tuple(flags)
-            ctx = Context(needs)
-            out = cls.forward(ctx, *core_args)
+            node = Node(cls, needs)
+            out = cls.forward(node, *core_args)
             inputs = tuple(edges)
-        if not isinstance(out, core.Tensor):
+        if type(out) is not core.Tensor and not isinstance(out, core.Tensor):
             raise TypeError(
                 f"{cls.__name__}.forward must return an mg_core.Tensor, got {type(out).__name__}"
             )
         # Grad mode is read only when some argument requires grad: the only case it matters.
         if True in needs and out.dtype.kind == "f" and _GRAD_ENABLED.get():
-            if ctx._saved:  # versions matter only to a recorded node (Node.check_versions)
-                if pair:
-                    # `_record_versions` inlined for two arguments (it is most of a saving op's
-                    # bookkeeping): both versions, a tensor without a counter is at version 0.
-                    vx, vy = x._vc, y._vc
-                    ctx._versions = (0, x, vx.value if vx else 0, 1, y, vy.value if vy else 0)
-                else:
-                    _record_versions(ctx, args)
-            node = Node(cls, ctx, inputs)
+            if node._saved:  # versions matter only to a recorded node (Node.check_versions)
+                _record_versions(node, args)
+            node.inputs = inputs
             if _ANOMALY.get():
                 node.trace = "".join(traceback.format_stack()[:-1])
             result = Tensor._from_node(out, node)
@@ -274,6 +285,25 @@ class Function:
         return result
 
 
+def _plain(args: tuple[object, ...]) -> bool:
+    """True if no argument after the first is a Tensor (the first one is)."""
+    for arg in args[1:]:  # noqa: SIM110 (a loop: all() over a generator costs twice as much)
+        if isinstance(arg, Tensor):
+            return False
+    return True
+
+
+# Per argument count n (up to 8): n Nones, and the needs_input_grad tuples of a call whose first
+# argument is the only Tensor, indexed by whether it requires grad. Built once: tuples are cheap
+# to share, costly to build per op.
+_MAX_CACHED_ARGS: Final = 8
+_NONES: Final = tuple((None,) * n for n in range(_MAX_CACHED_ARGS + 1))
+_ONE_TENSOR: Final = (
+    (),
+    *(((False,) * n, (True, *(False,) * (n - 1))) for n in range(1, _MAX_CACHED_ARGS + 1)),
+)
+
+
 def _record_versions(ctx: Context, args: tuple[object, ...]) -> None:
     """Note the version of each Tensor argument of an op that saved tensors (see Node).
 
@@ -281,7 +311,7 @@ def _record_versions(ctx: Context, args: tuple[object, ...]) -> None:
     per op than `Node.check_versions` filtering in the rare case a version changed. No counter
     is created here: a tensor without one is at version 0, and gets one when written to.
     """
-    versions: list[object] = []  # flat (index, tensor, version, ...): one list per op
+    versions: tuple[object, ...] = ()  # flat (index, tensor, version, ...)
     for i, arg in enumerate(args):
         if isinstance(arg, Tensor):
             counter = arg._vc
