@@ -173,7 +173,9 @@ def test_state_dict_layout_matches_torch() -> None:
     assert mine.state[mine_params[0]]["exp_avg"].numpy().any()
 
 
-@pytest.mark.parametrize(("ours", "theirs"), [(optim.Adam, torch.optim.Adam), (optim.AdamW, torch.optim.AdamW)])
+@pytest.mark.parametrize(
+    ("ours", "theirs"), [(optim.Adam, torch.optim.Adam), (optim.AdamW, torch.optim.AdamW)]
+)
 def test_amsgrad_state_moves_between_mg_and_torch(
     ours: Callable[..., optim.Optimizer], theirs: Callable[..., torch.optim.Optimizer]
 ) -> None:
