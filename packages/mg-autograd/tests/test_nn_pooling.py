@@ -95,6 +95,9 @@ def test_max_pool_matches_torch_with_indices(
     )
     np.testing.assert_array_equal(out.numpy(), expected.detach().numpy())
     np.testing.assert_array_equal(grad.numpy(), their_grad.numpy())
+    with ag.no_grad():
+        without_grad = F.max_pool2d(ag.tensor(x, requires_grad=True), *args)
+    np.testing.assert_array_equal(without_grad.numpy(), expected.detach().numpy())
     _, indices = F.max_pool2d(ag.tensor(x), *args, return_indices=True)
     _, their_indices = torch.nn.functional.max_pool2d(
         torch.from_numpy(x), *args, return_indices=True
@@ -137,6 +140,8 @@ def test_max_pool_ties_send_the_gradient_where_torch_does(
     )
     np.testing.assert_array_equal(out.numpy(), expected.detach().numpy())
     np.testing.assert_array_equal(grad.numpy(), their_grad.numpy())  # NaN == NaN here
+    without_grad = F.max_pool2d(ag.tensor(x), *args)  # values only, another code path
+    np.testing.assert_array_equal(without_grad.numpy(), expected.detach().numpy())
     _, indices = F.max_pool2d(ag.tensor(x), *args, return_indices=True)
     _, their_indices = torch.nn.functional.max_pool2d(
         torch.from_numpy(x), *args, return_indices=True

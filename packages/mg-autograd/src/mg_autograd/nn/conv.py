@@ -58,8 +58,12 @@ def conv2d(
     views = [view for _, _, view in window_views(pad2d(input, p), kernel, s, d, out_hw)]
     n, c, o = input.shape[0], input.shape[1], weight.shape[0]
     k = c // groups * kernel[0] * kernel[1]
-    columns = stack(views, 2).reshape(n, groups, k, out_hw[0] * out_hw[1])
-    out = matmul(weight.reshape(groups, o // groups, k), columns)
+    if groups == 1:  # the plain GEMM, no group axis: (O, K) @ (N, K, L)
+        columns = stack(views, 2).reshape(n, k, out_hw[0] * out_hw[1])
+        out = matmul(weight.reshape(o, k), columns)
+    else:
+        columns = stack(views, 2).reshape(n, groups, k, out_hw[0] * out_hw[1])
+        out = matmul(weight.reshape(groups, o // groups, k), columns)
     out = out.reshape(n, o, *out_hw)
     if bias is not None:
         out = out + bias.reshape(1, -1, 1, 1)

@@ -2,7 +2,8 @@
 
 Both walk the kh * kw window offsets as strided views (`_windows`). ``ceil_mode`` pads the
 bottom and right with the room the last, partial windows need: zeros for the average (left
-out of the divisor as PyTorch does), -inf for the maximum (never picked).
+out of the divisor as PyTorch does), -inf for the maximum (never picked). Where each window's
+maximum lies, and so where its gradient goes, is `_max_pool`'s job.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from typing import Literal, overload
 
 import mg_core as core
 
+from mg_autograd.grad_mode import is_grad_enabled
+from mg_autograd.nn._max_pool import WindowMax, window_argmax, window_max
 from mg_autograd.nn._windows import Pair, overhang, pad2d, pair, pool_output_size, window_views
 from mg_autograd.nn.module import Module
-from mg_autograd.ops.indexing import gather
 from mg_autograd.tensor import Tensor
 
 __all__ = ["AvgPool2d", "MaxPool2d", "avg_pool2d", "max_pool2d"]
@@ -121,47 +123,6 @@ def avg_pool2d(
     return total / (divisor if isinstance(divisor, float) else Tensor(divisor))
 
 
-def _first_real(out: int, stride: int, padding: int, dilation: int) -> list[int]:
-    """Per window, the first input position (along one axis) that is not padding."""
-    firsts = []
-    for o in range(out):
-        start = o * stride - padding
-        skip = 0 if start >= 0 else (-start + dilation - 1) // dilation
-        firsts.append(start + skip * dilation)
-    return firsts
-
-
-def _offset_index(g: _Geometry, i: int, j: int, width: int) -> core.Tensor:
-    """Flat input index (row * W + column) of window offset (i, j) at each output position."""
-    oh, ow = g.out_hw
-    rows = core.arange(oh, dtype=core.int64) * g.stride[0] + (i * g.dilation[0] - g.padding[0])
-    cols = core.arange(ow, dtype=core.int64) * g.stride[1] + (j * g.dilation[1] - g.padding[1])
-    return rows.reshape((oh, 1)) * width + cols
-
-
-def _argmax_windows(input: Tensor, g: _Geometry) -> core.Tensor:
-    """The flat (h * W + w) input index each window's maximum comes from, as PyTorch picks it.
-
-    Note [Max-pool ties]: PyTorch's CPU kernel starts each window at its first non-padding
-    element with -inf and scans the window row by row, taking an element when it is greater
-    than the best so far or NaN. So among equal maxima the first in row-major order wins, the
-    last NaN wins over everything, and a window of -inf points at its first real element. We
-    do the same scan, one whole-tensor step per window offset; the -inf padding never wins.
-    """
-    w = input.shape[-1]
-    rows = _first_real(g.out_hw[0], g.stride[0], g.padding[0], g.dilation[0])
-    cols = _first_real(g.out_hw[1], g.stride[1], g.padding[1], g.dilation[1])
-    column = core.asarray(rows, dtype=core.int64).reshape((-1, 1)) * w
-    index = column + core.asarray(cols, dtype=core.int64)
-    padded = pad2d(Tensor(input.data), g.padding, -math.inf, g.extra).data
-    best = core.full((*input.shape[:-2], *g.out_hw), -math.inf, dtype=input.dtype)
-    for i, j, view in window_views(Tensor(padded), g.kernel, g.stride, g.dilation, g.out_hw):
-        better = core.logical_or(core.greater(view.data, best), core.isnan(view.data))
-        best = core.where(better, view.data, best)
-        index = core.where(better, _offset_index(g, i, j, w), index)
-    return core.broadcast_to(index, best.shape).copy()
-
-
 @overload
 def max_pool2d(
     input: Tensor,
@@ -208,10 +169,13 @@ def max_pool2d(
     (tensor([[[5., 1.]]]), tensor([[[0, 2]]]))
     """
     g = _geometry(input, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
-    index = _argmax_windows(input, g)
+    args = (g.kernel, g.stride, g.padding, g.dilation, g.out_hw, g.extra)
+    if not return_indices and not (input.requires_grad and is_grad_enabled()):
+        return Tensor(window_max(input.data, *args))  # no gradient: no need to know where
+    values, index = window_argmax(input.data, *args)
     *lead, h, w = input.shape
-    flat_index = index.reshape((*lead, g.out_hw[0] * g.out_hw[1]))
-    out = gather(input.reshape(*lead, h * w), -1, flat_index).reshape(*lead, *g.out_hw)
+    planes = core.arange(math.prod(lead), dtype=core.int64).reshape((*lead, 1, 1)) * (h * w)
+    out = WindowMax.apply(input, values, (index + planes).reshape(-1))
     return (out, Tensor(index)) if return_indices else out
 
 
