@@ -79,9 +79,8 @@ def _divisor(
         return float(divisor_override)
     rows = _window_counts(input.shape[-2], g, 0, count_include_pad)
     cols = _window_counts(input.shape[-1], g, 1, count_include_pad)
-    full = g.kernel[0] * g.kernel[1]
     if all(r == g.kernel[0] for r in rows) and all(c == g.kernel[1] for c in cols):
-        return float(full)
+        return float(g.kernel[0] * g.kernel[1])
     column = core.asarray(rows, dtype=input.dtype).reshape((-1, 1))
     return column * core.asarray(cols, dtype=input.dtype)
 
@@ -111,12 +110,12 @@ def avg_pool2d(
     >>> avg_pool2d(ag.tensor([[[1.0, 2.0, 3.0]]]), (1, 2), ceil_mode=True)
     tensor([[[1.5000, 3.0000]]])
     """
-    if divisor_override is not None and divisor_override == 0:
+    if divisor_override == 0:
         raise ValueError("avg_pool2d: divisor_override must not be 0")
     g = _geometry(input, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d")
+    padded = pad2d(input, g.padding, 0.0, g.extra)
     total: Tensor | None = None
-    for _, _, view in window_views(pad2d(input, g.padding, 0.0, g.extra), g.kernel, g.stride,
-                                   g.dilation, g.out_hw):  # fmt: skip
+    for _, _, view in window_views(padded, g.kernel, g.stride, g.dilation, g.out_hw):
         total = view if total is None else total + view
     assert total is not None
     divisor = _divisor(input, g, count_include_pad, divisor_override)
@@ -144,6 +143,16 @@ def max_pool2d(
     *,
     return_indices: Literal[True],
 ) -> tuple[Tensor, Tensor]: ...
+@overload
+def max_pool2d(
+    input: Tensor,
+    kernel_size: Pair,
+    stride: Pair | None = ...,
+    padding: Pair = ...,
+    dilation: Pair = ...,
+    ceil_mode: bool = ...,
+    return_indices: bool = ...,
+) -> Tensor | tuple[Tensor, Tensor]: ...
 def max_pool2d(
     input: Tensor,
     kernel_size: Pair,
