@@ -236,3 +236,12 @@ def test_ceil_mode_drops_a_window_that_starts_in_the_right_padding() -> None:
         x = torch.zeros(1, 1, h, w)
         expected = torch.nn.functional.max_pool2d(x, 2, 2, 1, ceil_mode=True).shape
         assert F.max_pool2d(ag.tensor(x.numpy()), 2, 2, 1, ceil_mode=True).shape == expected
+
+
+def test_gradcheck_pooling_and_grouped_conv() -> None:
+    rng = np.random.default_rng(10)
+    x = ag.tensor(rng.normal(size=(1, 4, 5, 6)), requires_grad=True)  # no ties
+    w = ag.tensor(rng.normal(size=(6, 2, 2, 3)), requires_grad=True)
+    assert ag.gradcheck(lambda t: F.max_pool2d(t, 3, 2, 1, ceil_mode=True), [x])
+    assert ag.gradcheck(lambda t: F.avg_pool2d(t, 3, 2, 1, True, False), [x])
+    assert ag.gradcheck(lambda t, k: F.conv2d(t, k, None, 2, 1, (1, 2), groups=2), [x, w])

@@ -40,7 +40,7 @@ class WindowMax(Function):
     @staticmethod
     def forward(ctx: Context, x: core.Tensor, values: core.Tensor, key: core.Tensor) -> core.Tensor:
         ctx.input_shape = x.shape
-        ctx.key = key
+        ctx.save_for_backward(key)
         return values
 
     @staticmethod
@@ -49,11 +49,12 @@ class WindowMax(Function):
             return None, None, None
         shape = cast("tuple[int, ...]", ctx.input_shape)
         size = (math.prod(shape),)
+        (key,) = ctx.saved_tensors
         flat = grad.reshape(-1)
         if recording(grad):  # create_graph: a recorded scatter, whose backward is a gather
-            out = cast("core.Tensor", IndexAdd.apply(flat, size, ctx.key))
+            out = cast("core.Tensor", IndexAdd.apply(flat, size, key))
         else:
-            out = index_add(size, ctx.key, flat)
+            out = index_add(size, key, flat)
         return out.reshape(shape), None, None
 
 
