@@ -34,6 +34,20 @@ LAYERS: list[
         lambda: torch.nn.Conv2d(1, 2, 2, dilation=2, bias=False),
         (2, 1, 5, 5),
     ),
+    (
+        "conv-groups",
+        lambda: nn.Conv2d(4, 6, 3, padding=1, groups=2, dtype=F64),
+        lambda: torch.nn.Conv2d(4, 6, 3, padding=1, groups=2),
+        (2, 4, 5, 6),
+    ),
+    (
+        "conv-depthwise-stride-dilation",
+        lambda: nn.Conv2d(
+            3, 6, (3, 2), stride=(2, 1), padding=(2, 1), dilation=2, groups=3, dtype=F64
+        ),
+        lambda: torch.nn.Conv2d(3, 6, (3, 2), stride=(2, 1), padding=(2, 1), dilation=2, groups=3),
+        (2, 3, 7, 6),
+    ),
     ("avgpool", lambda: nn.AvgPool2d(2), lambda: torch.nn.AvgPool2d(2), (2, 3, 4, 6)),
     (
         "avgpool-stride-pad",
@@ -144,6 +158,7 @@ def test_layer_matches_torch(
             nn.Conv2d(1, 2, (1, 2), stride=(2, 1), bias=False),
             torch.nn.Conv2d(1, 2, (1, 2), (2, 1), bias=False),
         ),
+        (nn.Conv2d(4, 8, 3, groups=4, bias=False), torch.nn.Conv2d(4, 8, 3, groups=4, bias=False)),
         (nn.BatchNorm2d(4), torch.nn.BatchNorm2d(4)),
         (nn.LayerNorm([2, 3]), torch.nn.LayerNorm([2, 3])),
         (nn.AvgPool2d(2), torch.nn.AvgPool2d(2, 2, 0)),
@@ -170,6 +185,26 @@ def test_default_init_has_torchs_bounds() -> None:
         (
             lambda: nn.Conv2d(1, 1, 5)(ag.tensor(core.zeros((1, 1, 3, 3)))),
             "a window of 5 does not fit an axis of 3",
+        ),
+        (
+            lambda: nn.Conv2d(3, 4, 3, groups=2),
+            r"in_channels \(3\) must be divisible by groups \(2\)",
+        ),
+        (
+            lambda: nn.Conv2d(4, 6, 3, groups=4),
+            r"out_channels \(6\) must be divisible by groups \(4\)",
+        ),
+        (
+            lambda: nn.functional.conv2d(
+                ag.tensor(core.zeros((1, 4, 5, 5))), ag.tensor(core.zeros((6, 2, 3, 3))), groups=4
+            ),
+            r"groups=4 must divide the weight's 6 output channels",
+        ),
+        (
+            lambda: nn.functional.conv2d(
+                ag.tensor(core.zeros((1, 4, 5, 5))), ag.tensor(core.zeros((6, 3, 3, 3))), groups=2
+            ),
+            r"with groups=2 expects 6 input channels, got input of shape \(1, 4, 5, 5\)",
         ),
         (
             lambda: nn.BatchNorm2d(3)(ag.tensor(core.zeros((2, 3, 4)))),
@@ -257,10 +292,11 @@ def test_embedding_padding_row_starts_at_zero_and_bad_indices() -> None:
         nn.Embedding(4, 2, padding_idx=4)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     batch=st.integers(1, 2),
-    channels=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    groups=st.integers(1, 3),
+    per_group=st.tuples(st.integers(1, 2), st.integers(1, 2)),
     size=st.tuples(st.integers(3, 7), st.integers(3, 7)),
     kernel=st.tuples(st.integers(1, 3), st.integers(1, 3)),
     stride=st.tuples(st.integers(1, 3), st.integers(1, 3)),
@@ -269,28 +305,30 @@ def test_embedding_padding_row_starts_at_zero_and_bad_indices() -> None:
 )
 def test_conv2d_geometry_matches_torch(
     batch: int,
-    channels: tuple[int, int],
+    groups: int,
+    per_group: tuple[int, int],
     size: tuple[int, int],
     kernel: tuple[int, int],
     stride: tuple[int, int],
     padding: tuple[int, int],
     dilation: tuple[int, int],
 ) -> None:
+    # per_group (1, k) with groups > 1 is a depthwise convolution with multiplier k.
+    channels = (groups * per_group[0], groups * per_group[1])
     rng = np.random.default_rng(0)
     x = rng.normal(size=(batch, channels[0], *size))
-    w = rng.normal(size=(channels[1], channels[0], *kernel))
+    w = rng.normal(size=(channels[1], per_group[0], *kernel))
     b = rng.normal(size=channels[1])
     tensors = [torch.from_numpy(a).requires_grad_() for a in (x, w, b)]
+    args = (stride, padding, dilation, groups)
     try:
-        expected = torch.nn.functional.conv2d(
-            *tensors, stride=stride, padding=padding, dilation=dilation
-        )
+        expected = torch.nn.functional.conv2d(*tensors, *args)
     except RuntimeError:  # the kernel does not fit: we must refuse it too
         with pytest.raises(ValueError, match="does not fit"):
-            nn.functional.conv2d(*(ag.tensor(a) for a in (x, w, b)), stride, padding, dilation)
+            nn.functional.conv2d(*(ag.tensor(a) for a in (x, w, b)), *args)
         return
     ours = [ag.tensor(a, requires_grad=True) for a in (x, w, b)]
-    out = nn.functional.conv2d(*ours, stride, padding, dilation)
+    out = nn.functional.conv2d(*ours, *args)
     np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), rtol=1e-10, atol=1e-12)
     upstream = rng.normal(size=expected.shape)
     out.backward(ag.tensor(upstream))

@@ -34,6 +34,18 @@ CASES: list[tuple[str, type[optim.Optimizer], type[torch.optim.Optimizer], dict[
     ),
     ("adamw", optim.AdamW, torch.optim.AdamW, {"lr": 0.01}),
     ("adamw-wd", optim.AdamW, torch.optim.AdamW, {"lr": 0.02, "weight_decay": 0.3, "eps": 1e-6}),
+    (
+        "adam-amsgrad",
+        optim.Adam,
+        torch.optim.Adam,
+        {"lr": 0.01, "betas": (0.5, 0.9), "weight_decay": 0.1, "amsgrad": True},
+    ),
+    (
+        "adamw-amsgrad",
+        optim.AdamW,
+        torch.optim.AdamW,
+        {"lr": 0.02, "betas": (0.7, 0.8), "weight_decay": 0.3, "amsgrad": True},
+    ),
     ("rmsprop", optim.RMSprop, torch.optim.RMSprop, {"lr": 0.01}),
     (
         "rmsprop-all",
@@ -159,6 +171,49 @@ def test_state_dict_layout_matches_torch() -> None:
     assert set(ours["param_groups"][0]) <= set(theirs["param_groups"][0])
     ours["state"][0]["exp_avg"].data[...] = 0.0  # a copy: the optimizer's state is untouched
     assert mine.state[mine_params[0]]["exp_avg"].numpy().any()
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"), [(optim.Adam, torch.optim.Adam), (optim.AdamW, torch.optim.AdamW)]
+)
+def test_amsgrad_state_moves_between_mg_and_torch(
+    ours: Callable[..., optim.Optimizer], theirs: Callable[..., torch.optim.Optimizer]
+) -> None:
+    kwargs = {"lr": 0.05, "betas": (0.6, 0.7), "weight_decay": 0.2, "amsgrad": True}
+    mine_params, torch_params = make_params(np.float64)
+    mine, reference = ours(mine_params, **kwargs), theirs(torch_params, **kwargs)
+    for step in range(4):
+        set_grads(mine_params, torch_params, step)
+        mine.step()
+        reference.step()
+    state = mine.state[mine_params[0]]
+    # The running maximum must have kicked in somewhere, or the test proves nothing.
+    assert (state["max_exp_avg_sq"].numpy() > state["exp_avg_sq"].numpy()).any()
+    theirs_saved, ours_saved = reference.state_dict(), mine.state_dict()
+    assert ours_saved["param_groups"][0]["amsgrad"] is True
+    for index, torch_state in theirs_saved["state"].items():
+        assert set(ours_saved["state"][index]) == set(torch_state)
+        for key in ("exp_avg", "exp_avg_sq", "max_exp_avg_sq"):
+            np.testing.assert_allclose(
+                ours_saved["state"][index][key].numpy(), torch_state[key].numpy(), rtol=1e-12
+            )
+    # torch's state dict (tensors turned into ours) resumes our optimizer like torch's.
+    clones = [nn.Parameter(ag.tensor(p.detach().numpy().copy())) for p in torch_params]
+    resumed = ours(clones, lr=1.0)
+    resumed.load_state_dict(
+        {
+            "state": {
+                i: {k: ag.tensor(v.numpy()) if k != "step" else int(v) for k, v in s.items()}
+                for i, s in theirs_saved["state"].items()
+            },
+            "param_groups": theirs_saved["param_groups"],
+        }
+    )
+    for step in range(4, 7):
+        set_grads(clones, torch_params, step)
+        resumed.step()
+        reference.step()
+    assert_params_close(clones, torch_params, 1e-12)
 
 
 def test_load_state_dict_layout_mismatch() -> None:

@@ -186,3 +186,36 @@ def test_arange_matches_numpy(args: tuple[float, ...]) -> None:
 @given(hnp.arrays(st.sampled_from(DTYPES), hnp.array_shapes(min_dims=0, max_dims=3, min_side=0)))
 def test_round_trip_through_numpy(ref: np.ndarray) -> None:
     assert_like_numpy(mg.asarray(ref), ref)
+
+
+@pytest.mark.parametrize(
+    "dtype", ["float32", "float64", "float16", "int8", "int64", "uint8", "bool"]
+)
+def test_frombuffer_matches_numpy(dtype: str) -> None:
+    values = (np.random.default_rng(0).normal(size=(3, 4)) * 50).astype(dtype)
+    for source in (values, values.tobytes(), values[:, ::2]):  # any buffer; strided ones in C order
+        expected = np.frombuffer(np.ascontiguousarray(source).tobytes(), dtype=dtype)
+        ours = mg.frombuffer(source, dtype)
+        assert_like_numpy(ours, expected)
+    copy = mg.frombuffer(values, dtype)
+    values[...] = 0  # a copy, unlike NumPy's view
+    assert np.asarray(copy).any()
+
+
+def test_frombuffer_reads_bfloat16_bit_patterns() -> None:
+    bits = np.array([0x3F80, 0xC000, 0x7F80, 0x0001, 0xFFC1, 0x7F81, 0x8000], dtype=np.uint16)
+    ours = mg.frombuffer(bits, "bfloat16")
+    assert ours.dtype is mg.bfloat16
+    # A bfloat16 is the top half of a float32: NumPy widens the bits itself to check values.
+    widened = (bits.astype(np.uint32) << 16).view(np.float32)
+    np.testing.assert_array_equal(np.asarray(ours.astype(mg.float32)), widened)
+    widened_bits = np.asarray(ours.astype(mg.float32)).view(np.uint32)
+    assert (widened_bits >> 16).tolist() == bits.tolist()  # NaN payloads kept too
+
+
+def test_frombuffer_bad_input() -> None:
+    assert mg.frombuffer(b"", "bfloat16").shape == (0,)
+    with pytest.raises(ValueError, match="5 bytes is not a multiple of the float32 itemsize 4"):
+        mg.frombuffer(bytes(5), "float32")
+    with pytest.raises(TypeError, match="frombuffer: list has no buffer protocol"):
+        mg.frombuffer([1, 2], "int8")  # type: ignore[arg-type]

@@ -1,4 +1,4 @@
-"""Creating tensors: asarray, full, ones, zeros, their *_like forms, and arange."""
+"""Creating tensors: asarray, full, ones, zeros, their *_like forms, arange and frombuffer."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ __all__ = [
     "asarray",
     "empty",
     "empty_like",
+    "frombuffer",
     "full",
     "full_like",
     "ones",
@@ -262,3 +263,38 @@ def empty_like(x: Tensor, dtype: DTypeLike | None = None) -> Tensor:
     mg_core.float32
     """
     return empty(x.shape, x.dtype if dtype is None else dtype)
+
+
+def frombuffer(buffer: SupportsBuffer, dtype: DTypeLike = "float64") -> Tensor:
+    """Return a 1-d tensor of `dtype` holding a copy of `buffer`'s raw bytes (native order).
+
+    NumPy's frombuffer, except that the result is a copy (it never aliases `buffer`), and that
+    it reads every dtype mg has, bfloat16 included, which no buffer-protocol format names.
+    The buffer's own format is ignored: only its bytes count, in C order. Raises ValueError
+    if the byte count is not a multiple of the dtype's itemsize, TypeError for an object
+    without the buffer protocol.
+
+    >>> frombuffer(bytes([0, 0, 128, 63]), "float32")
+    tensor([1.], dtype=float32)
+    >>> frombuffer(bytes([128, 63, 0, 192]), "bfloat16")
+    tensor([ 1., -2.], dtype=bfloat16)
+    >>> frombuffer(bytes(3), "int16")
+    Traceback (most recent call last):
+    ValueError: frombuffer: 3 bytes is not a multiple of the int16 itemsize 2
+    """
+    want = as_dtype(dtype)
+    try:
+        view = memoryview(buffer)
+    except TypeError:
+        raise TypeError(f"frombuffer: {type(buffer).__name__} has no buffer protocol") from None
+    if view.nbytes % want.itemsize != 0:
+        raise ValueError(
+            f"frombuffer: {view.nbytes} bytes is not a multiple of the {want.name} itemsize "
+            f"{want.itemsize}"
+        )
+    if view.nbytes == 0:  # memoryview cannot cast views with zeros in their shape
+        storage = Storage(want.name, 0)
+    else:
+        raw = view.cast("B") if view.c_contiguous else memoryview(view.tobytes())
+        storage = Storage.from_bytes(want.name, raw)
+    return _dense(Buffer.wrap(storage, want), (view.nbytes // want.itemsize,))

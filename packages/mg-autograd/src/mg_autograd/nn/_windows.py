@@ -15,7 +15,7 @@ import mg_core as core
 from mg_autograd.ops.movement import Scatter
 from mg_autograd.tensor import Tensor
 
-__all__ = ["Pair", "output_size", "pad2d", "pair", "window_views"]
+__all__ = ["Pair", "output_size", "overhang", "pad2d", "pair", "pool_output_size", "window_views"]
 
 Pair: TypeAlias = "int | tuple[int, int]"
 
@@ -45,18 +45,61 @@ def output_size(size: int, kernel: int, stride: int, padding: int, dilation: int
     return n
 
 
-def pad2d(x: Tensor, padding: tuple[int, int], value: float = 0.0) -> Tensor:
+def pool_output_size(
+    size: int, kernel: int, stride: int, padding: int, dilation: int, ceil_mode: bool, what: str
+) -> int:
+    """Return the number of pooling windows along one axis, rounding up if ``ceil_mode``.
+
+    PyTorch's rule: with ``ceil_mode`` a last, partial window is kept only if it starts inside
+    the input or the left padding (it may run past the right padding).
+
+    >>> [pool_output_size(5, 2, 2, 0, 1, ceil, "max_pool2d") for ceil in (False, True)]
+    [2, 3]
+    """
+    if not ceil_mode:
+        return output_size(size, kernel, stride, padding, dilation, what)
+    if stride < 1 or padding < 0 or dilation < 1:
+        raise ValueError(f"{what}: stride and dilation must be >= 1 and padding >= 0")
+    span = dilation * (kernel - 1) + 1
+    n = (size + 2 * padding - span + stride - 1) // stride + 1
+    if (n - 1) * stride >= size + padding:
+        n -= 1
+    if n < 1:
+        raise ValueError(
+            f"{what}: a window of {span} does not fit an axis of {size} padded by {padding}"
+        )
+    return n
+
+
+def overhang(size: int, kernel: int, stride: int, padding: int, dilation: int, n: int) -> int:
+    """Return how far ``n`` windows run past the padded axis (ceil_mode's last window), or 0.
+
+    >>> overhang(5, 2, 2, 0, 1, 3)
+    1
+    """
+    span = dilation * (kernel - 1) + 1
+    return max(0, (n - 1) * stride + span - (size + 2 * padding))
+
+
+def pad2d(
+    x: Tensor, padding: tuple[int, int], value: float = 0.0, extra: tuple[int, int] = (0, 0)
+) -> Tensor:
     """Pad the last two axes of ``x`` by ``padding`` on each side with ``value`` (differentiable).
+
+    ``extra`` adds that many more rows at the bottom and columns at the right (the room
+    ``ceil_mode``'s last windows need).
 
     >>> import mg_autograd as ag
     >>> pad2d(ag.tensor([[[[1.0]]]]), (1, 0)).tolist()
     [[[[0.0], [1.0], [0.0]]]]
+    >>> pad2d(ag.tensor([[[[1.0]]]]), (0, 0), extra=(0, 1)).tolist()
+    [[[[1.0, 0.0]]]]
     """
     ph, pw = padding
-    if ph == 0 and pw == 0:
+    if ph == 0 and pw == 0 and extra == (0, 0):
         return x
     *lead, h, w = x.shape
-    shape = (*lead, h + 2 * ph, w + 2 * pw)
+    shape = (*lead, h + 2 * ph + extra[0], w + 2 * pw + extra[1])
     inside = (..., slice(ph, ph + h), slice(pw, pw + w))
     out = Scatter.apply(x, shape, inside)  # zeros with x written inside
     if value != 0.0:

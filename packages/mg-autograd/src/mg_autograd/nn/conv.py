@@ -24,28 +24,28 @@ def conv2d(
     stride: Pair = 1,
     padding: Pair = 0,
     dilation: Pair = 1,
+    groups: int = 1,
 ) -> Tensor:
-    """Cross-correlate (N, C, H, W) ``input`` with (O, C, kh, kw) ``weight``, as PyTorch does.
+    """Cross-correlate (N, C, H, W) ``input`` with (O, C / groups, kh, kw) ``weight``, as PyTorch.
+
+    ``groups`` splits the channels into that many groups, each convolved with its own
+    O / groups filters (``groups=C`` is a depthwise convolution).
 
     Raises:
-        ValueError: if the channel counts differ or the kernel does not fit the input.
+        ValueError: if ``groups`` does not divide O, if C is not ``groups`` times the weight's
+            channels, or if the kernel does not fit the input.
 
     >>> import mg_autograd as ag
     >>> x = ag.tensor([[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]]])
     >>> conv2d(x, ag.tensor([[[[1.0, -1.0]]]]))
     tensor([[[[-1., -1.],
               [-1., -1.]]]])
+    >>> conv2d(ag.tensor([[[[1.0]], [[2.0]]]]), ag.tensor([[[[3.0]]], [[[4.0]]]]), groups=2)
+    tensor([[[[3.]],
+    <BLANKLINE>
+             [[8.]]]])
     """
-    if input.ndim != 4 or weight.ndim != 4:
-        raise ValueError(
-            f"conv2d expects 4-d input (N, C, H, W) and weight (O, C, kh, kw), got "
-            f"{input.shape} and {weight.shape}"
-        )
-    if input.shape[1] != weight.shape[1]:
-        raise ValueError(
-            f"conv2d: weight {weight.shape} expects {weight.shape[1]} input channels, got "
-            f"input of shape {input.shape}"
-        )
+    _check_shapes(input, weight, groups)
     kernel = (weight.shape[2], weight.shape[3])
     s, p, d = pair(stride, "stride"), pair(padding, "padding"), pair(dilation, "dilation")
     out_hw = (
@@ -53,19 +53,45 @@ def conv2d(
         output_size(input.shape[3], kernel[1], s[1], p[1], d[1], "conv2d"),
     )
     # im2col: the kh * kw window views stacked give columns (N, C * kh * kw, out_h * out_w),
-    # ordered like weight.reshape(O, C * kh * kw); then one batched GEMM.
+    # channel-major, so each group's columns are one contiguous block of rows. One batched
+    # GEMM over a group axis: (G, O/G, K) @ (N, G, K, L) -> (N, G, O/G, L), K = C/G * kh * kw.
     views = [view for _, _, view in window_views(pad2d(input, p), kernel, s, d, out_hw)]
-    n, c = input.shape[0], input.shape[1]
-    columns = stack(views, 2).reshape(n, c * kernel[0] * kernel[1], out_hw[0] * out_hw[1])
-    out = matmul(weight.reshape(weight.shape[0], -1), columns)
-    out = out.reshape(n, weight.shape[0], *out_hw)
+    n, c, o = input.shape[0], input.shape[1], weight.shape[0]
+    k = c // groups * kernel[0] * kernel[1]
+    if groups == 1:  # the plain GEMM, no group axis: (O, K) @ (N, K, L)
+        columns = stack(views, 2).reshape(n, k, out_hw[0] * out_hw[1])
+        out = matmul(weight.reshape(o, k), columns)
+    else:
+        columns = stack(views, 2).reshape(n, groups, k, out_hw[0] * out_hw[1])
+        out = matmul(weight.reshape(groups, o // groups, k), columns)
+    out = out.reshape(n, o, *out_hw)
     if bias is not None:
         out = out + bias.reshape(1, -1, 1, 1)
     return out
 
 
+def _check_shapes(input: Tensor, weight: Tensor, groups: int) -> None:
+    if input.ndim != 4 or weight.ndim != 4:
+        raise ValueError(
+            f"conv2d expects 4-d input (N, C, H, W) and weight (O, C / groups, kh, kw), got "
+            f"{input.shape} and {weight.shape}"
+        )
+    if groups < 1:
+        raise ValueError(f"conv2d: groups must be a positive int, got {groups!r}")
+    if weight.shape[0] % groups != 0:
+        raise ValueError(
+            f"conv2d: groups={groups} must divide the weight's {weight.shape[0]} output "
+            f"channels, got weight of shape {weight.shape}"
+        )
+    if input.shape[1] != weight.shape[1] * groups:
+        raise ValueError(
+            f"conv2d: weight {weight.shape} with groups={groups} expects "
+            f"{weight.shape[1] * groups} input channels, got input of shape {input.shape}"
+        )
+
+
 class Conv2d(Module):
-    """A 2-d convolution layer: ``out_channels`` filters of ``in_channels x kernel_size``.
+    """A 2-d convolution layer: ``out_channels`` filters of ``in_channels / groups x kernel_size``.
 
     Weights start as PyTorch's (kaiming_uniform with a = sqrt(5); bias U(-k, k), k =
     1 / sqrt(fan_in)).
@@ -89,18 +115,25 @@ class Conv2d(Module):
         stride: Pair = 1,
         padding: Pair = 0,
         dilation: Pair = 1,
+        groups: int = 1,
         bias: bool = True,
         dtype: core.DType = core.float32,
         generator: core.random.Generator | None = None,
     ) -> None:
         super().__init__()
+        for name, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
+            if groups < 1 or channels % groups != 0:
+                raise ValueError(
+                    f"Conv2d: {name} ({channels}) must be divisible by groups ({groups})"
+                )
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.kernel_size = pair(kernel_size, "kernel_size")
         self.stride = pair(stride, "stride")
         self.padding = pair(padding, "padding")
         self.dilation = pair(dilation, "dilation")
-        shape = (out_channels, in_channels, *self.kernel_size)
+        self.groups = groups
+        shape = (out_channels, in_channels // groups, *self.kernel_size)
         self.weight = Parameter(core.zeros(shape, dtype=dtype))
         if bias:
             self.bias = Parameter(core.zeros((out_channels,), dtype=dtype))
@@ -122,7 +155,9 @@ class Conv2d(Module):
                 f"{type(self).__name__}({self.in_channels}, {self.out_channels}) expected input "
                 f"(N, {self.in_channels}, H, W), got shape {x.shape}"
             )
-        return conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation)
+        return conv2d(
+            x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
+        )
 
     def extra_repr(self) -> str:
         text = (
@@ -133,6 +168,8 @@ class Conv2d(Module):
             text += f", padding={self.padding}"
         if self.dilation != (1, 1):
             text += f", dilation={self.dilation}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
         if self.bias is None:
             text += ", bias=False"
         return text

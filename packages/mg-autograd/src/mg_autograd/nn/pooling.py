@@ -1,85 +1,197 @@
-"""2-d pooling over (N, C, H, W) or (C, H, W) inputs: `AvgPool2d`, `MaxPool2d` and functions."""
+"""2-d pooling over (N, C, H, W) or (C, H, W) inputs: `AvgPool2d`, `MaxPool2d` and functions.
+
+Both walk the kh * kw window offsets as strided views (`_windows`). ``ceil_mode`` pads the
+bottom and right with the room the last, partial windows need: zeros for the average (left
+out of the divisor as PyTorch does), -inf for the maximum (never picked). Where each window's
+maximum lies, and so where its gradient goes, is `_max_pool`'s job.
+"""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import Literal, overload
 
-from mg_autograd.nn._windows import Pair, output_size, pad2d, pair, window_views
+import mg_core as core
+
+from mg_autograd.grad_mode import is_grad_enabled
+from mg_autograd.nn._max_pool import WindowMax, window_argmax, window_max
+from mg_autograd.nn._windows import Pair, overhang, pad2d, pair, pool_output_size, window_views
 from mg_autograd.nn.module import Module
-from mg_autograd.ops.compare import maximum
 from mg_autograd.tensor import Tensor
 
 __all__ = ["AvgPool2d", "MaxPool2d", "avg_pool2d", "max_pool2d"]
 
+IntPair = tuple[int, int]
 
-def _pool_geometry(
+
+@dataclass(frozen=True)
+class _Geometry:
+    """Where the windows of one pooling call lie (each field is (height, width))."""
+
+    kernel: IntPair
+    stride: IntPair
+    padding: IntPair
+    dilation: IntPair
+    out_hw: IntPair
+    extra: IntPair  # rows/columns past the bottom/right padding that ceil_mode's windows reach
+
+
+def _geometry(
     input: Tensor,
     kernel_size: Pair,
     stride: Pair | None,
     padding: Pair,
+    dilation: Pair,
+    ceil_mode: bool,
     what: str,
-    dilation: tuple[int, int] = (1, 1),
-) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int], tuple[int, int]]:
+) -> _Geometry:
     if input.ndim not in (3, 4):
         raise ValueError(f"{what} expects (N, C, H, W) or (C, H, W) input, got {input.shape}")
     k = pair(kernel_size, "kernel_size")
     s = k if stride is None else pair(stride, "stride")
-    p = pair(padding, "padding")
-    if 2 * p[0] > k[0] or 2 * p[1] > k[1]:
-        raise ValueError(f"{what}: padding {p} must be at most half the kernel size {k}")
-    out_hw = (
-        output_size(input.shape[-2], k[0], s[0], p[0], dilation[0], what),
-        output_size(input.shape[-1], k[1], s[1], p[1], dilation[1], what),
-    )
-    return k, s, p, out_hw
+    p, d = pair(padding, "padding"), pair(dilation, "dilation")
+    span = (d[0] * (k[0] - 1) + 1, d[1] * (k[1] - 1) + 1)
+    if 2 * p[0] > span[0] or 2 * p[1] > span[1]:
+        dilated = f" dilated by {d} to {span}" if d != (1, 1) else ""
+        raise ValueError(f"{what}: padding {p} must be at most half the kernel size {k}{dilated}")
+    size = input.shape[-2:]
+    out = tuple(pool_output_size(size[a], k[a], s[a], p[a], d[a], ceil_mode, what) for a in (0, 1))
+    extra = tuple(overhang(size[a], k[a], s[a], p[a], d[a], out[a]) for a in (0, 1))
+    return _Geometry(k, s, p, d, (out[0], out[1]), (extra[0], extra[1]))
+
+
+def _window_counts(size: int, g: _Geometry, axis: int, include_pad: bool) -> list[int]:
+    """How many elements each window along ``axis`` averages over (PyTorch's divisor)."""
+    k, s, p = g.kernel[axis], g.stride[axis], g.padding[axis]
+    counts = []
+    for o in range(g.out_hw[axis]):
+        start = o * s - p
+        end = min(start + k, size + p)  # the overhang past the padding never counts
+        counts.append(end - start if include_pad else min(end, size) - max(start, 0))
+    return counts
+
+
+def _divisor(
+    input: Tensor, g: _Geometry, count_include_pad: bool, divisor_override: int | None
+) -> float | core.Tensor:
+    if divisor_override is not None:
+        return float(divisor_override)
+    rows = _window_counts(input.shape[-2], g, 0, count_include_pad)
+    cols = _window_counts(input.shape[-1], g, 1, count_include_pad)
+    if all(r == g.kernel[0] for r in rows) and all(c == g.kernel[1] for c in cols):
+        return float(g.kernel[0] * g.kernel[1])
+    column = core.asarray(rows, dtype=input.dtype).reshape((-1, 1))
+    return column * core.asarray(cols, dtype=input.dtype)
 
 
 def avg_pool2d(
-    input: Tensor, kernel_size: Pair, stride: Pair | None = None, padding: Pair = 0
+    input: Tensor,
+    kernel_size: Pair,
+    stride: Pair | None = None,
+    padding: Pair = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
 ) -> Tensor:
-    """Average each window (padding counts as zeros, PyTorch's ``count_include_pad=True``).
+    """Average each window, with PyTorch's arguments and divisor rules.
 
-    ``stride`` defaults to ``kernel_size``.
+    ``stride`` defaults to ``kernel_size``. ``count_include_pad`` counts padding (as zeros) in
+    the divisor; the part of a ``ceil_mode`` window past the padding never counts.
+    ``divisor_override`` replaces the divisor everywhere.
+
+    Raises:
+        ValueError: for padding above half the kernel, a window that does not fit, or a
+            ``divisor_override`` of 0.
 
     >>> import mg_autograd as ag
     >>> avg_pool2d(ag.tensor([[[1.0, 2.0], [3.0, 6.0]]]), 2)
     tensor([[[3.]]])
+    >>> avg_pool2d(ag.tensor([[[1.0, 2.0, 3.0]]]), (1, 2), ceil_mode=True)
+    tensor([[[1.5000, 3.0000]]])
     """
-    k, s, p, out_hw = _pool_geometry(input, kernel_size, stride, padding, "avg_pool2d")
+    if divisor_override == 0:
+        raise ValueError("avg_pool2d: divisor_override must not be 0")
+    g = _geometry(input, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d")
+    padded = pad2d(input, g.padding, 0.0, g.extra)
     total: Tensor | None = None
-    for _, _, view in window_views(pad2d(input, p), k, s, (1, 1), out_hw):
+    for _, _, view in window_views(padded, g.kernel, g.stride, g.dilation, g.out_hw):
         total = view if total is None else total + view
     assert total is not None
-    return total / (k[0] * k[1])
+    divisor = _divisor(input, g, count_include_pad, divisor_override)
+    return total / (divisor if isinstance(divisor, float) else Tensor(divisor))
 
 
+@overload
+def max_pool2d(
+    input: Tensor,
+    kernel_size: Pair,
+    stride: Pair | None = ...,
+    padding: Pair = ...,
+    dilation: Pair = ...,
+    ceil_mode: bool = ...,
+    return_indices: Literal[False] = ...,
+) -> Tensor: ...
+@overload
+def max_pool2d(
+    input: Tensor,
+    kernel_size: Pair,
+    stride: Pair | None = ...,
+    padding: Pair = ...,
+    dilation: Pair = ...,
+    ceil_mode: bool = ...,
+    *,
+    return_indices: Literal[True],
+) -> tuple[Tensor, Tensor]: ...
+@overload
+def max_pool2d(
+    input: Tensor,
+    kernel_size: Pair,
+    stride: Pair | None = ...,
+    padding: Pair = ...,
+    dilation: Pair = ...,
+    ceil_mode: bool = ...,
+    return_indices: bool = ...,
+) -> Tensor | tuple[Tensor, Tensor]: ...
 def max_pool2d(
     input: Tensor,
     kernel_size: Pair,
     stride: Pair | None = None,
     padding: Pair = 0,
     dilation: Pair = 1,
-) -> Tensor:
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Tensor | tuple[Tensor, Tensor]:
     """Take the largest element of each window (padding never wins: it is -inf).
 
-    ``stride`` defaults to ``kernel_size``. Where a window holds several equal maxima the
-    gradient is shared between them (PyTorch gives it all to one).
+    ``stride`` defaults to ``kernel_size``. The gradient of each window goes to the one element
+    PyTorch picks: the first maximum in row-major order (Note [Max-pool ties]).
+    ``return_indices`` also returns that element's flat index into each (H, W) plane (int64).
+
+    Raises:
+        ValueError: for padding above half the kernel or a window that does not fit.
 
     >>> import mg_autograd as ag
     >>> max_pool2d(ag.tensor([[[1.0, 2.0], [3.0, 6.0]]]), 2)
     tensor([[[6.]]])
+    >>> max_pool2d(ag.tensor([[[5.0, 5.0, 1.0]]]), (1, 2), ceil_mode=True, return_indices=True)
+    (tensor([[[5., 1.]]]), tensor([[[0, 2]]]))
     """
-    d = pair(dilation, "dilation")
-    k, s, p, out_hw = _pool_geometry(input, kernel_size, stride, padding, "max_pool2d", d)
-    best: Tensor | None = None
-    for _, _, view in window_views(pad2d(input, p, -math.inf), k, s, d, out_hw):
-        best = view if best is None else maximum(best, view)
-    assert best is not None
-    return best
+    g = _geometry(input, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
+    args = (g.kernel, g.stride, g.padding, g.dilation, g.out_hw, g.extra)
+    if not return_indices and not (input.requires_grad and is_grad_enabled()):
+        return Tensor(window_max(input.data, *args))  # no gradient: no need to know where
+    values, index = window_argmax(input.data, *args)
+    *lead, h, w = input.shape
+    planes = core.arange(math.prod(lead), dtype=core.int64).reshape((*lead, 1, 1)) * (h * w)
+    out = WindowMax.apply(input, values, (index + planes).reshape(-1))
+    return (out, Tensor(index)) if return_indices else out
 
 
 class MaxPool2d(Module):
     """Take the maximum over ``kernel_size`` windows moved by ``stride`` (default: the kernel).
+
+    ``return_indices`` is the functional form's (`max_pool2d`), not a module option here.
 
     >>> import mg_autograd as ag
     >>> import mg_core as core
@@ -88,26 +200,36 @@ class MaxPool2d(Module):
     """
 
     def __init__(
-        self, kernel_size: Pair, stride: Pair | None = None, padding: Pair = 0, dilation: Pair = 1
+        self,
+        kernel_size: Pair,
+        stride: Pair | None = None,
+        padding: Pair = 0,
+        dilation: Pair = 1,
+        ceil_mode: bool = False,
     ) -> None:
         super().__init__()
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding = padding
         self.dilation = dilation
+        self.ceil_mode = ceil_mode
 
     def forward(self, x: Tensor) -> Tensor:
-        return max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation)
+        return max_pool2d(
+            x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode
+        )
 
     def extra_repr(self) -> str:
         return (
             f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-            f"dilation={self.dilation}, ceil_mode=False"
+            f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
         )
 
 
 class AvgPool2d(Module):
     """Average over ``kernel_size`` windows moved by ``stride`` (default: the kernel size).
+
+    The options are `avg_pool2d`'s.
 
     >>> import mg_autograd as ag
     >>> import mg_core as core
@@ -115,14 +237,33 @@ class AvgPool2d(Module):
     (1, 3, 2, 2)
     """
 
-    def __init__(self, kernel_size: Pair, stride: Pair | None = None, padding: Pair = 0) -> None:
+    def __init__(
+        self,
+        kernel_size: Pair,
+        stride: Pair | None = None,
+        padding: Pair = 0,
+        ceil_mode: bool = False,
+        count_include_pad: bool = True,
+        divisor_override: int | None = None,
+    ) -> None:
         super().__init__()
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding = padding
+        self.ceil_mode = ceil_mode
+        self.count_include_pad = count_include_pad
+        self.divisor_override = divisor_override
 
     def forward(self, x: Tensor) -> Tensor:
-        return avg_pool2d(x, self.kernel_size, self.stride, self.padding)
+        return avg_pool2d(
+            x,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.ceil_mode,
+            self.count_include_pad,
+            self.divisor_override,
+        )
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"

@@ -19,6 +19,8 @@ class Adam(Optimizer):
     """Adam (Kingma and Ba): ``p -= lr * m̂ / (sqrt(v̂) + eps)`` with bias-corrected moments.
 
     ``weight_decay`` adds ``wd * p`` to the gradient (L2); use `AdamW` for decoupled decay.
+    ``amsgrad=True`` divides by the running maximum of the second moment instead (Reddi et
+    al.), kept in the state as ``max_exp_avg_sq`` as PyTorch does.
 
     >>> import mg_autograd as ag
     >>> w = ag.nn.Parameter(ag.tensor([1.0, -1.0]))
@@ -40,6 +42,7 @@ class Adam(Optimizer):
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
         weight_decay: float = 0.0,
+        amsgrad: bool = False,
     ) -> None:
         if lr < 0 or eps < 0 or weight_decay < 0:
             raise ValueError(
@@ -47,7 +50,13 @@ class Adam(Optimizer):
             )
         if not all(0.0 <= b < 1.0 for b in betas) or len(betas) != 2:
             raise ValueError(f"betas must be two numbers in [0, 1), got {betas}")
-        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay}
+        defaults = {
+            "lr": lr,
+            "betas": betas,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "amsgrad": amsgrad,
+        }
         super().__init__(params, defaults)
 
     def update(
@@ -59,6 +68,8 @@ class Adam(Optimizer):
             state["step"] = 0
             state["exp_avg"] = Tensor(core.zeros_like(param.data))
             state["exp_avg_sq"] = Tensor(core.zeros_like(param.data))
+        if group["amsgrad"] and "max_exp_avg_sq" not in state:
+            state["max_exp_avg_sq"] = Tensor(core.zeros_like(param.data))
         state["step"] += 1
         step = state["step"]
         if wd != 0 and self.decoupled:
@@ -69,6 +80,9 @@ class Adam(Optimizer):
         m = m + (grad - m) * (1.0 - beta1)
         v = state["exp_avg_sq"].data * beta2 + grad * grad * (1.0 - beta2)
         state["exp_avg"], state["exp_avg_sq"] = Tensor(m), Tensor(v)
+        if group["amsgrad"]:
+            v = core.maximum(state["max_exp_avg_sq"].data, v)
+            state["max_exp_avg_sq"] = Tensor(v)
         step_size = lr / (1.0 - beta1**step)
         denom = core.pow(v, 0.5) / math.sqrt(1.0 - beta2**step) + eps
         assign_data(param, param.data - m / denom * step_size)
@@ -95,5 +109,6 @@ class AdamW(Adam):
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
         weight_decay: float = 1e-2,
+        amsgrad: bool = False,
     ) -> None:
-        super().__init__(params, lr, betas, eps, weight_decay)
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad)
