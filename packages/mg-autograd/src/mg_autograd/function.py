@@ -231,7 +231,7 @@ class Function:
         x = args[0] if n else None
         if n == 2 and isinstance(x, Tensor) and isinstance(args[1], Tensor):
             # Arithmetic's case: two Tensor arguments, no unwrap loop.
-            y: Tensor = args[1]  # type: ignore[assignment]  # checked just above
+            y = args[1]
             needs: tuple[bool, ...] = (x._requires_grad, y._requires_grad)
             node = Node(cls, needs)
             out = cls.forward(node, x.data, y.data)
