@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, ClassVar, Final, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeAlias
 
 import mg_core as core
 
@@ -71,7 +71,7 @@ class Context:
     def save_for_backward(self, *tensors: core.Tensor) -> None:
         """Keep ``tensors`` (mg_core tensors) for backward; call at most once, in forward."""
         for t in tensors:
-            if not isinstance(t, core.Tensor):
+            if type(t) is not _CORE_TENSOR and not isinstance(t, _CORE_TENSOR):
                 raise TypeError(
                     f"save_for_backward takes mg_core tensors, got {type(t).__name__}; "
                     "store other values as ctx attributes"
@@ -129,7 +129,11 @@ class Node(Context):
         needs_input_grad: tuple[bool, ...],
         inputs: tuple[Tensor | None, ...] = (),
     ) -> None:
-        Context.__init__(self, needs_input_grad)
+        # Context's fields, set here rather than through Context.__init__ (a call per op).
+        self.needs_input_grad = needs_input_grad
+        self._saved = ()
+        self._freed = False
+        self._versions = ()
         self.function = function
         self.inputs = inputs  # set by Function.apply once forward has run
         #: Hooks registered on the node's output tensor (`Tensor.register_hook`), in order;
@@ -228,49 +232,51 @@ class Function:
         # Runs once per op, so it is kept lean (every line here shows in a profile). The ctx is
         # the Node itself (one object per op), recorded in the graph only when needed.
         n = len(args)
-        x = args[0] if n else None
+        # Any: the branches below check what x and y are; casts would cost a call per op.
+        x: Any = args[0] if n else None
+        y: Any = None
+        path = _GENERIC
         if n == 2 and isinstance(x, Tensor) and isinstance(args[1], Tensor):
             # Arithmetic's case: two Tensor arguments, no unwrap loop.
+            path = _PAIR
             y = args[1]
             needs: tuple[bool, ...] = (x._requires_grad, y._requires_grad)
             node = Node(cls, needs)
             out = cls.forward(node, x.data, y.data)
-            inputs: tuple[Tensor | None, ...] = (x if needs[0] else None, y if needs[1] else None)
         elif n <= _MAX_CACHED_ARGS and isinstance(x, Tensor) and _plain(args):
             # Unary ops, reductions and views: one Tensor first, options after it.
-            needed = x._requires_grad
-            needs = _ONE_TENSOR[n][needed]
+            path = _FIRST
+            needs = _ONE_TENSOR[n][x._requires_grad]
             node = Node(cls, needs)
             out = cls.forward(node, x.data, *args[1:])
-            inputs = (x,) + _NONES[n - 1] if needed else _NONES[n]
         else:
-            # One pass: appends measured faster than preallocated lists or comprehensions.
-            core_args: list[object] = []
-            edges: list[Tensor | None] = []
-            flags: list[bool] = []
-            for arg in args:
-                if isinstance(arg, Tensor):
-                    core_args.append(arg.data)
-                    needed = arg._requires_grad
-                    edges.append(arg if needed else None)
-                    flags.append(needed)
-                else:
-                    core_args.append(arg)
-                    edges.append(None)
-                    flags.append(False)
-            needs = tuple(flags)
+            core_args = [arg.data if isinstance(arg, Tensor) else arg for arg in args]
+            needs = tuple([isinstance(arg, Tensor) and arg._requires_grad for arg in args])
             node = Node(cls, needs)
             out = cls.forward(node, *core_args)
-            inputs = tuple(edges)
-        if type(out) is not core.Tensor and not isinstance(out, core.Tensor):
+        if type(out) is not _CORE_TENSOR and not isinstance(out, _CORE_TENSOR):
             raise TypeError(
                 f"{cls.__name__}.forward must return an mg_core.Tensor, got {type(out).__name__}"
             )
         # Grad mode is read only when some argument requires grad: the only case it matters.
         if True in needs and out.dtype.kind == "f" and _GRAD_ENABLED.get():
-            if node._saved:  # versions matter only to a recorded node (Node.check_versions)
-                _record_versions(node, args)
-            node.inputs = inputs
+            # Versions matter only to a recorded node that saved something (check_versions);
+            # a tensor without a counter is at version 0. The two common cases are inlined.
+            if path is _PAIR:
+                if node._saved:
+                    vx, vy = x._vc, y._vc
+                    node._versions = (0, x, vx.value if vx else 0, 1, y, vy.value if vy else 0)
+                node.inputs = (x if needs[0] else None, y if needs[1] else None)
+            elif path is _FIRST:
+                if node._saved:
+                    vx = x._vc
+                    node._versions = (0, x, vx.value if vx else 0)
+                node.inputs = (x,) + _NONES[n - 1] if needs[0] else _NONES[n]
+            else:
+                if node._saved:
+                    _record_versions(node, args)
+                node.inputs = tuple([a if isinstance(a, Tensor) and a._requires_grad else None
+                                     for a in args])  # fmt: skip
             if _ANOMALY.get():
                 node.trace = "".join(traceback.format_stack()[:-1])
             result = Tensor._from_node(out, node)
@@ -283,6 +289,13 @@ class Function:
                 first._vc = VersionCounter()
             result._vc = first._vc
         return result
+
+
+# Which of apply's argument layouts a call has (compared by identity: cheaper than ==).
+_PAIR: Final = "pair"
+_FIRST: Final = "first"
+_GENERIC: Final = "generic"
+_CORE_TENSOR: Final = core.Tensor  # one global lookup instead of a module attribute per op
 
 
 def _plain(args: tuple[object, ...]) -> bool:

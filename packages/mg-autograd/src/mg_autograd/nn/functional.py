@@ -20,6 +20,7 @@ from mg_autograd.ops import loss as _loss
 from mg_autograd.ops.activation import gelu, leaky_relu, relu, silu, softplus
 from mg_autograd.ops.cross_entropy import cross_entropy, nll_loss
 from mg_autograd.ops.linalg import matmul
+from mg_autograd.ops.linear import linear as _linear
 from mg_autograd.ops.loss import binary_cross_entropy_with_logits
 from mg_autograd.ops.softmax import log_softmax, softmax
 from mg_autograd.ops.unary import sigmoid, tanh
@@ -71,8 +72,9 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"linear: expected input with {weight.shape[1]} features in its last dimension "
             f"(weight shape {weight.shape}), got input of shape {input.shape}"
         )
-    out = matmul(input, weight.T)  # one GEMM; batch axes of `input` broadcast
-    return out if bias is None else out + bias
+    if bias is None or bias.shape == (weight.shape[0],):
+        return _linear(input, weight, bias)  # one graph node (ops/linear.py)
+    return matmul(input, weight.T) + bias  # another bias shape broadcasts like any add
 
 
 def flatten(input: Tensor, start_dim: int = 1, end_dim: int = -1) -> Tensor:

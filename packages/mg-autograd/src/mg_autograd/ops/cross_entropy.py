@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import mg_core as core
 
 from mg_autograd.ops.compare import Where
+from mg_autograd.ops.cross_entropy_fused import cross_entropy_indices
 from mg_autograd.ops.loss import check_reduction, reduce
 from mg_autograd.ops.softmax import log_softmax
 
@@ -53,8 +54,14 @@ def cross_entropy(
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     class_axis, weight = _class_axis_and_weight(input, weight, "cross_entropy")
-    logp = log_softmax(input, class_axis)
     target_data = target if isinstance(target, core.Tensor) else target.data
+    if target_data.dtype.kind != "f" and weight is None and label_smoothing == 0.0:
+        # The common case as one graph node (ops/cross_entropy_fused.py).
+        counted = _counted_targets(target_data, input.shape, ignore_index, "cross_entropy")
+        onehot = _onehot(target_data, counted, input.shape[class_axis], class_axis)
+        counted = core.expand_dims(counted, axis=class_axis)
+        return cross_entropy_indices(input, onehot, counted, reduction)
+    logp = log_softmax(input, class_axis)
     if target_data.dtype.kind == "f":
         return _probabilities(logp, target, weight, reduction, label_smoothing)
     return _picked(
@@ -121,14 +128,7 @@ def _picked(
     class_axis = 0 if logp.ndim == 1 else 1
     classes = logp.shape[class_axis]
     counted = _counted_targets(target, logp.shape, ignore_index, name)
-    along = [1] * logp.ndim
-    along[class_axis] = classes
-    onehot = core.logical_and(
-        core.equal(
-            core.arange(classes).reshape(tuple(along)), core.expand_dims(target, axis=class_axis)
-        ),
-        core.expand_dims(counted, axis=class_axis),
-    )
+    onehot = _onehot(target, counted, classes, class_axis)
     weighted = logp if weight is None else logp * weight
     loss = -Where.apply(onehot, weighted, 0.0).sum(axis=class_axis)
     counted_f = counted.astype(logp.dtype)
@@ -140,6 +140,18 @@ def _picked(
     if weight is None:
         return loss.sum() / counted_f.sum()
     return loss.sum() / Where.apply(onehot, weight, 0.0).sum()
+
+
+def _onehot(
+    target: core.Tensor, counted: core.Tensor, classes: int, class_axis: int
+) -> core.Tensor:
+    """True at each counted target's class, along a new axis ``class_axis``: a constant."""
+    along = [1] * (target.ndim + 1)
+    along[class_axis] = classes
+    picks = core.equal(
+        core.arange(classes).reshape(tuple(along)), core.expand_dims(target, axis=class_axis)
+    )
+    return core.logical_and(picks, core.expand_dims(counted, axis=class_axis))
 
 
 def _counted_targets(
