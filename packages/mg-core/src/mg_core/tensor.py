@@ -515,6 +515,12 @@ class Tensor(TensorOps):
     def __rmatmul__(self, other: object) -> Tensor:
         return _linalg.matmul(other, self) if isinstance(other, Tensor) else NotImplemented
 
+    def __imatmul__(self, other: object) -> Tensor:
+        """Write ``self @ other`` into this tensor's memory (`mg_core.inplace.inplace_matmul`)."""
+        if not isinstance(other, Tensor):
+            return NotImplemented
+        return _inplace.inplace_matmul(self, other)
+
     def __pos__(self) -> Tensor:
         return self
 
