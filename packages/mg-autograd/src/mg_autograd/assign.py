@@ -3,8 +3,8 @@
 The data is written into ``x``'s memory and ``x``'s version counter is bumped. When the write
 must be recorded (grad mode on and ``x`` or ``value`` requires grad), ``x`` is *rebased*: its
 ``grad_fn`` becomes a `SetItem` node whose first input is a stand-in for the old ``x``. Nodes
-recorded earlier still hold ``x`` itself as an input; `drop_stale_edges` points them at the
-stand-in before backward walks the graph. See Note [Rebased tensors] in docs/autograd.md.
+recorded earlier still hold ``x`` itself as an input; `mg_autograd.rebase.drop_stale_edges`
+fixes them before backward walks the graph. See Note [Rebased tensors] in docs/autograd.md.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from mg_autograd.ops.setitem import SetItem
 if TYPE_CHECKING:
     from mg_autograd.tensor import Tensor
 
-__all__ = ["drop_stale_edges", "setitem"]
+__all__ = ["setitem"]
 
 LEAF_MESSAGE = (
     "a leaf Variable that requires grad is being used in an in-place operation (x[key] = value); "
@@ -88,39 +88,3 @@ def _refuse_view(x: Tensor) -> None:
         "would be wrong; write into the base tensor itself, or into a copy of the view "
         "(`x * 1`), or write under no_grad()"
     )
-
-
-def drop_stale_edges(start: Node) -> None:
-    """Point edges recorded before a rebase at the rebased tensor's old self.
-
-    A node made before ``x[key] = value`` consumed the old ``x``: its edge must lead to the
-    node that produced the old ``x``, not to the `SetItem` node ``x`` now carries. Walks every
-    node reachable from ``start`` once (explicit stack); only runs while a rebase node lives.
-    """
-    seen = {start}
-    stack = [start]
-    while stack:
-        node = stack.pop()
-        for i, tensor in enumerate(node.inputs):
-            if tensor is None:
-                continue
-            parent = tensor._grad_fn
-            if parent is None:
-                continue
-            if parent.function.rebases_input and parent.seq > node.seq:
-                tensor = _as_seen_by(node, tensor)
-                node.inputs = (*node.inputs[:i], tensor, *node.inputs[i + 1 :])
-                parent = None if tensor is None else tensor._grad_fn
-            if parent is not None and parent not in seen:
-                seen.add(parent)
-                stack.append(parent)
-
-
-def _as_seen_by(node: Node, tensor: Tensor | None) -> Tensor | None:
-    """The tensor ``node`` actually consumed: undo rebases made after ``node`` was recorded."""
-    while tensor is not None:
-        parent = tensor._grad_fn
-        if parent is None or not parent.function.rebases_input or parent.seq < node.seq:
-            return tensor
-        tensor = parent.inputs[0]
-    return tensor

@@ -12,8 +12,8 @@ from typing import Protocol
 
 import mg_core as core
 
-from mg_autograd.assign import drop_stale_edges
 from mg_autograd.function import Node
+from mg_autograd.rebase import drop_stale_edges
 from mg_autograd.tensor import Tensor
 
 __all__ = ["DotGraph", "draw_dot"]

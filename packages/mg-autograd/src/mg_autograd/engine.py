@@ -17,10 +17,10 @@ from typing import TypeAlias, TypeVar
 
 import mg_core as core
 
-from mg_autograd.assign import drop_stale_edges
 from mg_autograd.function import FREED_MESSAGE, Hook, Node
 from mg_autograd.grad_mode import is_anomaly_enabled, set_grad_enabled
 from mg_autograd.hooks import run_hooks
+from mg_autograd.rebase import drop_stale_edges
 from mg_autograd.tensor import Tensor
 
 __all__ = ["backward"]
