@@ -315,3 +315,19 @@ def test_draw_dot_follows_the_fixed_edges() -> None:
     dot = ag.draw_dot((early + h).sum())
     assert dot.source.count("MulBackward") == 1
     assert "SetItemBackward" in dot.source
+
+
+def test_autograd_index_tensors_and_mixed_dtypes() -> None:
+    a = ag.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)  # float32
+    v = ag.tensor([0.25, 0.5], dtype=core.float64, requires_grad=True)
+    y = a * 1.0
+    y[ag.tensor([3, 1])] = v
+    y[ag.tensor([True, False, False, False])] = 9.0
+    assert y.dtype is core.float32
+    assert y.tolist() == [9.0, 0.5, 3.0, 0.25]
+    (y * ag.tensor([1.0, 2.0, 3.0, 4.0])).sum().backward()
+    assert a.grad is not None
+    assert v.grad is not None
+    assert a.grad.tolist() == [0.0, 0.0, 3.0, 0.0]
+    assert v.grad.dtype is core.float64
+    assert v.grad.tolist() == [4.0, 2.0]
