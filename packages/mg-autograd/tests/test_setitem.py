@@ -14,6 +14,8 @@ import mg_core as core
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 BASE = np.arange(24, dtype=np.float64).reshape(2, 3, 4) / 7.0 - 1.0
 MASK = np.array([[True, False, True], [False, False, True]])
@@ -331,3 +333,54 @@ def test_autograd_index_tensors_and_mixed_dtypes() -> None:
     assert a.grad.tolist() == [0.0, 0.0, 3.0, 0.0]
     assert v.grad.dtype is core.float64
     assert v.grad.tolist() == [4.0, 2.0]
+
+
+@st.composite
+def _write(draw: st.DrawFn) -> tuple[tuple[int, ...], tuple[Any, ...], tuple[int, ...]]:
+    """A base shape, an in-range basic key (any step, None, ...) and a broadcastable value shape."""
+    shape = tuple(draw(st.lists(st.integers(1, 4), min_size=1, max_size=3)))
+    items: list[Any] = []
+    for size in shape[: draw(st.integers(0, len(shape)))]:
+        bound = st.none() | st.integers(-size, size)
+        step = st.none() | st.sampled_from([1, 2, -1, -2, 3])
+        items.append(draw(st.integers(-size, size - 1) | st.builds(slice, bound, bound, step)))
+    if draw(st.booleans()):
+        items.insert(draw(st.integers(0, len(items))), None)
+    if draw(st.booleans()):
+        items.insert(draw(st.integers(0, len(items))), Ellipsis)
+    target = np.zeros(shape)[tuple(items)].shape
+    value = [n if draw(st.booleans()) else 1 for n in target]
+    lead = draw(st.integers(0, 1)) if target else 0  # NumPy refuses (1,) into a scalar slot
+    return shape, tuple(items), (1,) * lead + tuple(value[draw(st.integers(0, len(value))) :])
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=_write())
+def test_random_basic_writes_against_numpy_and_torch(
+    case: tuple[tuple[int, ...], tuple[Any, ...], tuple[int, ...]],
+) -> None:
+    shape, key, value_shape = case
+    base_np = np.arange(np.prod(shape), dtype=np.float64).reshape(shape) - 2.0
+    value_np = np.arange(np.prod(value_shape), dtype=np.float64).reshape(value_shape) + 10.0
+    weights = _weights(shape)
+    base = ag.tensor(base_np, dtype=core.float64, requires_grad=True)
+    v = ag.tensor(value_np, dtype=core.float64, requires_grad=True)
+    y = base * 2
+    y[key] = v
+    expected = base_np * 2
+    expected[key] = value_np
+    np.testing.assert_array_equal(y.numpy(), expected)
+    (y * ag.tensor(weights, dtype=core.float64)).sum().backward()
+    # torch has no negative steps: write through the flat positions the key selects.
+    tb = torch.tensor(base_np, requires_grad=True)
+    tv = torch.tensor(value_np, requires_grad=True)
+    positions = np.arange(base_np.size).reshape(shape)[key]
+    flat = (tb * 2).reshape(-1)
+    extra = tv.ndim - positions.ndim
+    value = tv.reshape(tv.shape[extra:]) if extra > 0 else tv
+    flat[torch.tensor(np.array(positions).reshape(-1))] = value.expand(positions.shape).reshape(-1)
+    (flat.reshape(shape) * torch.tensor(weights)).sum().backward()
+    assert base.grad is not None
+    assert v.grad is not None
+    np.testing.assert_allclose(base.grad.numpy(), tb.grad.numpy(), rtol=1e-12)  # type: ignore[union-attr]
+    np.testing.assert_allclose(v.grad.numpy(), tv.grad.numpy(), rtol=1e-12)  # type: ignore[union-attr]
