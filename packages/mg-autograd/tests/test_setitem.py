@@ -346,8 +346,8 @@ def _write(draw: st.DrawFn) -> tuple[tuple[int, ...], tuple[Any, ...], tuple[int
         items.append(draw(st.integers(-size, size - 1) | st.builds(slice, bound, bound, step)))
     if draw(st.booleans()):
         items.insert(draw(st.integers(0, len(items))), None)
-    if draw(st.booleans()):
-        items.insert(draw(st.integers(0, len(items))), Ellipsis)
+    if draw(st.booleans()):  # after the items, so each still indexes the axis drawn for it
+        items.append(Ellipsis)
     target = np.zeros(shape)[tuple(items)].shape
     value = [n if draw(st.booleans()) else 1 for n in target]
     lead = draw(st.integers(0, 1)) if target else 0  # NumPy refuses (1,) into a scalar slot
