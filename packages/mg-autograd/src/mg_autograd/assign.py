@@ -85,6 +85,6 @@ def _refuse_view(x: Tensor) -> None:
     raise RuntimeError(
         f"cannot record x[key] = value into a view (shape {x.shape}) of another tensor (shape "
         f"{base.shape}): mg_autograd cannot rebase the viewed tensor's graph, so its gradient "
-        "would be wrong; write into the base tensor itself, or into a copy of the view "
-        "(`x * 1`), or write under no_grad()"
+        "would be wrong; write into the base tensor itself with one key (`base[i, j] = v`, "
+        "not `base[i][j] = v`), or into a copy of the view (`x * 1`), or under no_grad()"
     )
