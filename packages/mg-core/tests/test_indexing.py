@@ -116,3 +116,18 @@ def test_setitem_handles_overlap() -> None:
     ref[1:] = ref[:-1]
     t[1:] = t[:-1]
     np.testing.assert_array_equal(np.asarray(t), ref)
+
+
+@pytest.mark.parametrize(
+    ("key", "value_shape"),
+    [(0, (1, 1, 3)), ((slice(None), 1), (1, 2)), ([1, 0], (1, 2, 3)), ((0, [2, 2]), (1, 1, 2))],
+)
+def test_setitem_value_may_have_extra_leading_ones(key: Any, value_shape: tuple[int, ...]) -> None:
+    ref = np.zeros((2, 3))
+    t = mg.asarray(ref.copy())
+    value = np.arange(np.prod(value_shape), dtype=np.float64).reshape(value_shape) + 1.0
+    ref[key] = value
+    t[key] = mg.asarray(value)
+    np.testing.assert_array_equal(np.asarray(t), ref)
+    with pytest.raises(ValueError, match="cannot broadcast"):
+        t[0] = mg.ones((2, 3))

@@ -116,3 +116,37 @@ def test_augmented_assignment_through_an_index_matches_numpy() -> None:
     ref[:, ::2] *= np.array([2.0, 3.0])
     ref[2, 1:] -= ref[0, :3]
     np.testing.assert_array_equal(np.asarray(x), ref)
+
+
+@pytest.mark.parametrize(
+    ("x_shape", "other_shape", "x_dtype", "other_dtype"),
+    [
+        ((2, 2), (2, 2), "float64", "float64"),
+        ((3,), (3, 3), "float32", "float64"),
+        ((2, 3, 4), (4, 4), "int64", "int32"),
+        ((2, 2, 3), (2, 3, 3), "float64", "int64"),
+    ],
+)
+def test_imatmul_writes_into_x_like_numpy(
+    x_shape: tuple[int, ...], other_shape: tuple[int, ...], x_dtype: str, other_dtype: str
+) -> None:
+    ref = (np.arange(np.prod(x_shape)).reshape(x_shape) - 3).astype(x_dtype)
+    other = (np.arange(np.prod(other_shape)).reshape(other_shape) % 5 - 2).astype(other_dtype)
+    x = mg.asarray(ref.copy())
+    alias = x
+    alias @= mg.asarray(other)
+    ref @= other
+    assert alias is x
+    assert np.asarray(x).dtype == ref.dtype
+    np.testing.assert_allclose(np.asarray(x), ref, rtol=1e-6)
+
+
+def test_imatmul_errors() -> None:
+    x = mg.ones((2, 3))
+    with pytest.raises(ValueError, match=r"keep x's shape \(2, 3\), but it has shape \(2, 2\)"):
+        x @= mg.ones((3, 2))
+    n = mg.ones((2, 2), dtype="int64")
+    with pytest.raises(TypeError, match="Cannot cast matmul output from float64 to int64"):
+        n @= mg.ones((2, 2))
+    with pytest.raises(TypeError):
+        n @= 2  # type: ignore[operator]

@@ -65,6 +65,7 @@ ELEMENTWISE: dict[str, Any] = {
     "square": np.square, "log2": np.log2, "log10": np.log10, "log1p": np.log1p,
     "expm1": np.expm1, "exp2": np.exp2, "reciprocal": np.reciprocal, "isnan": np.isnan,
     "isinf": np.isinf, "isfinite": np.isfinite, "logical_not": np.logical_not,
+    "asinh": np.arcsinh, "acosh": np.arccosh, "atanh": np.arctanh,
 }  # fmt: skip
 
 

@@ -12,6 +12,8 @@ from typing import Protocol
 
 import mg_core as core
 
+from mg_autograd.function import Node
+from mg_autograd.rebase import drop_stale_edges
 from mg_autograd.tensor import Tensor
 
 __all__ = ["DotGraph", "draw_dot"]
@@ -68,6 +70,8 @@ def draw_dot(root: Tensor, rankdir: str = "LR", max_values: int = 8) -> DotGraph
         return names.setdefault(id(t), f"t{len(names)}")
 
     drawn: set[int] = set()
+    if Node.rebases and root.grad_fn is not None:  # draw the edges backward would follow
+        drop_stale_edges(root.grad_fn)
     stack = [root]
     while stack:  # explicit stack: a 10,000-op chain is fine
         tensor = stack.pop()

@@ -20,6 +20,7 @@ import mg_core as core
 from mg_autograd.function import FREED_MESSAGE, Hook, Node
 from mg_autograd.grad_mode import is_anomaly_enabled, set_grad_enabled
 from mg_autograd.hooks import run_hooks
+from mg_autograd.rebase import drop_stale_edges
 from mg_autograd.tensor import Tensor
 
 __all__ = ["backward"]
@@ -69,6 +70,8 @@ def backward(
 
 def _run_graph(start: Node, seed: Grad, retain_graph: bool, create_graph: bool) -> None:
     anomaly = is_anomaly_enabled()
+    if Node.rebases:  # some tensor was written by x[key] = value: Note [Rebased tensors]
+        drop_stale_edges(start)
     pending = _count_consumers(start)
     grads: dict[Node, Grad] = {start: seed}
     leaf_grads: dict[Tensor, Grad] = {}

@@ -8,6 +8,7 @@ grad mode is on and some argument requires grad, attaches a `Node` to the result
 
 from __future__ import annotations
 
+import itertools
 import traceback
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeAlias
@@ -30,6 +31,9 @@ FREED_MESSAGE: Final = (
     "were freed). Saved tensors are freed when you call .backward(); call "
     ".backward(retain_graph=True) the first time if you need to backward through the graph again."
 )
+
+#: Numbers nodes in creation order (`Node.seq`); see Note [Rebased tensors] in docs/autograd.md.
+_next_seq: Final = itertools.count(1).__next__
 
 
 class VersionCounter:
@@ -121,7 +125,11 @@ class Node(Context):
     a None edge (graph pruning).
     """
 
-    __slots__ = ("function", "hooks", "inputs", "trace")
+    __slots__ = ("__weakref__", "function", "hooks", "inputs", "seq", "trace")
+
+    #: How many live nodes `Tensor.__setitem__` rebased a tensor onto; while 0, the engine
+    #: skips its stale-edge pass (Note [Rebased tensors]).
+    rebases: ClassVar[int] = 0
 
     def __init__(
         self,
@@ -141,6 +149,8 @@ class Node(Context):
         self.hooks: list[Hook] | None = None
         #: Where forward ran, recorded only under `detect_anomaly` (else the empty string).
         self.trace = ""
+        #: Creation order: an edge to a tensor rebased after this node was made is stale.
+        self.seq = _next_seq()
 
     @property
     def ctx(self) -> Node:
@@ -211,6 +221,9 @@ class Function:
     #: True if forward returns a view of its first argument: the output then shares the
     #: argument's version counter, so an in-place change through either is seen by both.
     is_view: ClassVar[bool] = False
+    #: True if forward writes into its first argument's data and the result replaces that
+    #: tensor in the graph (`Tensor.__setitem__`); see Note [Rebased tensors].
+    rebases_input: ClassVar[bool] = False
 
     def __init_subclass__(cls) -> None:
         super().__init_subclass__()
@@ -288,6 +301,7 @@ class Function:
             if first._vc is None:
                 first._vc = VersionCounter()
             result._vc = first._vc
+            result._base = first
         return result
 
 

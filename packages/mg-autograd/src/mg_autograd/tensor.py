@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import mg_core as core
 
+from mg_autograd import assign as _assign
 from mg_autograd import inplace as _inplace
 from mg_autograd import views as _views
 from mg_autograd._format import format_data
@@ -68,6 +69,7 @@ class Tensor(FunctionalMethods):
 
     __slots__ = (
         "__weakref__",
+        "_base",
         "_grad_fn",
         "_hooks",
         "_requires_grad",
@@ -88,6 +90,7 @@ class Tensor(FunctionalMethods):
         self._requires_grad = False
         self._vc: VersionCounter | None = None  # see `_version`
         self._hooks: list[Hook] | None = None  # a leaf's hooks; a non-leaf's are on its node
+        self._base: Tensor | None = None  # the tensor this one views (set by view Functions)
         if requires_grad:
             self.requires_grad = True
 
@@ -101,6 +104,7 @@ class Tensor(FunctionalMethods):
         out._grad_fn = node
         out._vc = None
         out._hooks = None
+        out._base = None
         return out
 
     @property
@@ -429,6 +433,7 @@ class Tensor(FunctionalMethods):
     squeeze = _views.squeeze
     unsqueeze = _views.unsqueeze
     __getitem__ = _views.getitem
+    __setitem__ = _assign.setitem  # recorded in place: rebases self onto a SetItem node
 
     def __len__(self) -> int:
         if self.ndim == 0:

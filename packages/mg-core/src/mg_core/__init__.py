@@ -11,6 +11,7 @@ from __future__ import annotations
 from . import random
 from ._version import __version__
 from .advanced_indexing import add_at, take
+from .along_axis import take_along_axis
 from .arithmetic import (
     atan2,
     copysign,
@@ -42,6 +43,8 @@ from .comparison import (
     logical_xor,
     not_equal,
 )
+from .complex_parts import conj, imag, real
+from .constants import e, inf, nan, newaxis, pi
 from .creation import (
     arange,
     asarray,
@@ -56,6 +59,7 @@ from .creation import (
     zeros_like,
 )
 from .cumulative import cumulative_prod, cumulative_sum
+from .differences import diff
 from .dtype import (
     DType,
     as_dtype,
@@ -76,10 +80,12 @@ from .dtype import (
     uint64,
 )
 from .dtype import bool_ as bool  # the array API's name; shadows the builtin only here
+from .dtype_functions import astype, isdtype
 from .elementwise import add, divide, multiply, negative, pow, subtract
 from .grids import eye, linspace, meshgrid
 from .indexing import is_advanced_key
 from .interop import from_dlpack
+from .inverse_hyperbolic import acosh, asinh, atanh
 from .joining import concat, pad, repeat, roll, split, stack, tile, tril, triu
 from .limits import finfo, iinfo
 from .linalg import matmul, tensordot, vecdot
@@ -95,6 +101,7 @@ from .manipulation import (
     squeeze,
     unstack,
 )
+from .nextafter import nextafter
 from .reduction import all, any, argmax, argmin, count_nonzero, max, mean, min, prod, sum
 from .searching import nonzero, searchsorted
 from .shape import AxisError, broadcast_shapes
@@ -162,6 +169,7 @@ __all__ = [
     "__version__",
     "abs",
     "acos",
+    "acosh",
     "add",
     "add_at",
     "all",
@@ -173,8 +181,11 @@ __all__ = [
     "as_dtype",
     "asarray",
     "asin",
+    "asinh",
+    "astype",
     "atan",
     "atan2",
+    "atanh",
     "bfloat16",
     "bitwise_and",
     "bitwise_invert",
@@ -190,13 +201,16 @@ __all__ = [
     "ceil",
     "clip",
     "concat",
+    "conj",
     "copysign",
     "cos",
     "cosh",
     "count_nonzero",
     "cumulative_prod",
     "cumulative_sum",
+    "diff",
     "divide",
+    "e",
     "empty",
     "empty_like",
     "equal",
@@ -221,11 +235,14 @@ __all__ = [
     "greater_equal",
     "hypot",
     "iinfo",
+    "imag",
+    "inf",
     "int8",
     "int16",
     "int32",
     "int64",
     "is_advanced_key",
+    "isdtype",
     "isfinite",
     "isinf",
     "isnan",
@@ -253,18 +270,23 @@ __all__ = [
     "minimum",
     "moveaxis",
     "multiply",
+    "nan",
     "negative",
+    "newaxis",
+    "nextafter",
     "nonzero",
     "not_equal",
     "ones",
     "ones_like",
     "pad",
     "permute_dims",
+    "pi",
     "positive",
     "pow",
     "prod",
     "promote_types",
     "random",
+    "real",
     "reciprocal",
     "relu",
     "remainder",
@@ -289,6 +311,7 @@ __all__ = [
     "subtract",
     "sum",
     "take",
+    "take_along_axis",
     "tan",
     "tanh",
     "tensordot",

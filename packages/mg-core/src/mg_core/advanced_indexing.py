@@ -28,6 +28,7 @@ from .shape import (
     broadcast_shapes,
     broadcast_strides,
     contiguous_strides,
+    drop_leading_ones,
     size_of,
 )
 from .tensor import Tensor, new_tensor
@@ -116,6 +117,8 @@ def add_at(x: Tensor, key: object, values: Tensor) -> None:
 
 def _scatter_into(x: Tensor, key: object, value: Tensor, *, accumulate: bool) -> None:
     p = _positions(x, key)
+    if value.ndim > len(p.result_shape):
+        value = value.reshape(drop_leading_ones(value.shape, len(p.result_shape)))
     values = value.broadcast_to(p.result_shape)
     k = len(p.index_shape)
     if p.lead:  # to (*index dims, *rest) order, the order the offsets run in

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from . import arithmetic, bitwise
+from . import arithmetic, bitwise, linalg
 from ._kernels import BinaryOp, Storage, binary
 from .dtype import DType, can_cast, check_int_fits, float64
 from .elementwise import BinarySpec, Operand, _operands_dtype, binary_op, undefined_for
@@ -21,7 +21,7 @@ from .joining import copy_into
 from .shape import broadcast_shapes, broadcast_strides
 from .tensor import Tensor, same_view
 
-__all__ = ["inplace_op"]
+__all__ = ["inplace_matmul", "inplace_op"]
 
 _NAMES: Final = {
     BinaryOp.ADD: "add",
@@ -78,6 +78,39 @@ def inplace_op(op: BinaryOp, x: Tensor, other: Operand) -> Tensor:
         _into_self(op, x, other, dtype)
     else:
         copy_into(x, binary_op(op, x, other, dtype))
+    return x
+
+
+def inplace_matmul(x: Tensor, other: Tensor) -> Tensor:
+    """``x @= other``: the matrix product written into x's memory, as NumPy's ``@=``.
+
+    The product is computed into new memory first (it reads every element of x), so the
+    result must have x's shape, and its dtype must convert to x's ('same_kind').
+
+    Raises:
+        ValueError: if ``x @ other`` does not have x's shape. TypeError: for a bad cast.
+
+    >>> x = mg.asarray([[1.0, 2.0], [3.0, 4.0]])
+    >>> y = x
+    >>> y @= mg.asarray([[0.0, 1.0], [1.0, 0.0]])
+    >>> x
+    tensor([[2., 1.],
+            [4., 3.]], dtype=float64)
+    """
+    product = linalg.matmul(x, other)
+    if product.shape != x.shape:
+        raise ValueError(
+            f"x @= other needs x @ other to keep x's shape {x.shape}, but it has shape "
+            f"{product.shape} (other has shape {other.shape})"
+        )
+    if not can_cast(product.dtype, x.dtype, "same_kind"):
+        raise TypeError(
+            f"Cannot cast matmul output from {product.dtype} to {x.dtype} with casting rule "
+            "'same_kind'"
+        )
+    if any(s == 0 and d > 1 for s, d in zip(x.strides, x.shape, strict=True)):
+        raise ValueError("cannot write in place into a broadcast view (a stride is 0)")
+    copy_into(x, product)
     return x
 
 

@@ -21,6 +21,7 @@ __all__ = [
     "check_view",
     "contiguous_strides",
     "dense_layout",
+    "drop_leading_ones",
     "flatten_dims",
     "is_contiguous",
     "normalize_axes",
@@ -154,6 +155,22 @@ def broadcast_shapes(*shapes: Shape) -> Shape:
                 raise ValueError(_conflict(shapes[:k], shape, i - ndim))
             out[i] = d
     return tuple(out)
+
+
+def drop_leading_ones(shape: Shape, ndim: int) -> Shape:
+    """Return `shape` without its leading size-1 axes beyond `ndim` dimensions.
+
+    NumPy lets the value of ``x[key] = value`` have more dimensions than ``x[key]`` if the
+    extra leading ones have size 1. A shape whose extra axes are not all 1 is returned as is,
+    so broadcasting reports it.
+
+    >>> drop_leading_ones((1, 1, 3), 1), drop_leading_ones((2, 3), 1)
+    ((3,), (2, 3))
+    """
+    extra = len(shape) - ndim
+    if extra <= 0 or any(n != 1 for n in shape[:extra]):
+        return shape
+    return shape[extra:]
 
 
 def broadcast_strides(shape: Shape, strides: Shape, out_shape: Shape) -> Shape:

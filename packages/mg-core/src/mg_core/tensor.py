@@ -25,6 +25,7 @@ from .shape import (
     broadcast_strides,
     check_view,
     contiguous_strides,
+    drop_leading_ones,
     flatten_dims,
     is_contiguous,
     normalize_axis,
@@ -280,6 +281,8 @@ class Tensor(TensorOps):
                 if same_view(src, target):
                     return  # `t[k] += 1` stores its own result back: nothing to do
                 src = src.copy()  # the source may overlap the target
+        if src.ndim > target.ndim:
+            src = src.reshape(drop_leading_ones(src.shape, target.ndim))
         src_strides = broadcast_strides(src.shape, src.strides, target.shape)
         if target.size:
             copy_kernel(target.buffer.storage, target.offset, target.strides,
@@ -511,6 +514,12 @@ class Tensor(TensorOps):
 
     def __rmatmul__(self, other: object) -> Tensor:
         return _linalg.matmul(other, self) if isinstance(other, Tensor) else NotImplemented
+
+    def __imatmul__(self, other: object) -> Tensor:
+        """Write ``self @ other`` into this tensor's memory (`mg_core.inplace.inplace_matmul`)."""
+        if not isinstance(other, Tensor):
+            return NotImplemented
+        return _inplace.inplace_matmul(self, other)
 
     def __pos__(self) -> Tensor:
         return self

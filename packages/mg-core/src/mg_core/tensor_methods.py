@@ -18,6 +18,7 @@ from .shape import Axes
 
 if TYPE_CHECKING:
     from . import cumulative as _cum
+    from . import inverse_hyperbolic as _ihyp
     from . import reduction as _red
     from . import statistics as _stats
     from . import ternary as _ternary
@@ -29,8 +30,9 @@ __all__ = ["TensorMethods", "bind_method_modules"]
 
 def bind_method_modules() -> None:
     """Import the modules the methods call; run by tensor.py once Tensor exists."""
-    global _cum, _red, _stats, _ternary, _unary
+    global _cum, _ihyp, _red, _stats, _ternary, _unary
     from . import cumulative as _cum
+    from . import inverse_hyperbolic as _ihyp
     from . import reduction as _red
     from . import statistics as _stats
     from . import ternary as _ternary
@@ -356,7 +358,8 @@ def _elementwise(name: str) -> Callable[[Tensor], Tensor]:
     """A method that returns `mg_core.<name>(self)` (looked up when called)."""
 
     def method(self: Tensor) -> Tensor:
-        fn: Callable[[Tensor], Tensor] = getattr(_unary, name)
+        module = _ihyp if name in _INVERSE_HYPERBOLIC else _unary
+        fn: Callable[[Tensor], Tensor] = getattr(module, name)
         return fn(self)
 
     method.__name__ = method.__qualname__ = name
@@ -392,7 +395,11 @@ _MORE: Final = [
     "isinf",
     "isfinite",
     "logical_not",
+    "asinh",
+    "acosh",
+    "atanh",
 ]
+_INVERSE_HYPERBOLIC: Final = frozenset(_MORE[-3:])
 
 
 class TensorMethods:
@@ -423,4 +430,5 @@ class TensorMethods:
     sin, cos, tan, tanh, sinh, cosh, asin, acos, atan = map(_elementwise, _MORE[:9])
     sigmoid, relu, erf, floor, ceil, trunc, sign, square = map(_elementwise, _MORE[9:17])
     log2, log10, log1p, expm1, exp2, reciprocal = map(_elementwise, _MORE[17:23])
-    isnan, isinf, isfinite, logical_not = map(_elementwise, _MORE[23:])
+    isnan, isinf, isfinite, logical_not = map(_elementwise, _MORE[23:27])
+    asinh, acosh, atanh = map(_elementwise, _MORE[27:])

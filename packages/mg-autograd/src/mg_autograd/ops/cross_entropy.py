@@ -48,7 +48,7 @@ def cross_entropy(
     >>> import mg_autograd as ag
     >>> logits = ag.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]], requires_grad=True)
     >>> ag.cross_entropy(logits, ag.tensor([0, 2]))
-    tensor(0.6691, grad_fn=<DivBackward>)
+    tensor(0.6691, grad_fn=<CrossEntropyIndicesBackward>)
     """
     check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
