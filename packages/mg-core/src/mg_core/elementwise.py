@@ -25,7 +25,7 @@ from .dtype import (
     promote_types,
     result_type,
 )
-from .shape import broadcast_shapes, broadcast_strides, contiguous_strides
+from .shape import Shape, broadcast_shapes, broadcast_strides, contiguous_strides
 from .tensor import Tensor, make_tensor, new_tensor
 from .unary import (
     float_result_dtype,
@@ -52,6 +52,7 @@ __all__ = [
 ]
 
 Operand: TypeAlias = "Tensor | Scalar"
+Layout: TypeAlias = "tuple[Shape, Shape, Shape]"
 
 _POW: Final = BinaryOp.POW
 _DIV: Final = BinaryOp.DIV
@@ -114,14 +115,21 @@ def _tensors(
     shape = a.shape
     a_strides, b_strides = a.strides, b.strides
     if shape != b.shape:
-        shape = broadcast_shapes(shape, b.shape)
-        a_strides = broadcast_strides(a.shape, a_strides, shape)
-        b_strides = broadcast_strides(b.shape, b_strides, shape)
+        shape, a_strides, b_strides = _broadcast(shape, a_strides, b.shape, b_strides)
     # The kernel allocates the result (of dtype `out_dtype or dtype`: bool for comparisons) and
     # refuses an op the dtype lacks (bool - bool) even when it is empty.
     out = binary_new(op, a.buffer.storage, a.offset, a_strides,
                      b.buffer.storage, b.offset, b_strides, shape)  # fmt: skip
     return new_tensor(out, out_dtype or dtype, shape, contiguous_strides(shape))
+
+
+@lru_cache(maxsize=4096)
+def _broadcast(a_shape: Shape, a_strides: Shape, b_shape: Shape, b_strides: Shape) -> Layout:
+    """The common shape and both operands' strides over it: cached, because a training loop
+    broadcasts the same layouts (a bias over a batch) again and again. Errors are not cached."""
+    shape = broadcast_shapes(a_shape, b_shape)
+    a_out = broadcast_strides(a_shape, a_strides, shape)
+    return shape, a_out, broadcast_strides(b_shape, b_strides, shape)
 
 
 def scalar_op(op: BinaryOp, t: Tensor, scalar: Scalar) -> Tensor:

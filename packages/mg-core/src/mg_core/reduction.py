@@ -253,24 +253,25 @@ def _reduce(
     """Fold `x` (converted to `dtype`) over `axes` into an output starting at `identity`."""
     src = x if x.dtype is dtype else x.astype(dtype)
     shape = x.shape
-    ndim = len(shape)
-    if len(axes) == ndim:  # everything: the common case of losses, kept cheap
-        kept = (1,) * ndim
-        out_strides = _zeros(ndim)
-        n = 1
-        result: Shape = kept if keepdims else ()
-    else:
-        kept = tuple([1 if i in axes else d for i, d in enumerate(shape)])
-        n, strides = dense_layout(kept)
-        out_strides = tuple([0 if i in axes else s for i, s in enumerate(strides)])
-        result = kept if keepdims else tuple([d for i, d in enumerate(shape) if i not in axes])
+    n, out_strides, result, result_strides = _reduced_layout(shape, axes, keepdims)
     if identity == 0:
         out = Storage(out_dtype.name, n)  # zero-filled
     else:
         out = Storage.filled(out_dtype.name, n, identity)
     if 0 not in shape:
         reduce(op, out, 0, out_strides, src.buffer.storage, src.offset, src.strides, shape)
-    return new_tensor(out, out_dtype, result, dense_layout(result)[1])
+    return new_tensor(out, out_dtype, result, result_strides)
+
+
+@lru_cache(maxsize=4096)
+def _reduced_layout(shape: Shape, axes: Shape, keepdims: bool) -> tuple[int, Shape, Shape, Shape]:
+    """(size, strides over `shape` with 0 on `axes`, result shape, its strides) of a reduction
+    output: cached, because training reduces the same shapes over the same axes every step."""
+    kept = tuple([1 if i in axes else d for i, d in enumerate(shape)])
+    n, strides = dense_layout(kept)
+    out_strides = tuple([0 if i in axes else s for i, s in enumerate(strides)])
+    result = kept if keepdims else tuple([d for i, d in enumerate(shape) if i not in axes])
+    return n, out_strides, result, dense_layout(result)[1]
 
 
 def _arg_reduce(

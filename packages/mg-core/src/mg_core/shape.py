@@ -228,7 +228,7 @@ def normalize_axes(axis: Axes, ndim: int) -> Shape:
     """
     if axis is None:
         return tuple(range(ndim))
-    if not isinstance(axis, Sequence):
+    if type(axis) is int or not isinstance(axis, Sequence):  # int first: an ABC check is slow
         return (normalize_axis(axis, ndim),)
     axes = [normalize_axis(a, ndim) for a in axis]
     for i, a in enumerate(axes):

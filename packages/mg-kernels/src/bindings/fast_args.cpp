@@ -56,18 +56,23 @@ std::int64_t FastArgs::integer(Py_ssize_t i, const char* param) const {
 }
 
 void FastArgs::ints(Py_ssize_t i, const char* param, IntList& out) const {
-  PyObject* arg = args_[i];
+  if (!read_ints(args_[i], out, ordinal_name(name_, i, param).c_str())) {
+    type_error(i, param, "a sequence of ints");
+  }
+}
+
+bool read_ints(PyObject* arg, IntList& out, const char* what) {
   // Tuples and lists are read in place; another sequence (a range, an array) is listed first.
   py::object listed;
   if (!PyTuple_Check(arg) && !PyList_Check(arg)) {
-    if (PySequence_Check(arg) == 0) type_error(i, param, "a sequence of ints");
+    if (PySequence_Check(arg) == 0 || PyUnicode_Check(arg) || PyBytes_Check(arg)) return false;
     listed = py::reinterpret_steal<py::object>(PySequence_List(arg));
     if (!listed) throw py::error_already_set();
     arg = listed.ptr();
   }
   const Py_ssize_t n = PySequence_Fast_GET_SIZE(arg);
   if (n > static_cast<Py_ssize_t>(kMaxDims)) {
-    throw std::invalid_argument(ordinal_name(name_, i, param) + " has " + std::to_string(n) +
+    throw std::invalid_argument(std::string(what) + " has " + std::to_string(n) +
                                 " entries; at most " + std::to_string(kMaxDims) + " dimensions");
   }
   PyObject** items = PySequence_Fast_ITEMS(arg);
@@ -81,8 +86,8 @@ void FastArgs::ints(Py_ssize_t i, const char* param, IntList& out) const {
       const py::object index = py::reinterpret_steal<py::object>(PyNumber_Index(item));
       if (!index) {
         PyErr_Clear();
-        throw py::type_error(ordinal_name(name_, i, param) + " must hold ints; entry " +
-                             std::to_string(k) + " is " + Py_TYPE(item)->tp_name);
+        throw py::type_error(std::string(what) + " must hold ints; entry " + std::to_string(k) +
+                             " is " + Py_TYPE(item)->tp_name);
       }
       v = PyLong_AsLongLong(index.ptr());
     }
@@ -90,6 +95,7 @@ void FastArgs::ints(Py_ssize_t i, const char* param, IntList& out) const {
     out.values_[k] = v;
   }
   out.size_ = static_cast<std::size_t>(n);
+  return true;
 }
 
 }  // namespace mg::bindings

@@ -22,16 +22,24 @@
 
 namespace mg::bindings {
 
-// Up to kMaxDims int64 values read from a Python sequence, stored inline.
+// Up to kMaxDims int64 values read from a Python sequence, stored inline: the strides and shapes
+// of kernel calls, without the heap allocation of a std::vector. pybind11 functions take it too
+// (the type caster below), so every kernel entry point reads its tuples the same way.
 class IntList {
  public:
   Extents view() const noexcept { return {values_, size_}; }
+  operator Extents() const noexcept { return view(); }  // NOLINT: used as a span everywhere
 
  private:
-  friend class FastArgs;
+  friend bool read_ints(PyObject* arg, IntList& out, const char* what);
   std::int64_t values_[kMaxDims] = {};
   std::size_t size_ = 0;
 };
+
+// Reads a sequence of ints (tuples and lists in place, __index__ integers accepted) into `out`.
+// False if `arg` is not a sequence; TypeError naming `what` for an entry that is not an integer,
+// ValueError beyond kMaxDims entries, OverflowError beyond int64.
+bool read_ints(PyObject* arg, IntList& out, const char* what);
 
 // The positional arguments of one call of function `name`; every reader names the parameter in
 // its TypeError.
@@ -67,3 +75,17 @@ PyObject* guarded(Body&& body) noexcept {
 }
 
 }  // namespace mg::bindings
+
+namespace pybind11::detail {
+
+// Strides and shapes of the pybind11-bound kernel functions: read by mg::bindings::read_ints.
+template <>
+struct type_caster<mg::bindings::IntList> {
+  PYBIND11_TYPE_CASTER(mg::bindings::IntList, const_name("Sequence[int]"));
+
+  bool load(handle src, bool /*convert*/) {
+    return mg::bindings::read_ints(src.ptr(), value, "a strides or shape argument");
+  }
+};
+
+}  // namespace pybind11::detail

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "bindings.hpp"
+#include "fast_args.hpp"
 #include "mg/gemm/matmul.hpp"
 #include "mg/storage.hpp"
 
@@ -14,7 +15,7 @@ namespace py = pybind11;
 namespace mg::bindings {
 namespace {
 
-using Ints = std::vector<std::int64_t>;
+using Ints = IntList;  // read without a heap allocation (fast_args.hpp)
 
 void matmul(Storage& out, std::int64_t out_offset, const Ints& out_strides, const Ints& out_shape,
             Storage& a, std::int64_t a_offset, const Ints& a_strides, const Ints& a_shape,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bindings.hpp"
+#include "fast_args.hpp"
 #include "mg/binary_op.hpp"
 #include "mg/plan.hpp"
 #include "mg/storage.hpp"
@@ -17,7 +18,7 @@ namespace py = pybind11;
 namespace mg::bindings {
 namespace {
 
-using Strides = std::vector<std::int64_t>;
+using Strides = IntList;  // read without a heap allocation (fast_args.hpp)
 
 void where(Storage& out, std::int64_t out_offset, const Strides& out_strides, Storage& cond,
            std::int64_t cond_offset, const Strides& cond_strides, Storage& a, std::int64_t a_offset,

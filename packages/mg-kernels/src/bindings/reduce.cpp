@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bindings.hpp"
+#include "fast_args.hpp"
 #include "mg/plan_reduce.hpp"
 #include "mg/reduce_op.hpp"
 #include "mg/storage.hpp"
@@ -18,7 +19,7 @@ namespace py = pybind11;
 namespace mg::bindings {
 namespace {
 
-using Strides = std::vector<std::int64_t>;
+using Strides = IntList;  // read without a heap allocation (fast_args.hpp)
 
 void reduce(ReduceOp op, Storage& out, std::int64_t out_offset, const Strides& out_strides,
             Storage& src, std::int64_t src_offset, const Strides& src_strides,
