@@ -9,6 +9,7 @@ targets) follow PyTorch.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import mg_core as core
@@ -146,12 +147,18 @@ def _onehot(
     target: core.Tensor, counted: core.Tensor, classes: int, class_axis: int
 ) -> core.Tensor:
     """True at each counted target's class, along a new axis ``class_axis``: a constant."""
-    along = [1] * (target.ndim + 1)
-    along[class_axis] = classes
     picks = core.equal(
-        core.arange(classes).reshape(tuple(along)), core.expand_dims(target, axis=class_axis)
+        _class_ids(classes, target.ndim + 1, class_axis), core.expand_dims(target, axis=class_axis)
     )
     return core.logical_and(picks, core.expand_dims(counted, axis=class_axis))
+
+
+@lru_cache(maxsize=64)
+def _class_ids(classes: int, ndim: int, class_axis: int) -> core.Tensor:
+    """0, 1, ..., classes - 1 along ``class_axis`` of an ``ndim``-d shape (never written to)."""
+    along = [1] * ndim
+    along[class_axis] = classes
+    return core.arange(classes).reshape(tuple(along))
 
 
 def _counted_targets(
@@ -169,9 +176,10 @@ def _counted_targets(
     if target.dtype.kind not in "iu":
         raise TypeError(f"{name}: class indices must be integers, got {target.dtype.name}")
     counted = core.not_equal(target, ignore_index)
-    outside = core.logical_or(core.less(target, 0), core.greater_equal(target, classes))
-    if core.any(core.logical_and(counted, outside)):
-        raise IndexError(f"{name}: a target is out of range for {classes} classes")
+    if target.size:  # the range of the counted targets: two reductions, not a mask per test
+        picked = core.where(counted, target, 0)
+        if int(core.min(picked)) < 0 or int(core.max(picked)) >= classes:
+            raise IndexError(f"{name}: a target is out of range for {classes} classes")
     return counted
 
 

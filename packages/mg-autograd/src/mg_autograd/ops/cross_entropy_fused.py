@@ -44,40 +44,35 @@ class CrossEntropyIndices(Function):
         reduction: str,
     ) -> core.Tensor:
         axis = 0 if logits.ndim == 1 else 1
-        shifted = logits - _shift(logits, axis)
-        logp = shifted - core.log(core.sum(core.exp(shifted), axis=axis, keepdims=True))
-        loss = -core.sum(core.where(onehot, logp, 0.0), axis=axis)
-        weights = counted.astype(logits.dtype)
-        ctx.save_for_backward(logits, logp, onehot.astype(logits.dtype), weights)
+        # One logsumexp kernel (max-shifted, Note [Shift by the max]) instead of five ops.
+        logp = logits - core.logsumexp(logits, axis=axis, keepdims=True)
+        picked = core.where(onehot, logp, 0.0)
+        count = core.count_nonzero(counted)
+        ctx.save_for_backward(logits, logp, onehot, counted)
         ctx.axis, ctx.reduction = axis, reduction
-        ctx.count = float(core.sum(weights))  # the "mean" divisor; 0.0 gives NaN, as PyTorch
+        ctx.count = float(count)  # the "mean" divisor; 0.0 gives NaN, as PyTorch
+        ctx.all_counted = int(count) == counted.size
         if reduction == "none":
-            return loss
-        total = core.sum(loss)
+            return -core.sum(picked, axis=axis)
+        total = -core.sum(picked)
         return total / ctx.count if reduction == "mean" else total
 
     @staticmethod
     def backward(ctx: Context, grad: core.Tensor) -> tuple[core.Tensor, None, None, None]:
-        logits, logp, onehot, weights = ctx.saved_tensors
+        logits, logp, onehot, counted = ctx.saved_tensors
         if type(grad) is core.Tensor:
             probabilities = core.exp(logp)
         else:  # create_graph: grad and logits are differentiable (Note [Duck-typed backward])
             probabilities = softmax(logits, cast("int", ctx.axis))  # type: ignore[arg-type,assignment]
         if ctx.reduction == "none":
-            scale = grad.reshape(weights.shape)
+            scale = grad.reshape(counted.shape)
         elif ctx.reduction == "mean":
             scale = grad / cast("float", ctx.count)
         else:
             scale = grad
-        return (probabilities * weights - onehot) * scale, None, None, None
-
-
-def _shift(logits: core.Tensor, axis: int) -> core.Tensor:
-    """The max along ``axis`` (kept), 0 where it is infinite (Note [Shift by the max])."""
-    if logits.size == 0:
-        return core.zeros((1,) * logits.ndim, dtype=logits.dtype)
-    m = core.max(logits, axis=axis, keepdims=True)
-    return core.where(core.isfinite(m), m, core.zeros((), dtype=m.dtype))
+        if not ctx.all_counted:  # ignored targets get no gradient
+            probabilities = probabilities * counted
+        return (probabilities - onehot) * scale, None, None, None
 
 
 def cross_entropy_indices(
