@@ -17,7 +17,7 @@ from mg_autograd.grad_mode import no_grad
 from mg_autograd.nn.parameter import Parameter
 from mg_autograd.tensor import Tensor
 
-__all__ = ["IncompatibleKeys", "Module", "assign_data"]
+__all__ = ["IncompatibleKeys", "Module", "assign_data", "subtract_data"]
 
 M = TypeVar("M", bound="Module")
 
@@ -42,6 +42,21 @@ def assign_data(target: Tensor, values: core.Tensor) -> None:
     tensor([3., 4.])
     """
     target.data[...] = values
+    target._counter().value += 1
+
+
+def subtract_data(target: Tensor, values: core.Tensor) -> None:
+    """``target.data -= values`` in place, outside the graph: an optimizer step without a new
+    buffer and a copy back. Bumps the version counter like `assign_data`.
+
+    >>> import mg_autograd as ag
+    >>> t = ag.tensor([1.0, 2.0])
+    >>> subtract_data(t, core.asarray([0.5, 0.5]))
+    >>> t
+    tensor([0.5000, 1.5000])
+    """
+    data = target.data
+    data -= values  # mg_core writes into data's own buffer
     target._counter().value += 1
 
 

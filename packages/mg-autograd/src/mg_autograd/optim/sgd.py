@@ -7,7 +7,7 @@ from typing import Any
 
 import mg_core as core
 
-from mg_autograd.nn.module import assign_data
+from mg_autograd.nn.module import subtract_data
 from mg_autograd.optim.optimizer import Optimizer, ParamGroup
 from mg_autograd.tensor import Tensor
 
@@ -69,7 +69,7 @@ class SGD(Optimizer):
                 buf = Tensor(buf.data * momentum + grad * (1.0 - group["dampening"]))
             state["momentum_buffer"] = buf
             grad = grad + buf.data * momentum if group["nesterov"] else buf.data
-        assign_data(param, param.data - grad * group["lr"])
+        subtract_data(param, grad * group["lr"])
 
 
 def _check_non_negative(**values: float) -> None:
