@@ -114,3 +114,15 @@ def test_cross_entropy_with_weights_or_smoothing_keeps_the_composed_graph() -> N
     for loss in (weighted, smoothed):
         assert loss.grad_fn is not None
         assert loss.grad_fn.name() != "CrossEntropyIndicesBackward"
+
+
+@pytest.mark.parametrize("target", [[0, -1], [0, 3], [-5, 0]])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_a_target_out_of_range_is_an_index_error_on_either_path(
+    target: list[int], weighted: bool
+) -> None:
+    weight = ag.tensor([1.0, 1.0, 2.0]) if weighted else None
+    with pytest.raises(IndexError, match="a target is out of range for 3 classes"):
+        F.cross_entropy(ag.tensor(np.zeros((2, 3))), ag.tensor(target), weight=weight)
+    ignored = [t if t in (0, 1, 2) else -100 for t in target]  # the same, ignored, is fine
+    assert np.isfinite(F.cross_entropy(ag.tensor(np.zeros((2, 3))), ag.tensor(ignored)).item())

@@ -58,10 +58,11 @@ def cross_entropy(
     target_data = target if isinstance(target, core.Tensor) else target.data
     if target_data.dtype.kind != "f" and weight is None and label_smoothing == 0.0:
         # The common case as one graph node (ops/cross_entropy_fused.py).
-        counted = _counted_targets(target_data, input.shape, ignore_index, "cross_entropy")
-        onehot = _onehot(target_data, counted, input.shape[class_axis], class_axis)
+        counted, onehot, count = _class_masks(
+            target_data, input.shape, ignore_index, "cross_entropy"
+        )
         counted = core.expand_dims(counted, axis=class_axis)
-        return cross_entropy_indices(input, onehot, counted, reduction)
+        return cross_entropy_indices(input, onehot, counted, count, reduction)
     logp = log_softmax(input, class_axis)
     if target_data.dtype.kind == "f":
         return _probabilities(logp, target, weight, reduction, label_smoothing)
@@ -128,8 +129,7 @@ def _picked(
     term when smoothing, then reduced; "mean" divides by the counted targets' weights."""
     class_axis = 0 if logp.ndim == 1 else 1
     classes = logp.shape[class_axis]
-    counted = _counted_targets(target, logp.shape, ignore_index, name)
-    onehot = _onehot(target, counted, classes, class_axis)
+    counted, onehot, _ = _class_masks(target, logp.shape, ignore_index, name)
     weighted = logp if weight is None else logp * weight
     loss = -Where.apply(onehot, weighted, 0.0).sum(axis=class_axis)
     counted_f = counted.astype(logp.dtype)
@@ -143,28 +143,16 @@ def _picked(
     return loss.sum() / Where.apply(onehot, weight, 0.0).sum()
 
 
-def _onehot(
-    target: core.Tensor, counted: core.Tensor, classes: int, class_axis: int
-) -> core.Tensor:
-    """True at each counted target's class, along a new axis ``class_axis``: a constant."""
-    picks = core.equal(
-        _class_ids(classes, target.ndim + 1, class_axis), core.expand_dims(target, axis=class_axis)
-    )
-    return core.logical_and(picks, core.expand_dims(counted, axis=class_axis))
-
-
-@lru_cache(maxsize=64)
-def _class_ids(classes: int, ndim: int, class_axis: int) -> core.Tensor:
-    """0, 1, ..., classes - 1 along ``class_axis`` of an ``ndim``-d shape (never written to)."""
-    along = [1] * ndim
-    along[class_axis] = classes
-    return core.arange(classes).reshape(tuple(along))
-
-
-def _counted_targets(
+def _class_masks(
     target: core.Tensor, shape: tuple[int, ...], ignore_index: int, name: str
-) -> core.Tensor:
-    """Check class indices against an input of ``shape``; True where not ``ignore_index``."""
+) -> tuple[core.Tensor, core.Tensor, int]:
+    """Check class indices against an input of ``shape``; return (counted, onehot, count).
+
+    ``counted`` is True where the target is not ``ignore_index``; ``onehot`` is True at each
+    counted target's class, along the class axis; ``count`` is how many targets count. A
+    counted target out of range has no class to be True at, so it shows as fewer hits in
+    ``onehot`` than counted targets: the range check costs one count, not a mask per bound.
+    """
     class_axis = 0 if len(shape) == 1 else 1
     classes = shape[class_axis]
     expected = shape[:class_axis] + shape[class_axis + 1 :]
@@ -176,11 +164,22 @@ def _counted_targets(
     if target.dtype.kind not in "iu":
         raise TypeError(f"{name}: class indices must be integers, got {target.dtype.name}")
     counted = core.not_equal(target, ignore_index)
-    if target.size:  # the range of the counted targets: two reductions, not a mask per test
-        picked = core.where(counted, target, 0)
-        if int(core.min(picked)) < 0 or int(core.max(picked)) >= classes:
-            raise IndexError(f"{name}: a target is out of range for {classes} classes")
-    return counted
+    picks = core.equal(
+        _class_ids(classes, len(shape), class_axis), core.expand_dims(target, axis=class_axis)
+    )
+    onehot = core.logical_and(picks, core.expand_dims(counted, axis=class_axis))
+    count = int(core.count_nonzero(counted))
+    if int(core.count_nonzero(onehot)) != count:
+        raise IndexError(f"{name}: a target is out of range for {classes} classes")
+    return counted, onehot, count
+
+
+@lru_cache(maxsize=64)
+def _class_ids(classes: int, ndim: int, class_axis: int) -> core.Tensor:
+    """0, 1, ..., classes - 1 along ``class_axis`` of an ``ndim``-d shape (never written to)."""
+    along = [1] * ndim
+    along[class_axis] = classes
+    return core.arange(classes).reshape(tuple(along))
 
 
 def _probabilities(

@@ -31,8 +31,8 @@ class CrossEntropyIndices(Function):
     """Cross-entropy of ``logits`` (class axis 0 if 1-d, else 1) and checked class indices.
 
     ``onehot`` marks each counted target's class (all False for ignored ones), ``counted``
-    the counted targets; both have the logits' rank (size 1 along the class axis for
-    ``counted``), and are constants of the graph.
+    the counted targets and ``count`` how many there are; the masks have the logits' rank
+    (size 1 along the class axis for ``counted``) and are constants of the graph.
     """
 
     @staticmethod
@@ -41,24 +41,24 @@ class CrossEntropyIndices(Function):
         logits: core.Tensor,
         onehot: core.Tensor,
         counted: core.Tensor,
+        count: int,
         reduction: str,
     ) -> core.Tensor:
         axis = 0 if logits.ndim == 1 else 1
         # One logsumexp kernel (max-shifted, Note [Shift by the max]) instead of five ops.
         logp = logits - core.logsumexp(logits, axis=axis, keepdims=True)
         picked = core.where(onehot, logp, 0.0)
-        count = core.count_nonzero(counted)
         ctx.save_for_backward(logits, logp, onehot, counted)
         ctx.axis, ctx.reduction = axis, reduction
         ctx.count = float(count)  # the "mean" divisor; 0.0 gives NaN, as PyTorch
-        ctx.all_counted = int(count) == counted.size
+        ctx.all_counted = count == counted.size
         if reduction == "none":
             return -core.sum(picked, axis=axis)
         total = -core.sum(picked)
         return total / ctx.count if reduction == "mean" else total
 
     @staticmethod
-    def backward(ctx: Context, grad: core.Tensor) -> tuple[core.Tensor, None, None, None]:
+    def backward(ctx: Context, grad: core.Tensor) -> tuple[core.Tensor, None, None, None, None]:
         logits, logp, onehot, counted = ctx.saved_tensors
         if type(grad) is core.Tensor:
             probabilities = core.exp(logp)
@@ -72,11 +72,11 @@ class CrossEntropyIndices(Function):
             scale = grad
         if not ctx.all_counted:  # ignored targets get no gradient
             probabilities = probabilities * counted
-        return (probabilities - onehot) * scale, None, None, None
+        return (probabilities - onehot) * scale, None, None, None, None
 
 
 def cross_entropy_indices(
-    logits: Tensor, onehot: core.Tensor, counted: core.Tensor, reduction: str
+    logits: Tensor, onehot: core.Tensor, counted: core.Tensor, count: int, reduction: str
 ) -> Tensor:
     """Apply `CrossEntropyIndices` (`cross_entropy` checks the arguments and builds the masks).
 
@@ -84,10 +84,11 @@ def cross_entropy_indices(
     >>> import mg_core as core
     >>> logits = ag.tensor([[2.0, 0.0], [0.0, 0.0]], requires_grad=True)
     >>> onehot = core.asarray([[True, False], [False, True]])
-    >>> loss = cross_entropy_indices(logits, onehot, core.asarray([[True], [True]]), "mean")
+    >>> counted = core.asarray([[True], [True]])
+    >>> loss = cross_entropy_indices(logits, onehot, counted, 2, "mean")
     >>> loss.backward()
     >>> loss, logits.grad
     (tensor(0.4100, grad_fn=<CrossEntropyIndicesBackward>), tensor([[-0.0596,  0.0596],
             [ 0.2500, -0.2500]]))
     """
-    return CrossEntropyIndices.apply(logits, onehot, counted, reduction)
+    return CrossEntropyIndices.apply(logits, onehot, counted, count, reduction)
