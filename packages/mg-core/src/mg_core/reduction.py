@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Final, SupportsIndex
 
 from ._kernels import ArgReduceOp, ReduceOp, Storage, arg_reduce, reduce, reduce_sum
+from ._kernels import count_nonzero as count_nonzero_kernel
 from .buffer import Scalar
 from .dtype import (
     DType,
@@ -137,6 +138,9 @@ def count_nonzero(x: Tensor, /, *, axis: Axes = None, keepdims: bool = False) ->
     >>> count_nonzero(mg.asarray([[0.0, 1.0], [float("nan"), 0.0]]), axis=0)
     tensor([1, 1], dtype=int64)
     """
+    if axis is None and not keepdims:  # the total: one kernel call that returns the count
+        n = count_nonzero_kernel(x.buffer.storage, x.offset, x.strides, x.shape)
+        return new_tensor(Storage.from_list(int64.name, [n]), int64, (), ())
     axes = normalize_axes(axis, x.ndim)
     truth = x if x.dtype is bool_ else x.astype(bool_)
     return _reduce(_SUM, truth, axes, keepdims, int64, int64, 0)
