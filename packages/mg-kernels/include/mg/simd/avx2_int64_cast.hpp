@@ -44,8 +44,9 @@ inline __m256i double_to_int64(__m256d x) {
   const __m256d hi = _mm256_floor_pd(_mm256_mul_pd(t, _mm256_set1_pd(0x1p-32)));
   const __m256d lo = _mm256_sub_pd(t, _mm256_mul_pd(hi, _mm256_set1_pd(0x1p32)));
   const __m256i hi64 = _mm256_slli_epi64(_mm256_cvtepi32_epi64(_mm256_cvttpd_epi32(hi)), 32);
-  const __m256i lo64 = _mm256_and_si256(
-      _mm256_castpd_si256(_mm256_add_pd(lo, _mm256_set1_pd(0x1p52))), _mm256_set1_epi64x(0xffffffff));
+  const __m256i lo64 =
+      _mm256_and_si256(_mm256_castpd_si256(_mm256_add_pd(lo, _mm256_set1_pd(0x1p52))),
+                       _mm256_set1_epi64x(0xffffffff));
   __m256d r = _mm256_castsi256_pd(_mm256_or_si256(hi64, lo64));
   r = _mm256_blendv_pd(r, _mm256_castsi256_pd(_mm256_set1_epi64x(INT64_MAX)),
                        _mm256_cmp_pd(x, _mm256_set1_pd(0x1p63), _CMP_GE_OQ));

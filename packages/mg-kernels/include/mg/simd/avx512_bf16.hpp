@@ -30,15 +30,15 @@ bool cpu_supports_avx512_bf16() noexcept;
 namespace mg::simd::avx512 {
 
 // Converts the first n - n % 16 elements; returns how many it converted.
-__attribute__((target("avx512bf16,avx512f,avx512vl"))) inline std::int64_t
-bfloat16_row_native(BFloat16* out, const float* src, std::int64_t n) {
+__attribute__((target("avx512bf16,avx512f,avx512vl"))) inline std::int64_t bfloat16_row_native(
+    BFloat16* out, const float* src, std::int64_t n) {
   std::int64_t i = 0;
   for (; i + 16 <= n; i += 16) {
     const __m512 x = _mm512_loadu_ps(src + i);
     const __m512i magnitude = _mm512_and_si512(_mm512_castps_si512(x), set1_u32(0x7fffffff));
     // Subnormal (magnitude 1 .. 0x7fffff, i.e. magnitude - 1 below 0x7fffff unsigned) or NaN.
-    const __mmask16 subnormal = _mm512_cmplt_epu32_mask(
-        _mm512_sub_epi32(magnitude, set1_u32(1)), set1_u32(0x7fffff));
+    const __mmask16 subnormal =
+        _mm512_cmplt_epu32_mask(_mm512_sub_epi32(magnitude, set1_u32(1)), set1_u32(0x7fffff));
     const __mmask16 nan = _mm512_cmpgt_epu32_mask(magnitude, set1_u32(0x7f800000));
     if ((subnormal | nan) != 0) {
       Vec<BFloat16>::store(out + i, x);
