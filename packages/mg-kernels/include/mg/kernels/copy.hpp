@@ -25,12 +25,12 @@ void copy_row_same(T* out, const T* src, std::int64_t n) {
 // `VTo::store(VFrom::load(p))` is the cast: float32, float16 and bfloat16 (all float32 lanes).
 // (bfloat16 -> float16 is left out: its NaNs follow ml_dtypes' rule, see kernels::cast.)
 template <class Family, class To, class From>
-concept VecCast =
-    !std::is_same_v<To, From> && std::is_same_v<Compute<To>, float> &&
-    std::is_same_v<Compute<From>, float> &&
-    !(std::is_same_v<From, BFloat16> && std::is_same_v<To, Half>)&&requires(const From* p, To* q) {
-  Family::template Vec<To>::store(q, Family::template Vec<From>::load(p));
-};
+concept VecCast = !std::is_same_v<To, From> && std::is_same_v<Compute<To>, float> &&
+                  std::is_same_v<Compute<From>, float> &&
+                  !(std::is_same_v<From, BFloat16> && std::is_same_v<To, Half>) &&
+                  requires(const From* p, To* q) {
+                    Family::template Vec<To>::store(q, Family::template Vec<From>::load(p));
+                  };
 
 // A family's own whole-row conversion, tried first by copy_row_cast where kHas: run converts a
 // leading part of the row and returns its length (0 when the CPU lacks what it needs).
@@ -144,8 +144,8 @@ void copy_row_strided(To* out, std::int64_t so, const From* src, std::int64_t ss
 template <class Family, class To, class From>
 concept Transpose8 = std::is_same_v<To, From> && sizeof(To) == 4 &&
                      requires(float* o, const float* s, std::int64_t n) {
-  Family::template Vec<float>::transpose8(o, n, s, n);
-};
+                       Family::template Vec<float>::transpose8(o, n, s, n);
+                     };
 
 template <class Family, class To, class From>
 void copy_tiles(To* out, std::int64_t so_r, std::int64_t so_c, const From* src, std::int64_t ss_r,
