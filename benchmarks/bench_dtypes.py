@@ -4,6 +4,8 @@ Every contender writes into a preallocated output, so this times the kernels, no
 Goals (issue 9): float32 <-> float16 no slower than PyTorch and >= 5x faster than NumPy; float16
 add no slower than PyTorch and >= 10x faster than NumPy; float32 <-> bfloat16 no slower than
 PyTorch (NumPy has no bfloat16); float32 -> float64 and int32 -> float32 no slower than NumPy.
+Also: step-2 and transposed float32 <-> float16 (strided casts through the vector kernels), and
+the int <-> float pairs (int32 <-> float32, int64 <-> float64, uint8 -> float32).
 Run: `python benchmarks/bench_dtypes.py [--rounds N] [--size N]` with numpy and torch installed.
 """
 
@@ -17,8 +19,17 @@ import numpy as np
 import torch
 from timing import compare, report
 
-NP = {"float16": np.float16, "float32": np.float32, "float64": np.float64, "int32": np.int32}
+NP = {
+    "float16": np.float16,
+    "float32": np.float32,
+    "float64": np.float64,
+    "int32": np.int32,
+    "int64": np.int64,
+    "uint8": np.uint8,
+}
 TORCH = {
+    "int64": torch.int64,
+    "uint8": torch.uint8,
     "float16": torch.float16,
     "bfloat16": torch.bfloat16,
     "float32": torch.float32,
@@ -44,8 +55,10 @@ def show(title: str, medians: dict[str, float], baseline: str, nbytes: int) -> N
 
 def bench_cast(src: str, dst: str, n: int, rounds: int) -> None:
     values = np.random.default_rng(0).standard_normal(n).astype(np.float32) * 100
-    if src == "int32":
-        values = values.astype(np.int32)
+    if src in ("int32", "int64"):
+        values = values.astype(NP[src])
+    elif src == "uint8":
+        values = np.abs(values).astype(np.uint8)
     a_mg = storage_like(values, src)
     out_mg = mk.Storage.empty(dst, n)
     a_t = torch.from_numpy(values).to(TORCH[src])
@@ -66,6 +79,42 @@ def bench_cast(src: str, dst: str, n: int, rounds: int) -> None:
     if expected is not None:  # the same bits as PyTorch (both round to nearest even)
         got = storage_like_float32(out_mg, n)
         np.testing.assert_array_equal(got, expected)
+
+
+def bench_strided_cast(src: str, dst: str, n: int, rounds: int, layout: str) -> None:
+    """A step-2 source into a contiguous output, or a transposed (column-major) square source
+    into a row-major output; n elements either way."""
+    side = int(n**0.5)
+    values = np.random.default_rng(2).standard_normal(2 * n).astype(NP[src])
+    out_np = np.empty(n if layout == "step 2" else (side, side), NP[dst])
+    if layout == "step 2":
+        view = values[::2]
+        mg_args = (0, (2,), (n,))
+        out_strides: tuple[int, ...] = (1,)
+    else:
+        view = values[: side * side].reshape(side, side).T
+        mg_args = (0, (1, side), (side, side))
+        out_strides = (side, 1)
+    a_mg = mk.Storage.from_buffer(values)
+    out_mg = mk.Storage.empty(dst, out_np.size)
+    a_t = torch.from_numpy(values)
+    view_t = a_t[::2] if layout == "step 2" else a_t[: side * side].reshape(side, side).T
+    out_t = torch.empty(out_np.shape, dtype=TORCH[dst])
+    offset, strides, shape = mg_args
+    medians = compare(
+        {
+            "numpy  copyto": lambda: np.copyto(out_np, view, casting="unsafe"),
+            f"mg     copy ({mk.isa()})": lambda: mk.copy(
+                out_mg, 0, out_strides, a_mg, offset, strides, shape
+            ),
+            f"torch  copy_ {torch.get_num_threads()}thr": lambda: out_t.copy_(view_t),
+        },
+        rounds,
+    )
+    nbytes = out_np.size * (values.itemsize + out_np.itemsize)
+    show(f"{src} -> {dst} {layout}, {out_np.size:,} elements", medians, "numpy  copyto", nbytes)
+    np.copyto(out_np, view, casting="unsafe")
+    assert np.asarray(out_mg).tobytes() == out_np.tobytes()
 
 
 def storage_like_float32(s: mk.Storage, n: int) -> np.ndarray:
@@ -122,8 +171,15 @@ def main() -> None:
         ("bfloat16", "float32"),
         ("float32", "float64"),
         ("int32", "float32"),
+        ("float32", "int32"),
+        ("int64", "float64"),
+        ("float64", "int64"),
+        ("uint8", "float32"),
     ]:
         bench_cast(src, dst, args.size, args.rounds)
+    for layout in ("step 2", "transposed"):
+        bench_strided_cast("float32", "float16", args.size, args.rounds, layout)
+        bench_strided_cast("float16", "float32", args.size, args.rounds, layout)
     bench_half_add(args.size, args.rounds)
 
 

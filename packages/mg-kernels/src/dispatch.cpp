@@ -90,6 +90,14 @@ bool detect_avx512() {
   if (!(bit(ebx, 16) && bit(ebx, 17) && bit(ebx, 30) && bit(ebx, 31))) return false;
   return (xgetbv0() & 0xe6) == 0xe6;
 }
+
+// AVX512-BF16 (VCVTNEPS2BF16): CPUID leaf 7 subleaf 1 EAX bit 5, on top of the avx512 table's
+// needs. Subleaf 1 exists when leaf 7 subleaf 0 reports a maximum subleaf of at least 1.
+bool detect_avx512_bf16() {
+  if (!detect_avx512()) return false;
+  if (cpuid(7, 0).eax < 1) return false;
+  return bit(cpuid(7, 1).eax, 5);
+}
 #endif
 
 // The available ISAs (lowest first) and the active one; built on first use.
@@ -150,6 +158,17 @@ const KernelTable* compiled_table(Isa isa) noexcept {
 const KernelTable& active_table() noexcept { return *compiled_table(active_isa()); }
 
 }  // namespace kernels
+
+// Declared in mg/simd/avx512_bf16.hpp (Note [AVX512-BF16 casts]): the avx512 table's float32 ->
+// bfloat16 casts ask before each row.
+bool cpu_supports_avx512_bf16() noexcept {
+#if defined(MG_KERNELS_X86_64)
+  static const bool kBf16 = detect_avx512_bf16();
+  return kBf16;
+#else
+  return false;
+#endif
+}
 
 bool isa_compiled(Isa isa) noexcept { return kernels::compiled_table(isa) != nullptr; }
 

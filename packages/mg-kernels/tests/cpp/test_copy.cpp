@@ -2,6 +2,7 @@
 // documented cast corners (truncation, NaN to 0, saturation, integer wrap).
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -22,6 +23,12 @@ void run_copy(const kernels::KernelTable& t, Storage& out, const View& vo, Stora
 }
 
 class CopyIsa : public testing::TestWithParam<Isa> {};
+
+struct Layout2 {
+  Shape shape;
+  View out;
+  View src;
+};
 
 TEST_P(CopyIsa, AllDtypePairsMatchScalarTwin) {
   struct Layout {
@@ -163,6 +170,194 @@ TEST_P(CopyIsa, NarrowFloatsRoundLikeNumPyAndMlDtypes) {
   expect_cast<Half, BFloat16>(isa, {{0x7f81}, {0xffc1}, {0x3f81}}, {{0x7e00}, {0xfe00}, {0x3c08}});
   expect_cast<std::int64_t, Half>(isa, {{0x7bff}, {0xfc00}, {0x7e00}, {0xbe00}},
                                   {65504, INT64_MIN, 0, -1});
+}
+
+// Strided rows long enough for the buffered vector path and transposes large enough for the
+// tiles (Note [Strided casts through a buffer]), every pair, against the scalar twin.
+TEST_P(CopyIsa, LongStridedAndTransposedCastsMatchScalarTwin) {
+  struct Layout {
+    Shape shape;
+    View out;
+    View src;
+  };
+  const std::vector<Layout> layouts = {
+      {{600}, {3, {1}}, {1, {2}}},                             // step-2 src, two buffer blocks
+      {{300}, {1199, {-3}}, {7, {1}}},                         // reversed strided out
+      {{517}, {2, {2}}, {1600, {-3}}},                         // both strided, odd block tail
+      {{70, 67}, {5, {67, 1}}, {2, {1, 70}}},                  // transposed: tiles
+      {{2, 65, 66}, {0, {66 * 65, 66, 1}}, {9, {1, 2, 130}}},  // batched transpose
+  };
+  for (DType to : kAllDTypes) {
+    for (DType from : kAllDTypes) {
+      visit_dtype(from, [&](auto tag) {
+        using S = typename decltype(tag)::type;
+        for (const Layout& l : layouts) {
+          Storage src = random_storage<S>(9000, 33);
+          Storage scalar(to, 9000);
+          Storage got(to, 9000);
+          run_copy(scalar_table(), scalar, l.out, src, l.src, l.shape);
+          run_copy(table(GetParam()), got, l.out, src, l.src, l.shape);
+          EXPECT_TRUE(same_bytes(got, scalar))
+              << dtype_name(from) << " -> " << dtype_name(to) << " shape " << text(l.shape);
+        }
+      });
+    }
+  }
+}
+
+// Edge values through the vector paths: contiguous (as long vectors), step-2 and transposed,
+// against kernels::cast one element at a time.
+template <class To, class From>
+void expect_edges_like_scalar(Isa isa, std::vector<From> edges) {
+  // Pad to 64 x 64 with rotations of the edge list, so every vector lane meets every value.
+  std::vector<From> in;
+  for (std::size_t i = 0; in.size() < 64 * 64 * 2; ++i) {
+    in.push_back(edges[(i * 7 + i / edges.size()) % edges.size()]);
+  }
+  Storage src = storage_of(in);
+  const std::vector<Layout2> layouts = {
+      {{4096}, {0, {1}}, {0, {1}}},
+      {{2048}, {0, {1}}, {1, {2}}},
+      {{64, 64}, {0, {64, 1}}, {0, {1, 64}}},
+  };
+  for (const Layout2& l : layouts) {
+    Storage out(kDTypeOf<To>, 4096);
+    run_copy(table(isa), out, l.out, src, l.src, l.shape);
+    const std::vector<To> got = values_of<To>(out);
+    Storage want_s(kDTypeOf<To>, 4096);
+    run_copy(scalar_table(), want_s, l.out, src, l.src, l.shape);
+    const std::vector<To> want = values_of<To>(want_s);
+    ASSERT_EQ(std::memcmp(got.data(), want.data(), want.size() * sizeof(To)), 0)
+        << dtype_name(kDTypeOf<From>) << " -> " << dtype_name(kDTypeOf<To>) << " shape "
+        << text(l.shape);
+  }
+  // And the scalar twin itself is kernels::cast, element by element (contiguous layout).
+  Storage out(kDTypeOf<To>, in.size());
+  run_copy(table(isa), out, {0, {1}}, src, {0, {1}}, {static_cast<std::int64_t>(in.size())});
+  const std::vector<To> got = values_of<To>(out);
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const To want = kernels::cast<simd::scalar::Family, To>(in[i]);
+    ASSERT_EQ(std::memcmp(&got[i], &want, sizeof(To)), 0)
+        << dtype_name(kDTypeOf<From>) << " -> " << dtype_name(kDTypeOf<To>) << " at " << i;
+  }
+}
+
+float float_bits(std::uint32_t bits) { return std::bit_cast<float>(bits); }
+double double_bits(std::uint64_t bits) { return std::bit_cast<double>(bits); }
+
+TEST_P(CopyIsa, VectorCastPathsKeepEdgeValues) {
+  const Isa isa = GetParam();
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  constexpr float kInfF = std::numeric_limits<float>::infinity();
+  constexpr std::int64_t kMin64 = std::numeric_limits<std::int64_t>::min();
+  constexpr std::int64_t kMax64 = std::numeric_limits<std::int64_t>::max();
+  // float32 -> bfloat16 (AVX512-BF16 on CPUs that have it): NaNs with payloads, signalling NaNs,
+  // subnormals (which the instruction flushes), halfway points both ways, overflow to inf.
+  const std::vector<float> f32_edges = {0.0f,
+                                        -0.0f,
+                                        kInfF,
+                                        -kInfF,
+                                        float_bits(0x7fc00000),
+                                        float_bits(0xffc00001),
+                                        float_bits(0x7f800001),
+                                        float_bits(0xff812345),
+                                        float_bits(0x7fbfffff),
+                                        float_bits(0x00000001),
+                                        float_bits(0x80000001),
+                                        float_bits(0x007fffff),
+                                        float_bits(0x807f8000),
+                                        float_bits(0x00008000),
+                                        float_bits(0x00018000),
+                                        float_bits(0x00800000),
+                                        float_bits(0x3f808000),
+                                        float_bits(0x3f818000),
+                                        float_bits(0x3f808001),
+                                        float_bits(0xbf80ffff),
+                                        float_bits(0x7f7fffff),
+                                        float_bits(0xff7f8000),
+                                        float_bits(0x7f7f7fff),
+                                        1.0f,
+                                        -1.5f,
+                                        3e38f,
+                                        1e-38f,
+                                        2147483648.0f,
+                                        -2147483904.0f,
+                                        2147483520.0f,
+                                        16777217.0f,
+                                        0.5f,
+                                        -0.99f,
+                                        255.5f,
+                                        256.0f,
+                                        -129.0f};
+  expect_edges_like_scalar<BFloat16, float>(isa, f32_edges);
+  expect_edges_like_scalar<Half, float>(isa, f32_edges);
+  expect_edges_like_scalar<std::int32_t, float>(isa, f32_edges);
+  expect_edges_like_scalar<std::uint8_t, float>(isa, f32_edges);
+  // int64 <-> float64 (explicit AVX2 code): rounding of values above 2**53, the 32-bit split.
+  expect_edges_like_scalar<double, std::int64_t>(isa, {0,
+                                                       1,
+                                                       -1,
+                                                       kMax64,
+                                                       kMin64,
+                                                       kMax64 - 1,
+                                                       kMin64 + 1,
+                                                       (std::int64_t{1} << 53) + 1,
+                                                       -(std::int64_t{1} << 53) - 1,
+                                                       (std::int64_t{1} << 53) + 3,
+                                                       std::int64_t{1} << 32,
+                                                       -(std::int64_t{1} << 32),
+                                                       0xffffffff,
+                                                       -0xffffffffLL,
+                                                       0x7fffffff,
+                                                       -0x80000000LL,
+                                                       (std::int64_t{1} << 62) + (1 << 9),
+                                                       (std::int64_t{1} << 62) + (1 << 9) + 1,
+                                                       (std::int64_t{1} << 62) + (3 << 9),
+                                                       0x123456789abcdefLL,
+                                                       -0x123456789abcdefLL});
+  expect_edges_like_scalar<std::int64_t, double>(isa, {0.0,
+                                                       -0.0,
+                                                       0.5,
+                                                       -0.5,
+                                                       1.5,
+                                                       -1.5,
+                                                       0x1p63,
+                                                       -0x1p63,
+                                                       0x1p63 - 1024,
+                                                       -0x1p63 + 1024,
+                                                       0x1p64,
+                                                       -0x1p64,
+                                                       kInf,
+                                                       -kInf,
+                                                       std::numeric_limits<double>::quiet_NaN(),
+                                                       double_bits(0xfff0000000000001),
+                                                       double_bits(1),
+                                                       double_bits(0x8000000000000001),
+                                                       1e300,
+                                                       -1e300,
+                                                       0x1p32,
+                                                       -0x1p32,
+                                                       0x1p32 - 0.5,
+                                                       -0x1p32 + 0.5,
+                                                       0x1p52 + 1,
+                                                       -0x1p52 - 1,
+                                                       4294967295.75,
+                                                       -4294967296.25,
+                                                       0x1.fffffffffffffp62,
+                                                       -0x1.fffffffffffffp62});
+  expect_edges_like_scalar<float, std::int32_t>(
+      isa, {0, 1, -1, 16777217, -16777219, std::numeric_limits<std::int32_t>::max(),
+            std::numeric_limits<std::int32_t>::min(), 0x7fffffbf, 0x7fffffc0});
+  expect_edges_like_scalar<float, std::uint8_t>(isa, {0, 1, 127, 128, 254, 255});
+  // Exact expectations for the int64 <-> float64 corners (the scalar twin is checked above).
+  expect_cast<double, std::int64_t>(
+      isa, {kMax64, kMin64, (std::int64_t{1} << 53) + 1, (std::int64_t{1} << 53) + 3, -1},
+      {0x1p63, -0x1p63, 0x1p53, 0x1p53 + 4, -1.0});
+  expect_cast<std::int64_t, double>(
+      isa,
+      {0x1p63, -0x1p63, 0x1p64, -kInf, std::numeric_limits<double>::quiet_NaN(), -1.5,
+       4294967295.75, -4294967296.25},
+      {kMax64, kMin64, kMax64, kMin64, 0, -1, 4294967295, -4294967296});
 }
 
 INSTANTIATE_TEST_SUITE_P(Isas, CopyIsa, testing::ValuesIn(isas()), isa_label);

@@ -126,6 +126,40 @@ def test_cast_of_edge_values_matches_numpy_bit_for_bit(
     )
 
 
+@pytest.mark.parametrize("layout", ["step", "transposed"])
+@pytest.mark.parametrize("out_dtype", DTYPES)
+@pytest.mark.parametrize("src_dtype", DTYPES)
+def test_strided_cast_of_edge_values_matches_numpy_bit_for_bit(
+    isa: str, src_dtype: str, out_dtype: str, layout: str
+) -> None:
+    """The same edge values through strided and transposed views (the buffered vector paths and
+    the tiled transpose): a step-2 source with an offset into a reversed step-3 output, and a
+    column-major source into a row-major output at least 64 x 64."""
+    values = edge_values(src_dtype)
+    n = max(len(values), 64 * 64)
+    n += -n % 64
+    values = np.resize(values, n)  # repeats the edge values up to a whole number of rows
+    expected = cast_expected(values, out_dtype)
+    if layout == "step":
+        spread = np.zeros(2 * n + 1, values.dtype)
+        spread[1::2] = values
+        out = mk.Storage.empty(out_dtype, 3 * n)
+        mk.copy(out, 3 * n - 1, [-3], to_storage(spread), 1, [2], [n])
+        got = to_array(out)[::-1][::3]
+    else:
+        rows = n // 64
+        column_major = values.reshape(rows, 64).T.copy()
+        out = mk.Storage.empty(out_dtype, n)
+        mk.copy(out, 0, [64, 1], to_storage(column_major.ravel()), 0, [1, rows], [rows, 64])
+        got = to_array(out)
+    width = f"u{got.itemsize}"
+    bad = np.flatnonzero(got.view(width) != expected.view(width))
+    assert bad.size == 0, (
+        f"{src_dtype} -> {out_dtype} ({layout}): {bad.size} mismatches, first at "
+        f"{values[bad[0]]!r}: got {got[bad[0]]!r}, want {expected[bad[0]]!r}"
+    )
+
+
 def cast(values: Sequence[float], src: str, out: str) -> list[float]:
     source = to_storage(np.array(list(values) * 9, dtype=np_dtype(src)))
     result = mk.Storage(out, len(values) * 9)

@@ -32,11 +32,31 @@ concept VecCast = !std::is_same_v<To, From> && std::is_same_v<Compute<To>, float
                     Family::template Vec<To>::store(q, Family::template Vec<From>::load(p));
                   };
 
+// A family's own whole-row conversion, tried first by copy_row_cast where kHas: run converts a
+// leading part of the row and returns its length (0 when the CPU lacks what it needs).
+template <class Family, class To, class From>
+struct NativeRowCast {
+  static constexpr bool kHas = false;
+};
+
+}  // namespace mg::kernels
+
+#if defined(__AVX512F__) && defined(__GNUC__)
+#include "mg/simd/avx512_bf16.hpp"  // NativeRowCast<avx512, bfloat16, float> (AVX512-BF16)
+#elif defined(__AVX2__) && !defined(__AVX512F__) && defined(MG_ISA)
+#include "mg/simd/avx2_int64_cast.hpp"  // NativeRowCast<avx2, int64 <-> float64>
+#endif
+
+namespace mg::kernels {
+
 // Both contiguous, different dtypes: whole vectors where the family converts in registers (the
 // F16C and bfloat16 paths), else unit strides written out so the compiler can vectorise.
 template <class Family, class To, class From>
 void copy_row_cast(To* out, const From* src, std::int64_t n) {
   std::int64_t i = 0;
+  if constexpr (NativeRowCast<Family, To, From>::kHas) {
+    i = NativeRowCast<Family, To, From>::run(out, src, n);
+  }
   if constexpr (VecCast<Family, To, From>) {
     using VFrom = typename Family::template Vec<From>;
     using VTo = typename Family::template Vec<To>;
@@ -63,8 +83,53 @@ void copy_row_fill(To* out, const From* src, std::int64_t n) {
   for (std::int64_t i = 0; i < n; ++i) out[i] = value;
 }
 
+// Note [Strided casts through a buffer]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// A cast whose contiguous row has a vector body (kBufferedCast) is worth running on strided
+// operands too: blocks of kCastBlock source elements are gathered into a stack buffer (plain
+// element copies, which keep every bit), converted there by copy_row_cast, and scattered (or
+// converted straight into `out` when its stride is 1). The values are those of copy_row_cast,
+// which gives the scalar twin's bits, so strided and contiguous casts agree bit for bit. The
+// tiled transpose (Note [Blocked transposed copy]) does the same for each tile row.
+template <class Family, class To, class From>
+inline constexpr bool kBufferedCast = Family::template Vec<float>::kLanes > 1 &&
+                                      (VecCast<Family, To, From> ||
+                                       NativeRowCast<Family, To, From>::kHas);
+
+inline constexpr std::int64_t kCastBlock = 256;
+// Strided rows shorter than this run the scalar loop (the buffer costs more than it saves).
+inline constexpr std::int64_t kMinBufferedRow = 16;
+
+template <class Family, class To, class From>
+void copy_row_buffered(To* out, std::int64_t so, const From* src, std::int64_t ss, std::int64_t n) {
+  alignas(64) From gathered[kCastBlock];
+  alignas(64) To converted[kCastBlock];
+  for (std::int64_t i0 = 0; i0 < n; i0 += kCastBlock) {
+    const std::int64_t m = n - i0 < kCastBlock ? n - i0 : kCastBlock;
+    const From* s = src + i0 * ss;
+    To* o = out + i0 * so;
+    const From* block = s;
+    if (ss != 1) {
+      for (std::int64_t j = 0; j < m; ++j) gathered[j] = s[j * ss];
+      block = gathered;
+    }
+    if (so == 1) {
+      copy_row_cast<Family, To, From>(o, block, m);
+    } else {
+      copy_row_cast<Family, To, From>(converted, block, m);
+      for (std::int64_t j = 0; j < m; ++j) o[j * so] = converted[j];
+    }
+  }
+}
+
 template <class Family, class To, class From>
 void copy_row_strided(To* out, std::int64_t so, const From* src, std::int64_t ss, std::int64_t n) {
+  if constexpr (kBufferedCast<Family, To, From>) {
+    if (n >= kMinBufferedRow && ss != 0) {
+      copy_row_buffered<Family, To, From>(out, so, src, ss, n);
+      return;
+    }
+  }
   for (std::int64_t i = 0; i < n; ++i) out[i * so] = cast<Family, To>(src[i * ss]);
 }
 
@@ -119,6 +184,15 @@ void copy_tiles(To* out, std::int64_t so_r, std::int64_t so_c, const From* src, 
     for (std::int64_t c0 = 0; c0 < cols; c0 += kTile) {
       const std::int64_t c1 = c0 + kTile < cols ? c0 + kTile : cols;
       if (so_c == 1) {  // the usual case: written out so the compiler sees a unit-stride store
+        if constexpr (kBufferedCast<Family, To, From>) {  // Note [Strided casts through a buffer]
+          alignas(64) From gathered[kTile];
+          for (std::int64_t r = r0; r < r1; ++r) {
+            const From* s = src + r * ss_r;
+            for (std::int64_t c = c0; c < c1; ++c) gathered[c - c0] = s[c * ss_c];
+            copy_row_cast<Family, To, From>(out + r * so_r + c0, gathered, c1 - c0);
+          }
+          continue;
+        }
         for (std::int64_t r = r0; r < r1; ++r) {
           To* o = out + r * so_r;
           const From* s = src + r * ss_r;
