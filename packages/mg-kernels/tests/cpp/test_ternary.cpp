@@ -119,9 +119,12 @@ TEST_P(TernaryIsa, RefusesMismatchedDtypes) {
   Storage i(DType::kInt32, 3);
   Storage c(DType::kBool, 3);
   const Shape s{3};
-  const Operand fo{f, 0, {{1}}};
-  const Operand io{i, 0, {{1}}};
-  const Operand co{c, 0, {{1}}};
+  // Named: a braced temporary would die at the end of each declaration, leaving the spans below
+  // dangling (it did: a garbage stride showed up in an error message).
+  const std::int64_t unit[1] = {1};
+  const Operand fo{f, 0, unit};
+  const Operand io{i, 0, unit};
+  const Operand co{c, 0, unit};
   const auto& t = table(GetParam());
   EXPECT_THROW(plan_where(fo, fo, fo, fo, s, t), DTypeError);
   EXPECT_THROW(plan_where(fo, co, fo, io, s, t), DTypeError);
