@@ -130,27 +130,55 @@ void widen_run(const Src* src, std::int64_t count, Acc* dst,
   for (std::int64_t j = 0; j < count; ++j) dst[j] = widen<Src, Acc>(src[j]);
 }
 
+// A full micro-panel of row-major A (unit column stride): mr rows read side by side, one column
+// of the panel written per step, so the stores are contiguous. MR > 0 fixes the panel height at
+// compile time (the loop over rows unrolls); MR == 0 reads it from `mr`. Writing each row's
+// elements mr apart instead (row by row) made the stores collide and cost twice the
+// micro-kernel's time for small products.
+template <int MR, class Src, class Acc>
+void pack_a_rows(const Src* panel, std::int64_t rs, std::int64_t depth, Acc* dst,
+                 std::int64_t mr = MR) {
+  for (std::int64_t p = 0; p < depth; ++p) {
+    const Src* col = panel + p;
+    if constexpr (MR > 0) {
+      for (int i = 0; i < MR; ++i) dst[i] = widen<Src, Acc>(col[i * rs]);
+    } else {
+      for (std::int64_t i = 0; i < mr; ++i) dst[i] = widen<Src, Acc>(col[i * rs]);
+    }
+    dst += mr;
+  }
+}
+
 template <class Src, class Acc>
 void pack_a(MatrixRef<Src> a, std::int64_t rows, std::int64_t depth, std::int64_t mr, Acc* dst,
             const kernels::GemmMicroKernel<Acc>& uk) {
   for (std::int64_t ir = 0; ir < rows; ir += mr) {
     const std::int64_t h = std::min(mr, rows - ir);
     const Src* panel = a.data + ir * a.rs;
-    if (a.cs == 1 && h == mr) {
-      // Row-major A: read each row once, contiguously; the scattered writes stay in L1.
-      for (std::int64_t i = 0; i < mr; ++i) {
-        const Src* row = panel + i * a.rs;
-        if constexpr (std::is_same_v<Src, Half>) {
-          constexpr std::int64_t kRun = 256;
-          Acc run[kRun];
+    if constexpr (std::is_same_v<Src, Half>) {
+      if (a.cs == 1 && h == mr) {
+        // Row-major float16 A: widen each row in runs (vector conversion), then scatter.
+        constexpr std::int64_t kRun = 256;
+        Acc run[kRun];
+        for (std::int64_t i = 0; i < mr; ++i) {
+          const Src* row = panel + i * a.rs;
           for (std::int64_t p0 = 0; p0 < depth; p0 += kRun) {
             const std::int64_t len = std::min(kRun, depth - p0);
             widen_run<Src, Acc>(row + p0, len, run, uk);
             for (std::int64_t p = 0; p < len; ++p) dst[(p0 + p) * mr + i] = run[p];
           }
-        } else {
-          for (std::int64_t p = 0; p < depth; ++p) dst[p * mr + i] = widen<Src, Acc>(row[p]);
         }
+        dst += mr * depth;
+        continue;
+      }
+    }
+    if (a.cs == 1 && h == mr) {
+      if (mr == 6) {
+        pack_a_rows<6, Src, Acc>(panel, a.rs, depth, dst);
+      } else if (mr == 4) {
+        pack_a_rows<4, Src, Acc>(panel, a.rs, depth, dst);
+      } else {
+        pack_a_rows<0, Src, Acc>(panel, a.rs, depth, dst, mr);
       }
       dst += mr * depth;
       continue;
