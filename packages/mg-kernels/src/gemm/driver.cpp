@@ -140,8 +140,7 @@ void widen_run(const Src* src, std::int64_t count, Acc* dst,
 // (64, 64) x (64, 128)); the rest goes element by element. Row-major A's 6-tall panels gained
 // nothing from it over pack_a_rows.
 template <class Src, class Acc>
-void pack_lines(const Src* src, std::int64_t ls, std::int64_t lines, std::int64_t depth,
-                Acc* dst) {
+void pack_lines(const Src* src, std::int64_t ls, std::int64_t lines, std::int64_t depth, Acc* dst) {
   std::int64_t p = 0;
 #if defined(__SSE2__)
   if constexpr (std::is_same_v<Src, float> && std::is_same_v<Acc, float>) {
@@ -365,8 +364,9 @@ namespace {
 // this file is compiled once for every ISA) it keeps eight vector sums by hand, since GCC spills
 // a 32-element array of sums to memory: 32 (float32) or 16 (float64) lanes over blocks of that
 // many elements, then single vectors into the first sum, then a fixed tree of vector additions,
-// the lanes of the result in order, and the scalar tail last. The axpy adds four scaled rows per pass over the outputs (the same
-// additions in the same order, with a quarter of the loads and stores of the sums).
+// the lanes of the result in order, and the scalar tail last. The axpy adds four scaled rows per
+// pass over the outputs (the same additions in the same order, with a quarter of the loads and
+// stores of the sums).
 constexpr std::int64_t kLanes = 8;
 
 template <class Src, class Acc>
