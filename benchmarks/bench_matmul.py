@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import functools
+import operator
 import os
 import subprocess
 import sys
@@ -201,9 +203,9 @@ def small_bench(rounds: int, rng: object) -> None:
         ta, tb = torch.from_numpy(a), torch.from_numpy(b)
         tta, ttb = (ta.T if mode == "a.T" else ta), (tb.T if mode == "b.T" else tb)
         contenders: dict[str, Callable[[], object]] = {
-            "numpy": lambda x=na, y=nb: x @ y,
-            "torch": lambda x=tta, y=ttb: x @ y,
-            "mg": lambda x=ma, y=mb: x @ y,
+            "numpy": functools.partial(operator.matmul, na, nb),
+            "torch": functools.partial(operator.matmul, tta, ttb),
+            "mg": functools.partial(operator.matmul, ma, mb),
         }
         medians = compare(contenders, rounds)
         got = np.asarray((ma @ mb).tolist(), dtype=np.float64)
