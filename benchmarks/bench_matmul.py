@@ -6,7 +6,8 @@ else AVX2) per thread, the most a core can retire. Each thread count runs in its
 process, because OpenBLAS reads its thread count (OPENBLAS_NUM_THREADS) once at import; mg
 (MG_KERNELS_NUM_THREADS) and torch (set_num_threads) get the same count. All contenders multiply
 the same arrays into a preallocated output. Also float16/bfloat16 (512 x 512) against NumPy's
-float16 and PyTorch.
+float16 and PyTorch, and small products (the MLP's shapes, transposed views, matrix-vector)
+through `a @ b` with each library's Python overhead.
 
     python benchmarks/bench_matmul.py [--rounds 7] [--threads 1 2]
 """
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import functools
+import operator
 import os
 import subprocess
 import sys
@@ -161,7 +164,61 @@ def run_child(threads: int, rounds: int) -> None:
                   f"{best_other / seconds:5.2f}x the faster of numpy/torch")  # fmt: skip
         got = np.frombuffer(sc.tobytes(), dtype=np.float32).reshape(m, n)
         np.testing.assert_allclose(got, a @ b, rtol=1e-3, atol=1e-2 * np.sqrt(k))
+    small_bench(rounds, rng)
     narrow_bench(rounds, rng)
+
+
+# The MLP's products (benchmarks/bench_mlp.py: 64-128-10, batch 64) as the layers make them, with
+# transposed views: forward x @ W.T, backward grad.T @ x and grad @ W; then matrix-vector
+# products in both orientations. Each entry: a's shape, b's shape, and which is transposed.
+SMALL_SHAPES: tuple[tuple[tuple[int, int], tuple[int, int], str], ...] = (
+    ((64, 64), (128, 64), "b.T"),  # layer 1 forward: x @ W1.T
+    ((64, 128), (10, 128), "b.T"),  # layer 2 forward: h @ W2.T
+    ((128, 64), (64, 64), "b.T"),
+    ((64, 10), (64, 128), "a.T"),  # layer 2 weight grad: grad.T @ h
+    ((64, 128), (64, 64), "a.T"),  # layer 1 weight grad: grad.T @ x
+    ((64, 10), (10, 128), ""),  # layer 2 input grad: grad @ W2
+    ((64, 128), (128, 64), ""),  # layer 1 input grad: grad @ W1
+    ((128, 256), (256, 1), ""),  # matrix-vector, rows contiguous
+    ((256, 128), (256, 1), "a.T"),  # matrix-vector, columns contiguous
+    ((1, 256), (256, 128), ""),  # vector-matrix
+)
+
+
+def small_bench(rounds: int, rng: object) -> None:
+    """Small float32 products through `a @ b` (Python overhead included) in all three libraries."""
+    import mg_core
+    import numpy as np
+    import torch
+    from timing import compare
+
+    assert isinstance(rng, np.random.Generator)
+    print("\nsmall float32 products, a @ b per call (us), ratios to NumPy")
+    for sa, sb, mode in SMALL_SHAPES:
+        a = rng.standard_normal(sa, dtype=np.float32)
+        b = rng.standard_normal(sb, dtype=np.float32)
+        na, nb = (a.T if mode == "a.T" else a), (b.T if mode == "b.T" else b)
+        ga, gb = mg_core.asarray(a), mg_core.asarray(b)
+        ma, mb = (ga.T if mode == "a.T" else ga), (gb.T if mode == "b.T" else gb)
+        ta, tb = torch.from_numpy(a), torch.from_numpy(b)
+        tta, ttb = (ta.T if mode == "a.T" else ta), (tb.T if mode == "b.T" else tb)
+        contenders: dict[str, Callable[[], object]] = {
+            "numpy": functools.partial(operator.matmul, na, nb),
+            "torch": functools.partial(operator.matmul, tta, ttb),
+            "mg": functools.partial(operator.matmul, ma, mb),
+        }
+        medians = compare(contenders, rounds)
+        got = np.asarray((ma @ mb).tolist(), dtype=np.float64)
+        want = na.astype(np.float64) @ nb.astype(np.float64)
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4 * np.sqrt(na.shape[1]))
+        base = medians["numpy"]
+        label = f"{'a' + str(sa) + ('.T' if mode == 'a.T' else '')} @ " + (
+            f"b{sb}{'.T' if mode == 'b.T' else ''}"
+        )
+        cells = "  ".join(
+            f"{who} {sec * 1e6:7.1f} ({sec / base:4.2f}x)" for who, sec in medians.items()
+        )
+        print(f"  {label:<28} {cells}")
 
 
 def narrow_bits(x: object, name: str) -> object:

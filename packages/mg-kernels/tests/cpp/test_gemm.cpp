@@ -5,6 +5,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -146,6 +147,35 @@ TEST_P(GemmIsa, OddSizesAndTransposes) {
   check_matmul<float>(GetParam(), 200, 600, 70, false, true);
   check_matmul<Half>(GetParam(), 33, 40, 20, true, false);
   check_matmul<BFloat16>(GetParam(), 20, 40, 33, false, false);
+}
+
+TEST_P(GemmIsa, PanelEdgesAroundTheMlpSizes) {
+  // Full and partial micro-panels of A (mr 4 or 6) and B (nr 8 or 16), packed from row- and
+  // column-major views (the SSE transposes of column-major float32 B).
+  const std::int64_t sizes[] = {1, 2, 3, 10, 17, 63, 64, 65, 127, 128, 129};
+  for (std::int64_t m : sizes) {
+    for (std::int64_t n : {2, 10, 16, 64, 129}) {
+      const std::int64_t k = sizes[static_cast<std::size_t>(m + n) % std::size(sizes)];
+      for (int t = 0; t < 4; ++t)
+        check_matmul<float>(GetParam(), m, k, n, (t & 1) != 0, (t & 2) != 0);
+    }
+  }
+}
+
+TEST_P(GemmIsa, VectorProductsEveryTail) {
+  // The dot's 32- (float32) and 16-lane (float64) blocks, single vectors and scalar tail; the
+  // axpy's four rows per pass and its remainder; both orientations of each.
+  for (std::int64_t k : {1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 255, 256, 257}) {
+    for (std::int64_t other : {2, 10, 33}) {
+      for (int t = 0; t < 4; ++t) {
+        const bool ta = (t & 1) != 0, tb = (t & 2) != 0;
+        check_matmul<float>(GetParam(), other, k, 1, ta, tb);
+        check_matmul<float>(GetParam(), 1, k, other, ta, tb);
+        check_matmul<double>(GetParam(), other, k, 1, ta, tb);
+        check_matmul<double>(GetParam(), 1, k, other, ta, tb);
+      }
+    }
+  }
 }
 
 // Integers wrap exactly: compare with unsigned arithmetic done here.

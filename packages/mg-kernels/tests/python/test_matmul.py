@@ -74,6 +74,68 @@ def test_odd_sizes_and_transposes(isa: str, dtype: str, transpose: str) -> None:
             assert np.all(err <= tolerance(a, b, dtype)), (m, k, n, transpose)
 
 
+PANEL_SIZES = (1, 2, 3, 10, 17, 63, 64, 65, 127, 128, 129)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int32"])
+@pytest.mark.parametrize("layout", ["nn", "nt", "tn", "strided"])
+def test_packing_panel_edges(isa: str, dtype: str, layout: str) -> None:
+    # Rows of A around the register tile's height (6 or 4) and the MLP's sizes, each layout A is
+    # packed from: row-major (full and partial micro-panels), transposed, and rows of a wider
+    # matrix with a column step.
+    rng = np.random.default_rng(7)
+
+    def make(shape: tuple[int, int]) -> np.ndarray:
+        if dtype == "int32":
+            return rng.integers(-50, 50, shape, dtype=np.int32)
+        return random_matrix(rng, shape, dtype)
+
+    for m in PANEL_SIZES:
+        for n in (1, 10, 17, 64, 129):
+            k = PANEL_SIZES[(m + n) % len(PANEL_SIZES)]
+            a = make((k, m)).T if layout == "tn" else make((m, k))
+            b = make((n, k)).T if layout == "nt" else make((k, n))
+            if layout == "strided":
+                a = make((m, 2 * k + 3))[:, 1 : 2 * k + 1 : 2]
+            got = run_matmul(a, b, dtype)
+            if dtype == "int32":
+                want = np.matmul(a.astype(np.int64), b.astype(np.int64)).astype(np.int32)
+                np.testing.assert_array_equal(got, want, err_msg=f"{(m, k, n, layout)}")
+                continue
+            err = np.abs(got.astype(np.float64) - reference(a, b))
+            assert np.all(err <= tolerance(a, b, dtype)), (m, k, n, layout)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64"])
+@pytest.mark.parametrize("orientation", ["a @ v", "a.T @ v", "v @ b", "v @ b.T"])
+def test_vector_products_every_tail(isa: str, dtype: str, orientation: str) -> None:
+    # Depths around the dot product's 32/16-lane blocks and single vectors, and around the axpy's
+    # four rows per pass; 1-row and 1-column operands in both contiguous directions.
+    rng = np.random.default_rng(11)
+
+    def make(shape: tuple[int, int]) -> np.ndarray:
+        if dtype == "int64":
+            return rng.integers(-1000, 1000, shape, dtype=np.int64)
+        return random_matrix(rng, shape, dtype)
+
+    for k in (1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 255, 256, 257):
+        for other in (1, 2, 10, 33):
+            if orientation == "a @ v":
+                a, b = make((other, k)), make((k, 1))
+            elif orientation == "a.T @ v":
+                a, b = make((k, other)).T, make((k, 1))
+            elif orientation == "v @ b":
+                a, b = make((1, k)), make((k, other))
+            else:
+                a, b = make((1, k)), make((other, k)).T
+            got = run_matmul(a, b, dtype)
+            if dtype == "int64":
+                np.testing.assert_array_equal(got, a @ b, err_msg=f"{(k, other, orientation)}")
+                continue
+            err = np.abs(got.astype(np.float64) - reference(a, b))
+            assert np.all(err <= tolerance(a, b, dtype)), (k, other, orientation)
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])
 def test_large_square(isa: str, dtype: str) -> None:
     rng = np.random.default_rng(2)
