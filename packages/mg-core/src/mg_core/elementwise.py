@@ -41,6 +41,7 @@ __all__ = [
     "add",
     "apply_binary",
     "binary_op",
+    "broadcast_layout",
     "divide",
     "multiply",
     "negative",
@@ -115,7 +116,7 @@ def _tensors(
     shape = a.shape
     a_strides, b_strides = a.strides, b.strides
     if shape != b.shape:
-        shape, a_strides, b_strides = _broadcast(shape, a_strides, b.shape, b_strides)
+        shape, a_strides, b_strides = broadcast_layout(shape, a_strides, b.shape, b_strides)
     # The kernel allocates the result (of dtype `out_dtype or dtype`: bool for comparisons) and
     # refuses an op the dtype lacks (bool - bool) even when it is empty.
     out = binary_new(op, a.buffer.storage, a.offset, a_strides,
@@ -124,9 +125,13 @@ def _tensors(
 
 
 @lru_cache(maxsize=4096)
-def _broadcast(a_shape: Shape, a_strides: Shape, b_shape: Shape, b_strides: Shape) -> Layout:
+def broadcast_layout(a_shape: Shape, a_strides: Shape, b_shape: Shape, b_strides: Shape) -> Layout:
     """The common shape and both operands' strides over it: cached, because a training loop
-    broadcasts the same layouts (a bias over a batch) again and again. Errors are not cached."""
+    broadcasts the same layouts (a bias over a batch) again and again. Errors are not cached.
+
+    >>> broadcast_layout((2, 3), (3, 1), (3,), (1,))
+    ((2, 3), (3, 1), (0, 1))
+    """
     shape = broadcast_shapes(a_shape, b_shape)
     a_out = broadcast_strides(a_shape, a_strides, shape)
     return shape, a_out, broadcast_strides(b_shape, b_strides, shape)

@@ -16,9 +16,16 @@ from typing import Final
 from . import arithmetic, bitwise, linalg
 from ._kernels import BinaryOp, Storage, binary
 from .dtype import DType, can_cast, check_int_fits, float64
-from .elementwise import BinarySpec, Operand, _operands_dtype, binary_op, undefined_for
+from .elementwise import (
+    BinarySpec,
+    Operand,
+    _operands_dtype,
+    binary_op,
+    broadcast_layout,
+    undefined_for,
+)
 from .joining import copy_into
-from .shape import broadcast_shapes, broadcast_strides
+from .shape import broadcast_shapes
 from .tensor import Tensor, same_view
 
 __all__ = ["inplace_matmul", "inplace_op"]
@@ -49,6 +56,28 @@ def inplace_op(op: BinaryOp, x: Tensor, other: Operand) -> Tensor:
     Traceback (most recent call last):
     TypeError: Cannot cast divide output from float64 to int64 with casting rule 'same_kind'
     """
+    if type(other) is Tensor and other.dtype is x.dtype and op in _KEEPS_DTYPE:
+        dtype = x.dtype  # the common `x += y`: no promotion and nothing to cast
+    else:
+        dtype = _checked_dtype(op, x, other)
+    if isinstance(other, Tensor) and other.shape != x.shape:
+        shape = broadcast_shapes(x.shape, other.shape)
+        if shape != x.shape:
+            raise ValueError(
+                f"non-broadcastable output operand with shape {x.shape} "
+                f"doesn't match the broadcast shape {shape}"
+            )
+    if 0 in x.strides and any(s == 0 and d > 1 for s, d in zip(x.strides, x.shape, strict=True)):
+        raise ValueError("cannot write in place into a broadcast view (a stride is 0)")
+    if dtype is x.dtype:
+        _into_self(op, x, other, dtype)
+    else:
+        copy_into(x, binary_op(op, x, other, dtype))
+    return x
+
+
+def _checked_dtype(op: BinaryOp, x: Tensor, other: Operand) -> DType:
+    """The dtype `x op other` computes in; TypeError if it cannot be stored in x's dtype."""
     dtype = _operands_dtype(x, other)
     spec = _SPECS.get(op)
     if spec is not None:
@@ -65,20 +94,7 @@ def inplace_op(op: BinaryOp, x: Tensor, other: Operand) -> Tensor:
         raise TypeError(
             f"Cannot cast {name} output from {dtype} to {x.dtype} with casting rule 'same_kind'"
         )
-    if isinstance(other, Tensor):
-        shape = broadcast_shapes(x.shape, other.shape)
-        if shape != x.shape:
-            raise ValueError(
-                f"non-broadcastable output operand with shape {x.shape} "
-                f"doesn't match the broadcast shape {shape}"
-            )
-    if any(s == 0 and d > 1 for s, d in zip(x.strides, x.shape, strict=True)):
-        raise ValueError("cannot write in place into a broadcast view (a stride is 0)")
-    if dtype is x.dtype:
-        _into_self(op, x, other, dtype)
-    else:
-        copy_into(x, binary_op(op, x, other, dtype))
-    return x
+    return dtype
 
 
 def inplace_matmul(x: Tensor, other: Tensor) -> Tensor:
@@ -114,14 +130,19 @@ def inplace_matmul(x: Tensor, other: Tensor) -> Tensor:
     return x
 
 
+_KEEPS_DTYPE: Final = frozenset({BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL})
+"""Ops whose result has the operands' dtype when they share one (`x += y` on one dtype)."""
+
+
 def _into_self(op: BinaryOp, x: Tensor, other: Operand, dtype: DType) -> None:
     if isinstance(other, Tensor):
         if other.dtype is not dtype:
             other = other.astype(dtype)
         elif other.buffer.storage is x.buffer.storage and not same_view(x, other):
             other = other.copy()
-        storage, offset = other.buffer.storage, other.offset
-        strides = broadcast_strides(other.shape, other.strides, x.shape)
+        storage, offset, strides = other.buffer.storage, other.offset, other.strides
+        if other.shape != x.shape:  # cached per layout: a bias added to a batch every step
+            strides = broadcast_layout(x.shape, x.strides, other.shape, strides)[2]
     else:
         if isinstance(other, int) and dtype.kind in "iu":
             check_int_fits(other, dtype)

@@ -234,10 +234,12 @@ class Tensor(TensorOps):
         >>> mg.asarray([[1, 2, 3]]).transpose(0, 1).tolist()
         [[1], [2], [3]]
         """
-        order = list(range(self.ndim))
-        a, b = normalize_axis(dim0, self.ndim), normalize_axis(dim1, self.ndim)
-        order[a], order[b] = order[b], order[a]
-        return _manip.permute_dims(self, order)
+        ndim = len(self.shape)
+        a, b = normalize_axis(dim0, ndim), normalize_axis(dim1, ndim)
+        shape, strides = list(self.shape), list(self.strides)
+        shape[a], shape[b] = shape[b], shape[a]
+        strides[a], strides[b] = strides[b], strides[a]
+        return make_tensor(self.buffer, tuple(shape), tuple(strides), self.offset)
 
     def squeeze(self, axis: Axes = None) -> Tensor:
         """Return `mg_core.squeeze(self, axis)`: without size-1 axes (all of them by default).
