@@ -171,7 +171,7 @@ class Tensor(TensorOps):
         >>> mg.zeros((2, 3, 4)).T.shape
         (4, 3, 2)
         """
-        return _manip.permute_dims(self, range(self.ndim - 1, -1, -1))
+        return make_tensor(self.buffer, self.shape[::-1], self.strides[::-1], self.offset)
 
     @property
     def mT(self) -> Tensor:

@@ -49,8 +49,9 @@ class Linear(Function):
         needs = ctx.needs_input_grad
         grad_input = grad @ weight if needs[0] else None
         # Rows of a 2-d view: every batch axis of input and grad flattened into one.
-        rows = grad.reshape(-1, grad.shape[-1]) if grad.ndim != 2 else grad
-        grad_weight = rows.T @ input.reshape(-1, input.shape[-1]) if needs[1] else None
+        rows = grad if grad.ndim == 2 else grad.reshape(-1, grad.shape[-1])
+        inputs = input if input.ndim == 2 else input.reshape(-1, input.shape[-1])
+        grad_weight = rows.T @ inputs if needs[1] else None
         grad_bias = rows.sum(0) if needs[2] else None
         return grad_input, grad_weight, grad_bias
 
