@@ -176,7 +176,7 @@ def matmul_inputs() -> tuple[list[Case], list[np.ndarray]]:
     ints = rng.integers(-50, 50, (40, 50), dtype=np.int32)
     halves = rng.standard_normal((24, 48)).astype(np.float16)
     vec = rng.standard_normal(130).astype(np.float32)
-    arrays = [a32, b32, a64, b64, batch, ints, halves, vec]
+    arrays: list[np.ndarray] = [a32, b32, a64, b64, batch, ints, halves, vec]
     for arr in arrays:
         arr.flags.writeable = False
     ta32, tb32, ta64, tb64, tbatch, tints, thalves, tvec = (mc.asarray(x) for x in arrays)
@@ -190,7 +190,7 @@ def matmul_inputs() -> tuple[list[Case], list[np.ndarray]]:
         lambda: mc.matmul(ta32[::2, 1:], tb32[1:, ::3]),
     ]
     f32, f64 = np.float32, np.float64
-    oracles = [
+    oracles: list[tuple[np.ndarray, float]] = [
         (a32.astype(f64) @ b32.astype(f64), 1e-4),
         (a64 @ b64.T, 1e-12),
         (batch.astype(f64) @ batch.astype(f64).transpose(0, 2, 1), 1e-4),

@@ -85,7 +85,10 @@ def load(path: PathLike) -> dict[str, Tensor]:
         raise ValueError(f"{name!r} is not a valid safetensors file: {error}") from None
     except (TypeError, ValueError) as error:  # safetensors' NumPy API refuses e.g. BF16
         raise TypeError(f"cannot load {name!r} through NumPy: {error}") from None
-    return {key: Tensor(core.asarray(array)) for key, array in arrays.items()}
+    try:
+        return {key: Tensor(core.asarray(array)) for key, array in arrays.items()}
+    except TypeError as error:  # with ml_dtypes installed NumPy reads BF16, mg_core cannot
+        raise TypeError(f"cannot load {name!r} through NumPy: {error}") from None
 
 
 def _checked_key(key: object) -> str:
