@@ -373,6 +373,9 @@ def run_sanitized(session: nox.Session, name: str) -> None:
     cpp_env = {
         **SANITIZER_ENV[name],
         "ASAN_OPTIONS": "detect_leaks=1:halt_on_error=1:allocator_may_return_null=1",
+        # The vectorised-math accuracy sweep: every 4096th float instead of every 256th (the
+        # same code paths; the full sweep took 14-80 s per function instrumented).
+        "MG_TEST_VMATH_STEP": "4096",
     }
     if os.environ.get("MG_KERNELS_BUILD_TESTS", "ON") != "OFF":
         # -E: that test wants every x86 table compiled; sanitizer builds compile a subset.
@@ -408,28 +411,67 @@ def ubsan(session: nox.Session) -> None:
 
 
 FUZZ_SECONDS = 60  # per target; `nox -s fuzz -- 600` runs each for ten minutes
+# The libFuzzer build: Clang (FUZZ_CXX overrides), ASan + UBSan on the library and the target.
+FUZZ_SANITIZE = "address,undefined,fuzzer-no-link"
+# Its ISAs: Clang instruments each kernel unit with ASan + UBSan + coverage for 5-15 minutes on a
+# shared 2-core machine, so the portable table only unless MG_KERNELS_ISAS says otherwise; the
+# GCC/ASan driver run of the same target covers SANITIZER_ISAS (avx2 too).
+FUZZ_ISAS = "scalar"
+
+
+def clang_fuzzer(session: nox.Session) -> Path:
+    """The coverage-guided libFuzzer binary of tests/fuzz/fuzz_kernels.cpp, built with Clang.
+
+    Its own CMake folder (.nox/_mg-kernels-fuzz-clang, incremental): the kernel library and the
+    target only (no Python extension, no C++ tests), FUZZ_ISAS unless MG_KERNELS_ISAS says.
+    Debian/Ubuntu: `apt-get install clang libclang-rt-14-dev` (or the version of your clang).
+    """
+    cxx = os.environ.get("FUZZ_CXX", "clang++")
+    if shutil.which(cxx) is None:
+        session.error(f"nox -s fuzz needs {cxx} (Clang with libFuzzer); FUZZ_CXX names another")
+    isas = os.environ.get("MG_KERNELS_ISAS", FUZZ_ISAS)
+    build_dir = ROOT / ".nox" / "_mg-kernels-fuzz-clang"
+    session.install("cmake>=3.26", "ninja")
+    session.run("cmake", "-S", str(KERNELS.path), "-B", str(build_dir), "-G", "Ninja",
+                f"-DCMAKE_CXX_COMPILER={cxx}", "-DCMAKE_BUILD_TYPE=Release",
+                "-DMG_KERNELS_BUILD_PYTHON=OFF", "-DMG_KERNELS_BUILD_TESTS=OFF",
+                "-DMG_KERNELS_BUILD_FUZZERS=ON", f"-DMG_KERNELS_SANITIZE={FUZZ_SANITIZE}",
+                f"-DMG_KERNELS_ISAS={isas}", silent=True)  # fmt: skip
+    session.run("cmake", "--build", str(build_dir), "--target", "mg_kernels_fuzz")
+    return build_dir / "mg_kernels_fuzz"
 
 
 @nox.session
 def fuzz(session: nox.Session) -> None:
-    """Fuzz the C++ entry points and the Python API, each for FUZZ_SECONDS, under ASan.
+    """Fuzz the C++ entry points and the Python API, each target for FUZZ_SECONDS.
 
-    Regression inputs live in packages/mg-kernels/tests/fuzz/corpus (ctest replays them) and
-    tests-integration/fuzz_corpus (test_fuzz_regressions.py replays them); a crash leaves its
-    input in .nox/fuzz-artifacts/ (docs/reliability.md).
+    Three targets: the C++ one built with Clang as a coverage-guided libFuzzer binary under
+    ASan + UBSan; the same source under GCC's ASan with a random driver (the library exactly as
+    the wheel builds it); the Python API (atheris) on the ASan wheel. `nox -s fuzz -- 600` runs
+    each for ten minutes. Regression inputs live in packages/mg-kernels/tests/fuzz/corpus (ctest
+    and every run here replay them) and tests-integration/fuzz_corpus (test_fuzz_regressions.py
+    replays them); a crash leaves its input in .nox/fuzz-artifacts/ (docs/reliability.md).
     """
     seconds = int(session.posargs[0]) if session.posargs else FUZZ_SECONDS
+    artifacts = ROOT / ".nox" / "fuzz-artifacts"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    cpp_corpus = KERNELS.path / "tests" / "fuzz" / "corpus"
+    # libFuzzer adds what it finds to the first folder: a scratch one, not the regression inputs.
+    cpp_scratch = ROOT / ".nox" / "fuzz-corpus-cpp"
+    cpp_scratch.mkdir(parents=True, exist_ok=True)
+    libfuzzer = clang_fuzzer(session)
+    session.run(str(libfuzzer), str(cpp_scratch), str(cpp_corpus),
+                f"-max_total_time={seconds}", f"-artifact_prefix={artifacts}/clang-",
+                "-print_final_stats=1", external=True,
+                env={"ASAN_OPTIONS": "detect_leaks=1:halt_on_error=1",
+                     "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1"})  # fmt: skip
     wheel, build_dir = sanitized_kernels(session, "asan")
     install(session, AUTOGRAD, kernels=wheel)
     session.install("atheris>=2.3", "numpy>=2")
-    artifacts = ROOT / ".nox" / "fuzz-artifacts"
-    artifacts.mkdir(parents=True, exist_ok=True)
     env = sanitizer_runtime(session, "asan")
-    cpp_corpus = KERNELS.path / "tests" / "fuzz" / "corpus"
     session.run(str(build_dir / "mg_kernels_fuzz"), str(cpp_corpus),
                 f"-max_total_time={seconds}", f"-artifact={artifacts / 'crash-cpp'}",
                 f"-artifact_prefix={artifacts}/", external=True, env=env)  # fmt: skip
-    # libFuzzer adds what it finds to the first folder: a scratch one, not the regression inputs.
     scratch = ROOT / ".nox" / "fuzz-corpus"
     scratch.mkdir(parents=True, exist_ok=True)
     py_corpus = ROOT / "tests-integration" / "fuzz_corpus"

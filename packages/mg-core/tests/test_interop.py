@@ -149,6 +149,13 @@ def test_dlpack_device_and_errors() -> None:
         mg.from_dlpack([1, 2])  # type: ignore[arg-type]
 
 
+def test_a_dtype_without_dlpack_or_buffer_format_is_a_type_error() -> None:
+    # NumPy refuses datetime64 over DLPack (BufferError) and the buffer protocol (ValueError).
+    stamps = np.array(["2020-01-01", "2021-06-30"], dtype="datetime64[D]")
+    with pytest.raises(TypeError, match=r"ndarray .* cannot include dtype 'M'"):
+        mg.asarray(stamps)
+
+
 def test_capsule_is_consumed_once() -> None:
     import mg_kernels
 

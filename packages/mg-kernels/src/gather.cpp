@@ -3,12 +3,15 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
 
+#include "mg/alias.hpp"
 #include "mg/dtype.hpp"
 #include "mg/element_ops.hpp"
 #include "mg/walk.hpp"
@@ -84,17 +87,29 @@ void gather(Storage& out, std::int64_t out_offset, const Operand& src, Extents s
   }
   check_dense("out", out, out_offset, offsets.count * inner);
   check_offsets("src", src, shape, offsets);
-  if (inner == 0) return;
+  if (inner == 0 || offsets.count == 0) return;
+  // Note [Aliasing storages]: when out shares memory with src or the offsets, gather into a
+  // private buffer and copy it over at the end.
+  std::optional<Storage> staging;
+  if (may_share_memory(out, src.storage) || may_share_memory(out, offsets.storage)) {
+    staging.emplace(out.dtype(), static_cast<std::size_t>(offsets.count * inner),
+                    Init::kUninitialized);
+  }
   visit_dtype(out.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     const T* from = typed<T>(src.storage);
-    T* to = typed<T>(out) + out_offset;
+    T* to = staging ? typed<T>(*staging) : typed<T>(out) + out_offset;
     const std::int64_t* off = typed<std::int64_t>(offsets.storage) + offsets.offset;
     for (std::int64_t i = 0; i < offsets.count; ++i) {
       walk<1>(shape, {src.strides}, {src.offset + off[i]},
               [&](const std::array<std::int64_t, 1>& at) { *to++ = from[at[0]]; });
     }
   });
+  if (staging) {
+    std::memcpy(
+        static_cast<char*>(out.data()) + out_offset * static_cast<std::int64_t>(out.itemsize()),
+        staging->data(), staging->nbytes());
+  }
 }
 
 void scatter(const Operand& dst, Extents shape, const Operand& values, const OffsetList& offsets,
@@ -112,16 +127,27 @@ void scatter(const Operand& dst, Extents shape, const Operand& values, const Off
   check_operand("values", values, full_shape);
   check_offsets("dst", dst, shape, offsets);
   if (is_empty(full_shape)) return;
-  const Extents inner_strides = values.strides.subspan(1);
+  // Note [Aliasing storages]: read private copies of values and offsets that share dst's memory.
+  std::optional<DenseCopy> values_copy;
+  if (may_share_memory(dst.storage, values.storage)) values_copy.emplace(values, full_shape);
+  const Operand& vals = values_copy ? values_copy->operand : values;
+  std::optional<DenseCopy> offsets_copy;
+  if (may_share_memory(dst.storage, offsets.storage)) {
+    const std::array<std::int64_t, 1> one = {1};
+    const std::array<std::int64_t, 1> count = {offsets.count};
+    offsets_copy.emplace(Operand{const_cast<Storage&>(offsets.storage), offsets.offset, one},
+                         count);
+  }
+  const std::int64_t* off = offsets_copy ? typed<std::int64_t>(offsets_copy->storage)
+                                         : typed<std::int64_t>(offsets.storage) + offsets.offset;
+  const Extents inner_strides = vals.strides.subspan(1);
   visit_dtype(dst.storage.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     T* to = typed<T>(dst.storage);
-    // values may share dst's storage; the caller copies them first when they overlap.
-    const T* from = typed<T>(values.storage);
-    const std::int64_t* off = typed<std::int64_t>(offsets.storage) + offsets.offset;
+    const T* from = typed<T>(vals.storage);
     for (std::int64_t i = 0; i < offsets.count; ++i) {
       walk<2>(shape, {dst.strides, inner_strides},
-              {dst.offset + off[i], values.offset + i * values.strides[0]},
+              {dst.offset + off[i], vals.offset + i * vals.strides[0]},
               [&](const std::array<std::int64_t, 2>& at) {
                 to[at[0]] = accumulate ? elements::add(to[at[0]], from[at[1]]) : from[at[1]];
               });
@@ -141,35 +167,42 @@ void index_offsets(Storage& out, std::int64_t out_offset, const Operand& src, Ex
   }
   if (size < 0) throw std::invalid_argument("index_offsets: negative axis size");
   check_dense("out", out, out_offset, element_count(shape));
+  if (is_empty(shape)) return;
   std::int64_t* to = typed<std::int64_t>(out) + out_offset;
+  // Note [Aliasing storages]: indices that share out's memory are read from a private copy.
+  std::optional<DenseCopy> indices_copy;
+  if (may_share_memory(out, src.storage)) indices_copy.emplace(src, shape);
+  const Operand& indices = indices_copy ? indices_copy->operand : src;
   // Two passes, so a bad index leaves out untouched.
   for (int pass = 0; pass < 2; ++pass) {
     std::int64_t j = 0;
-    visit_dtype(src.storage.dtype(), [&](auto tag) {
+    visit_dtype(indices.storage.dtype(), [&](auto tag) {
       using T = typename decltype(tag)::type;
       if constexpr (std::is_integral_v<T>) {
-        const T* from = typed<T>(src.storage);
-        walk<1>(shape, {src.strides}, {src.offset}, [&](const std::array<std::int64_t, 1>& at) {
-          std::int64_t i = 0;
-          const bool fits = as_int64(from[at[0]], &i);
-          if (pass == 0) {
-            if (!fits || i < -size || i >= size) {
-              const std::string shown =
-                  fits ? std::to_string(i)
-                       : std::to_string(static_cast<std::uint64_t>(from[at[0]]));
-              throw std::out_of_range("index " + shown + " is out of bounds for axis " +
-                                      std::to_string(axis) + " with size " + std::to_string(size));
-            }
-            return;
-          }
-          // Wrapping arithmetic keeps any stride defined behaviour; gather and scatter check
-          // every offset against their storage anyway.
-          const auto index = static_cast<std::uint64_t>(i < 0 ? i + size : i);
-          const std::uint64_t offset = index * static_cast<std::uint64_t>(stride);
-          to[j] = static_cast<std::int64_t>(accumulate ? static_cast<std::uint64_t>(to[j]) + offset
-                                                       : offset);
-          ++j;
-        });
+        const T* from = typed<T>(indices.storage);
+        walk<1>(shape, {indices.strides}, {indices.offset},
+                [&](const std::array<std::int64_t, 1>& at) {
+                  std::int64_t i = 0;
+                  const bool fits = as_int64(from[at[0]], &i);
+                  if (pass == 0) {
+                    if (!fits || i < -size || i >= size) {
+                      const std::string shown =
+                          fits ? std::to_string(i)
+                               : std::to_string(static_cast<std::uint64_t>(from[at[0]]));
+                      throw std::out_of_range("index " + shown + " is out of bounds for axis " +
+                                              std::to_string(axis) + " with size " +
+                                              std::to_string(size));
+                    }
+                    return;
+                  }
+                  // Wrapping arithmetic keeps any stride defined behaviour; gather and scatter
+                  // check every offset against their storage anyway.
+                  const auto index = static_cast<std::uint64_t>(i < 0 ? i + size : i);
+                  const std::uint64_t offset = index * static_cast<std::uint64_t>(stride);
+                  to[j] = static_cast<std::int64_t>(
+                      accumulate ? static_cast<std::uint64_t>(to[j]) + offset : offset);
+                  ++j;
+                });
       }
     });
   }
@@ -203,24 +236,31 @@ void nonzero(Storage& out, std::int64_t out_offset, const Operand& src, Extents 
   std::int64_t* to = typed<std::int64_t>(out) + out_offset;
   const auto dims = static_cast<std::size_t>(ndim);
   const std::int64_t total = element_count(shape);
+  // Note [Aliasing storages]: a src sharing out's memory is read from a private copy (writing
+  // coordinates into it could make more elements nonzero than `count` has room for).
+  std::optional<DenseCopy> src_copy;
+  if (may_share_memory(out, src.storage)) src_copy.emplace(src, shape);
+  const Operand& from_op = src_copy ? src_copy->operand : src;
   visit_dtype(src.storage.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    const T* from = typed<T>(src.storage);
+    const T* from = typed<T>(from_op.storage);
     std::int64_t coord[kMaxDims];  // the C-order index of element `at`, kept by an odometer
     for (std::size_t d = 0; d < dims; ++d) coord[d] = 0;
-    std::int64_t at = src.offset;
+    std::int64_t at = from_op.offset;
     std::int64_t n = 0;
+    // n < count: another thread writing src while this one runs (the GIL is released) must not
+    // make this write past out's `count` columns.
     for (std::int64_t flat = 0; flat < total; ++flat) {
-      if (elements::is_nonzero(from[at])) {
+      if (n < count && elements::is_nonzero(from[at])) {
         for (std::size_t d = 0; d < dims; ++d) {
           to[static_cast<std::int64_t>(d) * count + n] = coord[d];
         }
         ++n;
       }
       for (std::size_t d = dims; d-- > 0;) {
-        at += src.strides[d];
+        at += from_op.strides[d];
         if (++coord[d] < shape[d]) break;
-        at -= src.strides[d] * shape[d];
+        at -= from_op.strides[d] * shape[d];
         coord[d] = 0;
       }
     }

@@ -5,10 +5,12 @@
 #include <array>
 #include <cstdint>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "mg/alias.hpp"
 #include "mg/dtype.hpp"
 #include "mg/element_ops.hpp"
 #include "mg/walk.hpp"
@@ -95,18 +97,30 @@ void sort_rows(const Operand& out, const Operand& src, Extents shape, bool desce
   });
 }
 
+// Note [Aliasing storages] (alias.cpp): each row is read whole before it is written, so the very
+// same view needs no copy; any other src that shares out's memory is read from a private copy.
+void sort_rows_unaliased(const Operand& out, const Operand& src, Extents shape, bool descending,
+                         bool want_values) {
+  if (!is_empty(shape) && may_share_memory(out.storage, src.storage) && !same_view(out, src)) {
+    const DenseCopy copy(src, shape);
+    sort_rows(out, copy.operand, shape, descending, want_values);
+    return;
+  }
+  sort_rows(out, src, shape, descending, want_values);
+}
+
 }  // namespace
 
 void sort(const Operand& out, const Operand& src, Extents shape, bool descending) {
   check_rows("sort", out, src, shape);
   check_same_dtype("sort", "out", out.storage, "src", src.storage);
-  sort_rows(out, src, shape, descending, true);
+  sort_rows_unaliased(out, src, shape, descending, true);
 }
 
 void argsort(const Operand& out, const Operand& src, Extents shape, bool descending) {
   check_rows("argsort", out, src, shape);
   check_dtype("out", out.storage, DType::kInt64);
-  sort_rows(out, src, shape, descending, false);
+  sort_rows_unaliased(out, src, shape, descending, false);
 }
 
 void searchsorted(const Operand& out, const Operand& sorted, std::int64_t n, const Operand& values,
@@ -119,20 +133,33 @@ void searchsorted(const Operand& out, const Operand& sorted, std::int64_t n, con
   check_operand("values", values, shape);
   check_same_dtype("searchsorted", "sorted", sorted.storage, "values", values.storage);
   check_dtype("out", out.storage, DType::kInt64);
+  if (is_empty(shape)) return;
+  // Note [Aliasing storages] (alias.cpp): inputs sharing out's memory are read from private
+  // copies (values that are the very view out need none: each is read before it is written).
+  std::optional<DenseCopy> sorted_copy;
+  if (may_share_memory(out.storage, sorted.storage) && n > 0) {
+    sorted_copy.emplace(sorted, sorted_shape);
+  }
+  const Operand& sorted_op = sorted_copy ? sorted_copy->operand : sorted;
+  std::optional<DenseCopy> values_copy;
+  if (may_share_memory(out.storage, values.storage) && !same_view(out, values)) {
+    values_copy.emplace(values, shape);
+  }
+  const Operand& values_op = values_copy ? values_copy->operand : values;
   visit_dtype(sorted.storage.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    const T* base = static_cast<const T*>(sorted.storage.data());
-    const T* vals = static_cast<const T*>(values.storage.data());
+    const T* base = static_cast<const T*>(sorted_op.storage.data());
+    const T* vals = static_cast<const T*>(values_op.storage.data());
     auto* to = static_cast<std::int64_t*>(out.storage.data());
-    const std::int64_t step = sorted.strides[0];
-    walk<2>(shape, {out.strides, values.strides}, {out.offset, values.offset},
+    const std::int64_t step = sorted_op.strides[0];
+    walk<2>(shape, {out.strides, values_op.strides}, {out.offset, values_op.offset},
             [&](const std::array<std::int64_t, 2>& at) {
               const auto v = elements::key(vals[at[1]]);
               std::int64_t lo = 0;
               std::int64_t hi = n;
               while (lo < hi) {  // binary search; the invariant: answer in [lo, hi]
                 const std::int64_t mid = lo + (hi - lo) / 2;
-                const auto m = elements::key(base[sorted.offset + mid * step]);
+                const auto m = elements::key(base[sorted_op.offset + mid * step]);
                 const bool go_right = right ? !elements::less(v, m) : elements::less(m, v);
                 if (go_right) {
                   lo = mid + 1;

@@ -134,6 +134,11 @@ def view_foreign(obj: object) -> tuple[Tensor, bool] | None:
         view = memoryview(obj)  # type: ignore[arg-type]  # probing for the buffer protocol
     except TypeError:
         view = None
+    except ValueError as error:  # NumPy's datetime64, ml_dtypes' bfloat16: no buffer format
+        raise TypeError(
+            f"asarray: cannot read a {type(obj).__name__} through DLPack or the buffer "
+            f"protocol: {error}"
+        ) from None
     if view is not None:
         return _view_buffer(view)
     if hasattr(obj, "__array_interface__"):
