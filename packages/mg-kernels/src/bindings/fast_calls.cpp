@@ -139,8 +139,7 @@ PyObject* unary_new(PyObject*, PyObject* const* argv, Py_ssize_t nargs) {
 }
 
 // reduce_sum and copy share a signature: out and src operands, then the shape.
-template <Plan<2> (*Planner)(const Operand&, const Operand&, Extents,
-                             const kernels::KernelTable&)>
+template <Plan<2> (*Planner)(const Operand&, const Operand&, Extents, const kernels::KernelTable&)>
 PyObject* out_src(const char* name, PyObject* const* argv, Py_ssize_t nargs) {
   return guarded([&] {
     const FastArgs args(name, argv, nargs, 7);
@@ -236,8 +235,8 @@ void register_fast_calls(py::module_& m) {
        METH_FASTCALL, unary_new_doc.c_str()},
       {"binary", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&binary)),
        METH_FASTCALL, binary_doc.c_str()},
-      {"unary", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&unary)),
-       METH_FASTCALL, unary_doc.c_str()},
+      {"unary", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&unary)), METH_FASTCALL,
+       unary_doc.c_str()},
       {"reduce_sum", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&reduce_sum)),
        METH_FASTCALL, reduce_sum_doc.c_str()},
       {"copy", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&copy)), METH_FASTCALL,

@@ -61,7 +61,6 @@ void register_unary(py::module_& m) {
     e.value(std::string(unary_op_name(op)).c_str(), op, kUnaryOpDocs[i]);
   }
   e.finalize();
-
 }
 
 }  // namespace mg::bindings
