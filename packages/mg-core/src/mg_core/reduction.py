@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Final, SupportsIndex
 
-from ._kernels import ArgReduceOp, ReduceOp, Storage, arg_reduce, reduce, reduce_sum
+from ._kernels import ArgReduceOp, ReduceOp, Storage, arg_reduce, reduce, sum_all
 from ._kernels import count_nonzero as count_nonzero_kernel
 from .buffer import Scalar
 from .dtype import (
@@ -61,10 +61,7 @@ def sum(
     """
     dtype = _SUM_DTYPES.get(x.dtype.kind, x.dtype) if dtype is None else as_dtype(dtype)
     if axis is None and not keepdims and x.dtype is dtype:  # the hot path: a loss, a total
-        out = Storage(dtype.name, 1)
-        if x.size:
-            reduce_sum(out, 0, _zeros(len(x.shape)), x.buffer.storage, x.offset, x.strides, x.shape)
-        return new_tensor(out, dtype, (), ())
+        return new_tensor(sum_all(x.buffer.storage, x.offset, x.strides, x.shape), dtype, (), ())
     return _sum(x, normalize_axes(axis, x.ndim), keepdims, dtype)
 
 
@@ -206,11 +203,6 @@ def result_shape(shape: Shape, axes: Shape, keepdims: bool) -> Shape:
     if keepdims:
         return tuple([1 if i in axes else d for i, d in enumerate(shape)])
     return tuple([d for i, d in enumerate(shape) if i not in axes])
-
-
-@lru_cache(maxsize=64)
-def _zeros(ndim: int) -> tuple[int, ...]:
-    return (0,) * ndim
 
 
 # Enum members read once: `ReduceOp.MAX` is a descriptor lookup on every access.

@@ -172,6 +172,13 @@ def reduce_sum(
     shape: Sequence[int],
     /,
 ) -> None: ...
+def sum_all(
+    src: Storage,
+    src_offset: int,
+    src_strides: Sequence[int],
+    shape: Sequence[int],
+    /,
+) -> Storage: ...
 def copy(
     out: Storage,
     out_offset: int,

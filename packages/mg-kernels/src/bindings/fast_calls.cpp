@@ -138,6 +138,21 @@ PyObject* unary_new(PyObject*, PyObject* const* argv, Py_ssize_t nargs) {
   });
 }
 
+// The sum of every element of src (a Storage of one element, src's dtype): mg-core's `x.sum()`.
+PyObject* sum_all(PyObject*, PyObject* const* argv, Py_ssize_t nargs) {
+  return guarded([&] {
+    const FastArgs args("sum_all", argv, nargs, 4);
+    const OperandArgs src(args, 0, "src");
+    IntList shape;
+    args.ints(3, "shape", shape);
+    Storage out(src.operand.storage.dtype(), 1);  // zeroed: an empty sum is 0
+    const std::int64_t zeros[kMaxDims] = {};      // every element adds into element 0
+    const Operand total{out, 0, Extents(zeros, shape.view().size())};
+    run(plan_reduce_sum(total, src.operand, shape.view()));
+    return to_python(std::move(out));
+  });
+}
+
 // reduce_sum and copy share a signature: out and src operands, then the shape.
 template <Plan<2> (*Planner)(const Operand&, const Operand&, Extents, const kernels::KernelTable&)>
 PyObject* out_src(const char* name, PyObject* const* argv, Py_ssize_t nargs) {
@@ -228,7 +243,16 @@ void register_fast_calls(py::module_& m) {
           "the output allocated here (src's dtype, or bool for ISNAN ISINF ISFINITE "
           "LOGICAL_NOT).") +
       kOperandsDoc;
+  static const std::string sum_all_doc =
+      std::string(
+          "sum_all(src, src_offset, src_strides, shape, /)\n--\n\n"
+          "Return the sum of every element of src as a new one-element Storage of src's dtype "
+          "(0 for an empty shape): `reduce_sum` into a fresh zeroed output in one call. Float "
+          "rows are summed pairwise; integer sums wrap.") +
+      kOperandsDoc;
   static PyMethodDef methods[] = {
+      {"sum_all", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&sum_all)),
+       METH_FASTCALL, sum_all_doc.c_str()},
       {"binary_new", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&binary_new)),
        METH_FASTCALL, binary_new_doc.c_str()},
       {"unary_new", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&unary_new)),

@@ -179,3 +179,26 @@ def test_calls_above_and_below_the_gil_threshold_agree() -> None:
     small = to_array(mk.binary_new(Op.ADD, a, 0, (1,), a, 0, (1,), (100,)))
     np.testing.assert_array_equal(big[:100], small)
     np.testing.assert_array_equal(big, 2 * np.arange(n, dtype=np.float32))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int8", "uint16", "int64", "bool"])
+def test_sum_all_equals_reduce_sum_into_a_zeroed_storage(dtype: str) -> None:
+    values = (np.arange(60) * 7 % 11).astype(dtype).reshape(5, 12)
+    src = to_storage(values)
+    view = ((12, 1), (1, 12), (-12, 2))  # contiguous, transposed shape, reversed step-2 rows
+    for (s0, s1), shape, offset in zip(view, [(5, 12), (12, 5), (5, 6)], [0, 0, 48], strict=True):
+        expected = mk.Storage(dtype, 1)
+        mk.reduce_sum(expected, 0, (0, 0), src, offset, (s0, s1), shape)
+        total = mk.sum_all(src, offset, (s0, s1), shape)
+        assert (total.dtype, total.size) == (dtype, 1)
+        assert total.tolist() == expected.tolist()
+    assert mk.sum_all(mk.Storage(dtype, 0), 0, (1,), (0,)).tolist() == mk.Storage(dtype, 1).tolist()
+
+
+def test_sum_all_wraps_integers_and_checks_its_arguments() -> None:
+    big = mk.Storage.from_list("int8", [100, 100, 100])
+    assert mk.sum_all(big, 0, (1,), (3,)).tolist() == [44]  # 300 wraps to 44 in an int8 total
+    with pytest.raises(ValueError, match="'src'"):
+        mk.sum_all(big, 1, (1,), (3,))
+    with pytest.raises(TypeError, match=r"sum_all\(\) takes 4 positional arguments but 3"):
+        mk.sum_all(big, 0, (1,))  # type: ignore[call-arg]
