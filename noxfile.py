@@ -32,7 +32,7 @@ if "PIP_FIND_LINKS" in os.environ:
     os.environ.setdefault("UV_FIND_LINKS", os.environ["PIP_FIND_LINKS"])
 
 TORCH = "torch==2.13.0"  # the CPU wheel; see UV_FIND_LINKS above
-KERNELS_BUILD_TOOLS = ("scikit-build-core>=0.11", "pybind11>=3.0", "cmake>=3.26", "ninja")
+KERNELS_BUILD_TOOLS = ("scikit-build-core>=0.11", "pybind11>=3.0,<4", "cmake>=3.26", "ninja")
 # The digits demo: the dataset ships inside scikit-learn; graphviz renders only if `dot` exists.
 DEMO_REQUIREMENTS = ("scikit-learn>=1.3", "tqdm>=4.66", "matplotlib>=3.8", "graphviz>=0.20")
 KERNELS_CACHE = ROOT / ".nox" / "_mg-kernels"

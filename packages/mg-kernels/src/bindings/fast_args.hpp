@@ -9,7 +9,8 @@
 // therefore plain CPython METH_FASTCALL functions (fast_calls.cpp): they read ints and int
 // sequences straight from the argument array into stack arrays, and find the C++ Storage behind
 // a Python Storage with one pybind11 cast. Errors go through pybind11's exception translators, so
-// they are the same Python exceptions as everywhere else in the module.
+// they are the same Python exceptions as everywhere else in the module. The Storage lookup and the
+// translators use pybind11::detail, so pyproject.toml pins pybind11 below 4.
 #pragma once
 
 #include <pybind11/pybind11.h>
