@@ -155,8 +155,7 @@ def _seed_gradient(root: Tensor, gradient: Tensor | None) -> core.Tensor:
 
 def _run_node(node: Node, grad: Grad, create_graph: bool) -> tuple[object, ...]:
     """Run the node's hooks and backward; return one (unchecked) gradient per input."""
-    ctx = node  # a node is its own ctx
-    versions = ctx._versions  # flat (index, tensor, version, ...); inlined: runs per node
+    versions = node._versions  # flat (index, tensor, version, ...); inlined: runs per node
     for k in range(1, len(versions), 3):
         counter = versions[k]._vc  # type: ignore[attr-defined]  # a Tensor, see Node
         if counter is not None and counter.value != versions[k + 1]:
@@ -169,7 +168,7 @@ def _run_node(node: Node, grad: Grad, create_graph: bool) -> tuple[object, ...]:
         # `_call_backward` inlined for the common case (a call per node shows on long graphs);
         # a try block costs nothing in CPython 3.11 until something raises.
         try:
-            raw = node.function.backward(ctx, grad)
+            raw = node.function.backward(node, grad)
         except Exception as error:
             message = f"{node.name()} raised {type(error).__name__}: {error}"
             raise RuntimeError(_with_trace(node, message)) from error
@@ -209,14 +208,13 @@ def _call_backward(node: Node, grad: Grad, create_graph: bool) -> object:
 
 def _backward_recorded(node: Node, grad: Grad) -> object:
     """Run backward on Tensors: the saved tensors become the (graph-connected) inputs."""
-    ctx = node
-    saved = ctx._saved
+    saved = node._saved
     lifted = tuple(_lift_saved(t, node.inputs) for t in saved)
-    ctx._saved = lifted  # type: ignore[assignment]  # Note [Duck-typed backward]
+    node._saved = lifted  # type: ignore[assignment]  # Note [Duck-typed backward]
     try:
-        return node.function.backward(ctx, grad if isinstance(grad, Tensor) else Tensor(grad))
+        return node.function.backward(node, grad if isinstance(grad, Tensor) else Tensor(grad))
     finally:
-        ctx._saved = saved
+        node._saved = saved
 
 
 def _lift_saved(saved: core.Tensor, inputs: tuple[Tensor | None, ...]) -> Tensor:

@@ -263,8 +263,17 @@ class Function:
             node = Node(cls, needs)
             out = cls.forward(node, x.data, *args[1:])
         else:
-            core_args = [arg.data if isinstance(arg, Tensor) else arg for arg in args]
-            needs = tuple([isinstance(arg, Tensor) and arg._requires_grad for arg in args])
+            # One pass over the arguments: the unwrapped ones, and the edges the node will keep.
+            core_args: list[object] = []
+            edges: list[Tensor | None] = []
+            for arg in args:
+                if isinstance(arg, Tensor):
+                    core_args.append(arg.data)
+                    edges.append(arg if arg._requires_grad else None)
+                else:
+                    core_args.append(arg)
+                    edges.append(None)
+            needs = tuple([edge is not None for edge in edges])
             node = Node(cls, needs)
             out = cls.forward(node, *core_args)
         if type(out) is not _CORE_TENSOR and not isinstance(out, _CORE_TENSOR):
@@ -288,8 +297,7 @@ class Function:
             else:
                 if node._saved:
                     _record_versions(node, args)
-                node.inputs = tuple([a if isinstance(a, Tensor) and a._requires_grad else None
-                                     for a in args])  # fmt: skip
+                node.inputs = tuple(edges)
             if _ANOMALY.get():
                 node.trace = "".join(traceback.format_stack()[:-1])
             result = Tensor._from_node(out, node)

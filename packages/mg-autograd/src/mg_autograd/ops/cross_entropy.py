@@ -1,8 +1,10 @@
 """cross_entropy and nll_loss: class indices (or probabilities) against log-probabilities.
 
 Class indices become a one-hot mask (an arange along the class axis compared with the
-targets), a constant: the picked log-probability is a masked sum, so no gather op is needed and
-the gradient comes from `Where` and `log_softmax`. ``weight``, ``ignore_index``,
+targets), a constant: the picked log-probability is a masked sum, so no gather op is needed.
+Without class weights or smoothing the whole loss is one `CrossEntropyIndices` node
+(cross_entropy_fused.py); otherwise the gradient comes from `Where` and `log_softmax`.
+``weight``, ``ignore_index``,
 ``label_smoothing`` and the "mean" reduction (divided by the summed weights of the counted
 targets) follow PyTorch.
 """
