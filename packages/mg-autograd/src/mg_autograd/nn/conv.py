@@ -7,6 +7,7 @@ import math
 import mg_core as core
 
 from mg_autograd.nn import init
+from mg_autograd.nn._depthwise import depthwise_conv2d, flat_geometry
 from mg_autograd.nn._windows import Pair, output_size, pad2d, pair, window_views
 from mg_autograd.nn.module import Module
 from mg_autograd.nn.parameter import Parameter
@@ -52,6 +53,9 @@ def conv2d(
         output_size(input.shape[2], kernel[0], s[0], p[0], d[0], "conv2d"),
         output_size(input.shape[3], kernel[1], s[1], p[1], d[1], "conv2d"),
     )
+    if groups == input.shape[1] and groups > 1:  # depthwise: Note [Depthwise by offsets]
+        geometry = flat_geometry((input.shape[2], input.shape[3]), kernel, s, p, d, out_hw)
+        return depthwise_conv2d(input, weight, bias, geometry)
     # im2col: the kh * kw window views stacked give columns (N, C * kh * kw, out_h * out_w),
     # channel-major, so each group's columns are one contiguous block of rows. One batched
     # GEMM over a group axis: (G, O/G, K) @ (N, G, K, L) -> (N, G, O/G, L), K = C/G * kh * kw.
