@@ -39,6 +39,7 @@ from mg_autograd.tensor import Tensor
 __all__ = ["DepthwiseConv2d", "Flat", "depthwise_conv2d", "flat_geometry"]
 
 IntPair = tuple[int, int]
+_ALL = slice(None)  # spelled out, not `...`: these keys index on every call
 Grads = tuple["core.Tensor | None", "core.Tensor | None", "core.Tensor | None", None]
 
 
@@ -64,7 +65,12 @@ class Flat:
 
 
 def flat_geometry(
-    in_hw: IntPair, kernel: IntPair, stride: IntPair, padding: IntPair, dilation: IntPair, out_hw: IntPair
+    in_hw: IntPair,
+    kernel: IntPair,
+    stride: IntPair,
+    padding: IntPair,
+    dilation: IntPair,
+    out_hw: IntPair,
 ) -> Flat:
     """Lay out Note [Depthwise by offsets] for one input size (all checks already done).
 
@@ -85,17 +91,15 @@ def flat_geometry(
     length = out_hw[0] * cols
     last = (kernel[0] - 1) * dh * width + (kernel[1] - 1) * dw + (length - 1) * sw + 1
     rows = max(height, -(-last // width))
-    keys = tuple(
-        (..., slice(top * width + left, top * width + left + (length - 1) * sw + 1, sw))
-        for top, left in offsets
-    )
+    starts = [top * width + left for top, left in offsets]
+    keys = tuple((_ALL, _ALL, None, slice(a, a + (length - 1) * sw + 1, sw)) for a in starts)
     return Flat(in_hw, padding, (rows, width), out_hw, cols, True, keys, (length,))
 
 
 def _rect_key(top: int, left: int, stride: IntPair, out_hw: IntPair) -> IndexKey:
     rows = slice(top, top + stride[0] * (out_hw[0] - 1) + 1, stride[0])
     cols = slice(left, left + stride[1] * (out_hw[1] - 1) + 1, stride[1])
-    return (..., rows, cols)
+    return (_ALL, _ALL, None, rows, cols)
 
 
 def depthwise_conv2d(x: Tensor, weight: Tensor, bias: Tensor | None, geometry: Flat) -> Tensor:
@@ -120,9 +124,9 @@ class DepthwiseConv2d(Function):
         # (K, 1, C, M, 1[, 1]): per offset k, a weight that broadcasts against (N, C, M, ...).
         taps = _taps(weight, c, m, len(g.positions))
         views = _offset_views(_padded_core(x, g), g)
-        acc = views[0][:, :, None] * taps[0]
+        acc = views[0] * taps[0]
         for k in range(1, len(views)):
-            acc += views[k][:, :, None] * taps[k]
+            acc += views[k] * taps[k]
         if bias is not None:
             acc += bias.reshape((1, c, m) + (1,) * len(g.positions))
         return _narrow(acc.reshape((n, c * m, g.out_hw[0], g.cols)), g)
@@ -161,7 +165,7 @@ def _padded_core(x: core.Tensor, g: Flat) -> core.Tensor:
 
 def _padded(x: core.Tensor, g: Flat) -> core.Tensor:
     """``x`` in the zero plane, in either mode (recorded under ``create_graph``)."""
-    if isinstance(x, core.Tensor):
+    if not recording(x):
         return _padded_core(x, g)
     extra = (g.plane[0] - g.in_hw[0] - 2 * g.padding[0], g.plane[1] - g.in_hw[1] - 2 * g.padding[1])
     return cast("core.Tensor", pad2d(cast("Tensor", x), g.padding, 0.0, extra))
@@ -201,8 +205,7 @@ def _input_grad(
     spread = (n, c, g.plane[0] * g.plane[1]) if g.flat else (n, c, *g.plane)
     total: core.Tensor | None = None
     for k, key in enumerate(g.keys):
-        term = wide * taps[k]
-        term = term.reshape((n, c, *g.positions)) if m == 1 else term.sum(axis=2)
+        term = wide * taps[k] if m == 1 else (wide * taps[k]).sum(axis=2, keepdims=True)
         if recording(wide):
             placed = cast("core.Tensor", Scatter.apply(term, spread, key))
             total = placed if total is None else total + placed
@@ -217,13 +220,11 @@ def _input_grad(
     return plane[..., ph : ph + shape[2], pw : pw + shape[3]]
 
 
-def _weight_grad(
-    wide: core.Tensor, x: core.Tensor, g: Flat, shape: tuple[int, ...]
-) -> core.Tensor:
+def _weight_grad(wide: core.Tensor, x: core.Tensor, g: Flat, shape: tuple[int, ...]) -> core.Tensor:
     """Per offset, ``(grad * slice)`` summed over the batch and positions: (C, M) each."""
     axes = (0, *range(3, 3 + len(g.positions)))
     views = _offset_views(_padded(x, g), g)
-    sums = [(wide * view[:, :, None]).sum(axis=axes) for view in views]
+    sums = [(wide * view).sum(axis=axes) for view in views]
     if recording(wide):
         joined = cast("core.Tensor", stack(cast("list[Tensor]", sums), 2))
     else:

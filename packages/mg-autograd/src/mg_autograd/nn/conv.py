@@ -30,7 +30,9 @@ def conv2d(
     """Cross-correlate (N, C, H, W) ``input`` with (O, C / groups, kh, kw) ``weight``, as PyTorch.
 
     ``groups`` splits the channels into that many groups, each convolved with its own
-    O / groups filters (``groups=C`` is a depthwise convolution).
+    O / groups filters. ``groups=C`` is a depthwise convolution, computed directly as one
+    multiply-accumulate per kernel offset (Note [Depthwise by offsets] in ``nn/_depthwise.py``);
+    the other cases are im2col and a GEMM.
 
     Raises:
         ValueError: if ``groups`` does not divide O, if C is not ``groups`` times the weight's
@@ -56,10 +58,28 @@ def conv2d(
     if groups == input.shape[1] and groups > 1:  # depthwise: Note [Depthwise by offsets]
         geometry = flat_geometry((input.shape[2], input.shape[3]), kernel, s, p, d, out_hw)
         return depthwise_conv2d(input, weight, bias, geometry)
+    out = im2col_conv2d(input, weight, kernel, s, p, d, out_hw, groups)
+    if bias is not None:
+        out = out + bias.reshape(1, -1, 1, 1)
+    return out
+
+
+def im2col_conv2d(
+    input: Tensor,
+    weight: Tensor,
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    padding: tuple[int, int],
+    dilation: tuple[int, int],
+    out_hw: tuple[int, int],
+    groups: int,
+) -> Tensor:
+    """conv2d without bias as im2col and one (batched) GEMM; shapes already checked."""
     # im2col: the kh * kw window views stacked give columns (N, C * kh * kw, out_h * out_w),
     # channel-major, so each group's columns are one contiguous block of rows. One batched
     # GEMM over a group axis: (G, O/G, K) @ (N, G, K, L) -> (N, G, O/G, L), K = C/G * kh * kw.
-    views = [view for _, _, view in window_views(pad2d(input, p), kernel, s, d, out_hw)]
+    padded = pad2d(input, padding)
+    views = [view for _, _, view in window_views(padded, kernel, stride, dilation, out_hw)]
     n, c, o = input.shape[0], input.shape[1], weight.shape[0]
     k = c // groups * kernel[0] * kernel[1]
     if groups == 1:  # the plain GEMM, no group axis: (O, K) @ (N, K, L)
@@ -68,10 +88,7 @@ def conv2d(
     else:
         columns = stack(views, 2).reshape(n, groups, k, out_hw[0] * out_hw[1])
         out = matmul(weight.reshape(groups, o // groups, k), columns)
-    out = out.reshape(n, o, *out_hw)
-    if bias is not None:
-        out = out + bias.reshape(1, -1, 1, 1)
-    return out
+    return out.reshape(n, o, *out_hw)
 
 
 def _check_shapes(input: Tensor, weight: Tensor, groups: int) -> None:
