@@ -49,9 +49,9 @@ class Flat:
 
     ``plane`` is the (rows, width) of the zero-padded plane (padding plus any extra room);
     ``keys`` index, per kernel offset, the slice of the (N, C, rows * width) flattened input
-    (``flat``) or of the (N, C, rows, width) plane that offset multiplies; each slice has the
-    trailing shape ``positions``. The output is (out_h, cols), of which the first ``out_w``
-    columns are real.
+    (``flat``) or of the (N, C, rows, width) plane that offset multiplies; each slice is
+    (N, C, 1, *positions), its new axis broadcasting against the M filters of a channel. The
+    output is (out_h, cols), of which the first ``out_w`` columns are real.
     """
 
     in_hw: IntPair
@@ -75,8 +75,8 @@ def flat_geometry(
     """Lay out Note [Depthwise by offsets] for one input size (all checks already done).
 
     >>> g = flat_geometry((4, 4), (3, 3), (1, 1), (1, 1), (1, 1), (4, 4))
-    >>> g.plane, g.cols, g.positions, g.keys[4]
-    ((7, 6), 6, (24,), (Ellipsis, slice(7, 31, 1)))
+    >>> g.plane, g.cols, g.positions, g.keys[4][-1]
+    ((7, 6), 6, (24,), slice(7, 31, 1))
     """
     height = in_hw[0] + 2 * padding[0]
     width = in_hw[1] + 2 * padding[1]
