@@ -245,3 +245,33 @@ def test_gradcheck_pooling_and_grouped_conv() -> None:
     assert ag.gradcheck(lambda t: F.max_pool2d(t, 3, 2, 1, ceil_mode=True), [x])
     assert ag.gradcheck(lambda t: F.avg_pool2d(t, 3, 2, 1, True, False), [x])
     assert ag.gradcheck(lambda t, k: F.conv2d(t, k, None, 2, 1, (1, 2), groups=2), [x, w])
+
+
+def test_max_pool_module_return_indices_matches_torch() -> None:
+    x = np.random.default_rng(11).integers(-2, 3, size=(2, 3, 7, 6)).astype(np.float64)
+    module = nn.MaxPool2d(3, 2, 1, 1, True, True)  # positional, in torch's order
+    reference = torch.nn.MaxPool2d(3, 2, 1, 1, True, True)
+    assert repr(module) == repr(reference)
+    assert module.return_indices
+    xm, xt = ag.tensor(x, requires_grad=True), torch.from_numpy(x).requires_grad_()
+    out, indices = module.forward(xm)
+    expected, their_indices = reference(xt)
+    np.testing.assert_array_equal(out.numpy(), expected.detach().numpy())
+    np.testing.assert_array_equal(indices.numpy(), their_indices.numpy())
+    assert indices.dtype is core.int64
+    assert not indices.requires_grad
+    upstream = np.random.default_rng(12).normal(size=expected.shape)
+    out.backward(ag.tensor(upstream))
+    expected.backward(torch.from_numpy(upstream))
+    assert xm.grad is not None
+    assert xt.grad is not None
+    np.testing.assert_array_equal(xm.grad.numpy(), xt.grad.numpy())
+    pair = module(ag.tensor(x[0]))  # unbatched (C, H, W), through Module.__call__
+    assert isinstance(pair, tuple)
+    np.testing.assert_array_equal(pair[1].numpy(), their_indices[0].numpy())
+
+
+def test_max_pool_module_without_indices_returns_a_tensor() -> None:
+    out = nn.MaxPool2d(2, return_indices=False)(ag.tensor(core.ones((1, 1, 4, 4))))
+    assert isinstance(out, ag.Tensor)
+    assert out.shape == (1, 1, 2, 2)

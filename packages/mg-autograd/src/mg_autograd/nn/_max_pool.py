@@ -20,14 +20,12 @@ from typing import cast
 import mg_core as core
 
 from mg_autograd.function import Context, Function
-from mg_autograd.nn._windows import pad2d, window_views
+from mg_autograd.nn._pool_windows import PoolWindows
 from mg_autograd.ops.indexing import IndexAdd, index_add
 from mg_autograd.ops.unary import recording
 from mg_autograd.tensor import Tensor
 
 __all__ = ["WindowMax", "window_argmax", "window_max"]
-
-IntPair = tuple[int, int]
 
 
 class WindowMax(Function):
@@ -58,71 +56,44 @@ class WindowMax(Function):
         return out.reshape(shape), None, None
 
 
-def window_argmax(
-    x: core.Tensor,
-    kernel: IntPair,
-    stride: IntPair,
-    padding: IntPair,
-    dilation: IntPair,
-    out_hw: IntPair,
-    extra: IntPair,
-) -> tuple[core.Tensor, core.Tensor]:
-    """Return each window's maximum and its flat (h * W + w) index in its (H, W) plane.
-
-    ``extra`` rows and columns pad the bottom and right beyond ``padding`` (ceil_mode).
-    """
-    views = _views(x, kernel, stride, padding, dilation, out_hw, extra)
+def window_argmax(x: core.Tensor, g: PoolWindows) -> tuple[core.Tensor, core.Tensor]:
+    """Return each window's maximum and its flat (h * W + w) index in its (H, W) plane."""
+    views = _views(x, g)
     stacked = core.stack(views, axis=0)  # (kh * kw, ..., out_h, out_w): contiguous slices
     best = stacked[0]
     for i in range(1, len(views)):
         best = core.maximum(best, stacked[i])  # NaN wins, as in PyTorch
-    padded_any = padding != (0, 0) or extra != (0, 0)
+    padded_any = g.padding != (0, 0) or g.extra != (0, 0)
     if bool(core.any(core.isnan(best))) or (padded_any and bool(core.any(best == -math.inf))):
-        return best, _scan(views, kernel, stride, padding, dilation, out_hw, x.shape[-1])
+        return best, _scan(views, g, x.shape[-1])
     offset = core.argmax(stacked, axis=0)  # the first maximum in row-major window order
-    corner = _corners(stride, padding, out_hw, x.shape[-1])
-    if kernel[1] == 1:  # (integer division is the slow step: skip it when we can)
-        return best, corner + offset * (dilation[0] * x.shape[-1])
-    row = offset // kernel[1]
-    col = offset - row * kernel[1]
-    return best, corner + row * (dilation[0] * x.shape[-1]) + col * dilation[1]
+    corner = _corners(g, x.shape[-1])
+    row_step = g.dilation[0] * x.shape[-1]
+    if g.kernel[1] == 1:  # (integer division is the slow step: skip it when we can)
+        return best, corner + offset * row_step
+    row = offset // g.kernel[1]
+    col = offset - row * g.kernel[1]
+    return best, corner + row * row_step + col * g.dilation[1]
 
 
-def window_max(
-    x: core.Tensor,
-    kernel: IntPair,
-    stride: IntPair,
-    padding: IntPair,
-    dilation: IntPair,
-    out_hw: IntPair,
-    extra: IntPair,
-) -> core.Tensor:
+def window_max(x: core.Tensor, g: PoolWindows) -> core.Tensor:
     """Return each window's maximum only (NaN wins): the forward when no gradient is needed."""
-    views = _views(x, kernel, stride, padding, dilation, out_hw, extra)
+    views = _views(x, g)
     best = views[0]
     for view in views[1:]:
         best = core.maximum(best, view)
     return best
 
 
-def _views(
-    x: core.Tensor,
-    kernel: IntPair,
-    stride: IntPair,
-    padding: IntPair,
-    dilation: IntPair,
-    out_hw: IntPair,
-    extra: IntPair,
-) -> list[core.Tensor]:
+def _views(x: core.Tensor, g: PoolWindows) -> list[core.Tensor]:
     """The kh * kw window views of ``x`` padded with -inf, each (..., out_h, out_w)."""
-    padded = pad2d(Tensor(x), padding, -math.inf, extra)
-    return [v.data for _, _, v in window_views(padded, kernel, stride, dilation, out_hw)]
+    return [view.data for view in g.views(Tensor(x), -math.inf)]
 
 
-def _corners(stride: IntPair, padding: IntPair, out_hw: IntPair, width: int) -> core.Tensor:
+def _corners(g: PoolWindows, width: int) -> core.Tensor:
     """Flat index of each window's top-left corner (negative or off the row in the padding)."""
-    rows = core.arange(out_hw[0], dtype=core.int64) * stride[0] - padding[0]
-    cols = core.arange(out_hw[1], dtype=core.int64) * stride[1] - padding[1]
+    rows = core.arange(g.out_hw[0], dtype=core.int64) * g.stride[0] - g.padding[0]
+    cols = core.arange(g.out_hw[1], dtype=core.int64) * g.stride[1] - g.padding[1]
     return rows.reshape((-1, 1)) * width + cols
 
 
@@ -136,25 +107,18 @@ def _first_real(out: int, stride: int, padding: int, dilation: int) -> list[int]
     return firsts
 
 
-def _scan(
-    views: list[core.Tensor],
-    kernel: IntPair,
-    stride: IntPair,
-    padding: IntPair,
-    dilation: IntPair,
-    out_hw: IntPair,
-    width: int,
-) -> core.Tensor:
+def _scan(views: list[core.Tensor], g: PoolWindows, width: int) -> core.Tensor:
     """Note [Max-pool ties]'s scan, one `where` per window offset, over the padded views."""
-    rows = _first_real(out_hw[0], stride[0], padding[0], dilation[0])
-    cols = _first_real(out_hw[1], stride[1], padding[1], dilation[1])
+    rows = _first_real(g.out_hw[0], g.stride[0], g.padding[0], g.dilation[0])
+    cols = _first_real(g.out_hw[1], g.stride[1], g.padding[1], g.dilation[1])
     index = core.asarray(rows, dtype=core.int64).reshape((-1, 1)) * width
     index = index + core.asarray(cols, dtype=core.int64)
-    corner = _corners(stride, padding, out_hw, width)
+    corner = _corners(g, width)
     best = core.full(views[0].shape, -math.inf, dtype=views[0].dtype)
     for n, view in enumerate(views):
-        i, j = divmod(n, kernel[1])
+        i, j = divmod(n, g.kernel[1])
+        step = i * g.dilation[0] * width + j * g.dilation[1]
         better = core.logical_or(core.greater(view, best), core.isnan(view))
         best = core.where(better, view, best)
-        index = core.where(better, corner + (i * dilation[0] * width + j * dilation[1]), index)
+        index = core.where(better, corner + step, index)
     return core.broadcast_to(index, best.shape).copy()

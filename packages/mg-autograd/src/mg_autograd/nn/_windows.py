@@ -1,5 +1,7 @@
 """Sliding 2-d windows as strided views: the shared machinery of convolution and pooling.
 
+(Pooling's own geometry, ``ceil_mode`` included, is `_pool_windows`.)
+
 For a kernel of kh x kw, window offset (i, j) selects, from every output position at once,
 the input element at that offset: one strided slice (a view, no copy). Summing or maximising
 over the kh * kw slices gives pooling; stacking them gives convolution's im2col columns.
@@ -15,7 +17,7 @@ import mg_core as core
 from mg_autograd.ops.movement import Scatter
 from mg_autograd.tensor import Tensor
 
-__all__ = ["Pair", "output_size", "overhang", "pad2d", "pair", "pool_output_size", "window_views"]
+__all__ = ["Pair", "output_size", "pad2d", "pair", "window_views"]
 
 Pair: TypeAlias = "int | tuple[int, int]"
 
@@ -43,42 +45,6 @@ def output_size(size: int, kernel: int, stride: int, padding: int, dilation: int
             f"{what}: a window of {span} does not fit an axis of {size} padded by {padding}"
         )
     return n
-
-
-def pool_output_size(
-    size: int, kernel: int, stride: int, padding: int, dilation: int, ceil_mode: bool, what: str
-) -> int:
-    """Return the number of pooling windows along one axis, rounding up if ``ceil_mode``.
-
-    PyTorch's rule: with ``ceil_mode`` a last, partial window is kept only if it starts inside
-    the input or the left padding (it may run past the right padding).
-
-    >>> [pool_output_size(5, 2, 2, 0, 1, ceil, "max_pool2d") for ceil in (False, True)]
-    [2, 3]
-    """
-    if not ceil_mode:
-        return output_size(size, kernel, stride, padding, dilation, what)
-    if stride < 1 or padding < 0 or dilation < 1:
-        raise ValueError(f"{what}: stride and dilation must be >= 1 and padding >= 0")
-    span = dilation * (kernel - 1) + 1
-    n = (size + 2 * padding - span + stride - 1) // stride + 1
-    if (n - 1) * stride >= size + padding:
-        n -= 1
-    if n < 1:
-        raise ValueError(
-            f"{what}: a window of {span} does not fit an axis of {size} padded by {padding}"
-        )
-    return n
-
-
-def overhang(size: int, kernel: int, stride: int, padding: int, dilation: int, n: int) -> int:
-    """Return how far ``n`` windows run past the padded axis (ceil_mode's last window), or 0.
-
-    >>> overhang(5, 2, 2, 0, 1, 3)
-    1
-    """
-    span = dilation * (kernel - 1) + 1
-    return max(0, (n - 1) * stride + span - (size + 2 * padding))
 
 
 def pad2d(

@@ -9,59 +9,21 @@ maximum lies, and so where its gradient goes, is `_max_pool`'s job.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Literal, overload
 
 import mg_core as core
 
 from mg_autograd.grad_mode import is_grad_enabled
 from mg_autograd.nn._max_pool import WindowMax, window_argmax, window_max
-from mg_autograd.nn._windows import Pair, overhang, pad2d, pair, pool_output_size, window_views
+from mg_autograd.nn._pool_windows import PoolWindows, pool_windows
+from mg_autograd.nn._windows import Pair
 from mg_autograd.nn.module import Module
 from mg_autograd.tensor import Tensor
 
 __all__ = ["AvgPool2d", "MaxPool2d", "avg_pool2d", "max_pool2d"]
 
-IntPair = tuple[int, int]
 
-
-@dataclass(frozen=True)
-class _Geometry:
-    """Where the windows of one pooling call lie (each field is (height, width))."""
-
-    kernel: IntPair
-    stride: IntPair
-    padding: IntPair
-    dilation: IntPair
-    out_hw: IntPair
-    extra: IntPair  # rows/columns past the bottom/right padding that ceil_mode's windows reach
-
-
-def _geometry(
-    input: Tensor,
-    kernel_size: Pair,
-    stride: Pair | None,
-    padding: Pair,
-    dilation: Pair,
-    ceil_mode: bool,
-    what: str,
-) -> _Geometry:
-    if input.ndim not in (3, 4):
-        raise ValueError(f"{what} expects (N, C, H, W) or (C, H, W) input, got {input.shape}")
-    k = pair(kernel_size, "kernel_size")
-    s = k if stride is None else pair(stride, "stride")
-    p, d = pair(padding, "padding"), pair(dilation, "dilation")
-    span = (d[0] * (k[0] - 1) + 1, d[1] * (k[1] - 1) + 1)
-    if 2 * p[0] > span[0] or 2 * p[1] > span[1]:
-        dilated = f" dilated by {d} to {span}" if d != (1, 1) else ""
-        raise ValueError(f"{what}: padding {p} must be at most half the kernel size {k}{dilated}")
-    size = input.shape[-2:]
-    out = tuple(pool_output_size(size[a], k[a], s[a], p[a], d[a], ceil_mode, what) for a in (0, 1))
-    extra = tuple(overhang(size[a], k[a], s[a], p[a], d[a], out[a]) for a in (0, 1))
-    return _Geometry(k, s, p, d, (out[0], out[1]), (extra[0], extra[1]))
-
-
-def _window_counts(size: int, g: _Geometry, axis: int, include_pad: bool) -> list[int]:
+def _window_counts(size: int, g: PoolWindows, axis: int, include_pad: bool) -> list[int]:
     """How many elements each window along ``axis`` averages over (PyTorch's divisor)."""
     k, s, p = g.kernel[axis], g.stride[axis], g.padding[axis]
     counts = []
@@ -73,7 +35,7 @@ def _window_counts(size: int, g: _Geometry, axis: int, include_pad: bool) -> lis
 
 
 def _divisor(
-    input: Tensor, g: _Geometry, count_include_pad: bool, divisor_override: int | None
+    input: Tensor, g: PoolWindows, count_include_pad: bool, divisor_override: int | None
 ) -> float | core.Tensor:
     if divisor_override is not None:
         return float(divisor_override)
@@ -112,12 +74,11 @@ def avg_pool2d(
     """
     if divisor_override == 0:
         raise ValueError("avg_pool2d: divisor_override must not be 0")
-    g = _geometry(input, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d")
-    padded = pad2d(input, g.padding, 0.0, g.extra)
-    total: Tensor | None = None
-    for _, _, view in window_views(padded, g.kernel, g.stride, g.dilation, g.out_hw):
-        total = view if total is None else total + view
-    assert total is not None
+    g = pool_windows(input.shape, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d")
+    views = g.views(input, 0.0)
+    total = views[0]
+    for view in views[1:]:
+        total = total + view
     divisor = _divisor(input, g, count_include_pad, divisor_override)
     return total / (divisor if isinstance(divisor, float) else Tensor(divisor))
 
@@ -177,11 +138,10 @@ def max_pool2d(
     >>> max_pool2d(ag.tensor([[[5.0, 5.0, 1.0]]]), (1, 2), ceil_mode=True, return_indices=True)
     (tensor([[[5., 1.]]]), tensor([[[0, 2]]]))
     """
-    g = _geometry(input, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
-    args = (g.kernel, g.stride, g.padding, g.dilation, g.out_hw, g.extra)
+    g = pool_windows(input.shape, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
     if not return_indices and not (input.requires_grad and is_grad_enabled()):
-        return Tensor(window_max(input.data, *args))  # no gradient: no need to know where
-    values, index = window_argmax(input.data, *args)
+        return Tensor(window_max(input.data, g))  # no gradient: no need to know where
+    values, index = window_argmax(input.data, g)
     *lead, h, w = input.shape
     planes = core.arange(math.prod(lead), dtype=core.int64).reshape((*lead, 1, 1)) * (h * w)
     out = WindowMax.apply(input, values, (index + planes).reshape(-1))
@@ -191,12 +151,16 @@ def max_pool2d(
 class MaxPool2d(Module):
     """Take the maximum over ``kernel_size`` windows moved by ``stride`` (default: the kernel).
 
-    ``return_indices`` is the functional form's (`max_pool2d`), not a module option here.
+    The options are `max_pool2d`'s. With ``return_indices=True`` the module returns
+    ``(values, indices)``, as PyTorch's does; `Module.__call__` is typed for the usual single
+    Tensor, so typed code that sets it unpacks ``forward``'s result instead.
 
     >>> import mg_autograd as ag
     >>> import mg_core as core
     >>> ag.nn.MaxPool2d(2)
     MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
+    >>> ag.nn.MaxPool2d((1, 2), return_indices=True).forward(ag.tensor([[[1.0, 3.0, 2.0, 0.0]]]))
+    (tensor([[[3., 2.]]]), tensor([[[1, 2]]]))
     """
 
     def __init__(
@@ -205,6 +169,7 @@ class MaxPool2d(Module):
         stride: Pair | None = None,
         padding: Pair = 0,
         dilation: Pair = 1,
+        return_indices: bool = False,
         ceil_mode: bool = False,
     ) -> None:
         super().__init__()
@@ -212,11 +177,19 @@ class MaxPool2d(Module):
         self.stride = kernel_size if stride is None else stride
         self.padding = padding
         self.dilation = dilation
+        self.return_indices = return_indices
         self.ceil_mode = ceil_mode
 
-    def forward(self, x: Tensor) -> Tensor:
+    # Module.forward is typed to return a Tensor; return_indices=True returns a pair.
+    def forward(self, x: Tensor) -> Tensor | tuple[Tensor, Tensor]:  # type: ignore[override]
         return max_pool2d(
-            x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode
+            x,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.ceil_mode,
+            self.return_indices,
         )
 
     def extra_repr(self) -> str:
