@@ -222,6 +222,10 @@ def test_pool_geometry_matches_torch(
         (lambda x: F.max_pool2d(x, 3, padding=2), r"padding \(2, 2\) must be at most half"),
         (lambda x: F.max_pool2d(x, 2, padding=3, dilation=3), r"dilated by \(3, 3\) to \(4, 4\)"),
         (lambda x: F.avg_pool2d(x, (1, 6)), "a window of 6 does not fit an axis of 4"),
+        (
+            lambda x: F.max_pool2d(x[0, 0], 2),
+            r"expects \(N, C, H, W\) or \(C, H, W\) input, got \(4, 4\)",
+        ),
     ],
 )
 def test_bad_pooling_arguments(call: Any, message: str) -> None:
