@@ -39,6 +39,10 @@ from mg_autograd.tensor import Tensor
 __all__ = ["DepthwiseConv2d", "Flat", "depthwise_conv2d", "flat_geometry"]
 
 IntPair = tuple[int, int]
+#: Run length from which the weight gradient's per-offset sums are batched dot products
+#: (`matmul`) rather than a product and a sum: about where they cost the same (measured at
+#: batch 64, 16 channels, float32: 1.0 vs 0.5 ms at 80 elements, 1.4 vs 2.4 ms at 840).
+_DOT_MIN = 384
 _ALL = slice(None)  # spelled out, not `...`: these keys index on every call
 Grads = tuple["core.Tensor | None", "core.Tensor | None", "core.Tensor | None", None]
 
@@ -224,7 +228,10 @@ def _weight_grad(wide: core.Tensor, x: core.Tensor, g: Flat, shape: tuple[int, .
     """Per offset, ``(grad * slice)`` summed over the batch and positions: (C, M) each."""
     axes = (0, *range(3, 3 + len(g.positions)))
     views = _offset_views(_padded(x, g), g)
-    sums = [(wide * view).sum(axis=axes) for view in views]
+    if recording(wide) or not g.flat or g.positions[0] < _DOT_MIN:
+        sums = [(wide * view).sum(axis=axes) for view in views]
+    else:  # long runs: N * C batched dot products, and no (N, C, M, L) temporary
+        sums = [core.matmul(wide, view.mT).sum(axis=(0, 3)) for view in views]
     if recording(wide):
         joined = cast("core.Tensor", stack(cast("list[Tensor]", sums), 2))
     else:
