@@ -31,8 +31,8 @@ def conv2d(
 
     ``groups`` splits the channels into that many groups, each convolved with its own
     O / groups filters. ``groups=C`` is a depthwise convolution, computed directly as one
-    multiply-accumulate per kernel offset (Note [Depthwise by offsets] in ``nn/_depthwise.py``);
-    the other cases are im2col and a GEMM.
+    multiply-accumulate per kernel offset (Note [Depthwise by offsets] in ``nn/_depthwise.py``),
+    as is a single-channel input; the other cases are im2col and a GEMM.
 
     Raises:
         ValueError: if ``groups`` does not divide O, if C is not ``groups`` times the weight's
@@ -55,7 +55,9 @@ def conv2d(
         output_size(input.shape[2], kernel[0], s[0], p[0], d[0], "conv2d"),
         output_size(input.shape[3], kernel[1], s[1], p[1], d[1], "conv2d"),
     )
-    if groups == input.shape[1] and groups > 1:  # depthwise: Note [Depthwise by offsets]
+    # Depthwise (one input channel per group, a single-channel image included): Note
+    # [Depthwise by offsets]. Its batched GEMM would be N * C products of tiny blocks.
+    if groups == input.shape[1]:
         geometry = flat_geometry((input.shape[2], input.shape[3]), kernel, s, p, d, out_hw)
         return depthwise_conv2d(input, weight, bias, geometry)
     out = im2col_conv2d(input, weight, kernel, s, p, d, out_hw, groups)
