@@ -12,7 +12,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mg_autograd import nn
-from mg_autograd.nn._depthwise import DepthwiseConv2d, flat_geometry
+from mg_autograd.nn._depthwise import DepthwiseConv2d, offset_layout
 
 F = nn.functional
 Pair = tuple[int, int]
@@ -124,16 +124,23 @@ def test_depthwise_geometry_matches_torch(
     _compare(case, np.float64, bias=True, rtol=1e-12, atol=1e-12)
 
 
-def test_depthwise_second_derivative_matches_torch() -> None:
+@pytest.mark.parametrize(
+    "case",
+    [
+        (2, 2, 2, (5, 6), (3, 2), (1, 2), (1, 1), (1, 2)),  # flat runs, widened grad
+        (1, 3, 1, (6, 5), (2, 3), (2, 1), (0, 1), (1, 1)),  # 2-d slices (row stride 2)
+    ],
+    ids=str,
+)
+def test_depthwise_second_derivative_matches_torch(case: Case) -> None:
     # create_graph: the backward is recorded (Note [Duck-typed backward]), so the gradient of
     # a function of the first gradients flows back to the input and the weight.
-    case = (2, 2, 2, (5, 6), (3, 2), (1, 2), (1, 1), (1, 2))
     x, w, b = _arrays(case, np.float64, seed=5)
     stride, padding, dilation = case[5:]
     ours = [ag.tensor(a, requires_grad=True) for a in (x, w, b)]
     theirs = [torch.from_numpy(a).requires_grad_() for a in (x, w, b)]
-    out = F.conv2d(*ours, stride, padding, dilation, 2)
-    expected = torch.nn.functional.conv2d(*theirs, stride, padding, dilation, 2)
+    out = F.conv2d(*ours, stride, padding, dilation, case[1])
+    expected = torch.nn.functional.conv2d(*theirs, stride, padding, dilation, case[1])
     (out * out).sum().backward(create_graph=True)
     gx, gw = ours[0].grad, ours[1].grad
     assert gx is not None
@@ -174,9 +181,9 @@ def test_depthwise_module_and_no_grad() -> None:
     np.testing.assert_allclose(out.numpy(), expected, rtol=1e-12, atol=1e-12)
 
 
-def test_flat_geometry_widens_to_a_multiple_of_the_width_stride() -> None:
+def test_offset_layout_widens_to_a_multiple_of_the_width_stride() -> None:
     # width 5 + 2 = 7 is no multiple of stride 2: one extra zero column, then 4 columns a row
-    g = flat_geometry((4, 5), (3, 3), (1, 2), (1, 1), (1, 1), (4, 3))
+    g = offset_layout((4, 5), (3, 3), (1, 2), (1, 1), (1, 1), (4, 3))
     assert g.flat
     assert (g.plane[1], g.cols) == (8, 4)
     for key, (i, j) in zip(g.keys, itertools.product(range(3), range(3)), strict=True):
@@ -184,7 +191,7 @@ def test_flat_geometry_widens_to_a_multiple_of_the_width_stride() -> None:
         start = key[-1]
         assert isinstance(start, slice)
         assert start.start == i * 8 + j
-    rows = flat_geometry((4, 5), (3, 3), (2, 2), (1, 1), (1, 1), (2, 3))
+    rows = offset_layout((4, 5), (3, 3), (2, 2), (1, 1), (1, 1), (2, 3))
     assert not rows.flat
     assert rows.positions == (2, 3)
     assert DepthwiseConv2d.__doc__ is not None

@@ -36,7 +36,7 @@ from mg_autograd.ops.movement import IndexKey, Scatter
 from mg_autograd.ops.unary import recording
 from mg_autograd.tensor import Tensor
 
-__all__ = ["DepthwiseConv2d", "Flat", "depthwise_conv2d", "flat_geometry"]
+__all__ = ["DepthwiseConv2d", "OffsetLayout", "depthwise_conv2d", "offset_layout"]
 
 IntPair = tuple[int, int]
 #: Run length from which the weight gradient's per-offset sums are batched dot products
@@ -48,8 +48,8 @@ Grads = tuple["core.Tensor | None", "core.Tensor | None", "core.Tensor | None", 
 
 
 @dataclass(frozen=True)
-class Flat:
-    """Where a depthwise convolution's kernel offsets lie in the padded, widened input.
+class OffsetLayout:
+    """Where a depthwise convolution's kernel offsets lie in the padded (and widened) input.
 
     ``plane`` is the (rows, width) of the zero-padded plane (padding plus any extra room);
     ``keys`` index, per kernel offset, the slice of the (N, C, rows * width) flattened input
@@ -68,17 +68,17 @@ class Flat:
     positions: tuple[int, ...]
 
 
-def flat_geometry(
+def offset_layout(
     in_hw: IntPair,
     kernel: IntPair,
     stride: IntPair,
     padding: IntPair,
     dilation: IntPair,
     out_hw: IntPair,
-) -> Flat:
+) -> OffsetLayout:
     """Lay out Note [Depthwise by offsets] for one input size (all checks already done).
 
-    >>> g = flat_geometry((4, 4), (3, 3), (1, 1), (1, 1), (1, 1), (4, 4))
+    >>> g = offset_layout((4, 4), (3, 3), (1, 1), (1, 1), (1, 1), (4, 4))
     >>> g.plane, g.cols, g.positions, g.keys[4][-1]
     ((7, 6), 6, (24,), slice(7, 31, 1))
     """
@@ -88,7 +88,7 @@ def flat_geometry(
     offsets = [(i * dh, j * dw) for i in range(kernel[0]) for j in range(kernel[1])]
     if sh != 1:
         keys = tuple(_rect_key(top, left, stride, out_hw) for top, left in offsets)
-        return Flat(in_hw, padding, (height, width), out_hw, out_hw[1], False, keys, out_hw)
+        return OffsetLayout(in_hw, padding, (height, width), out_hw, out_hw[1], False, keys, out_hw)
     while width % sw != 0 or width // sw < out_hw[1]:
         width += 1
     cols = width // sw
@@ -97,7 +97,7 @@ def flat_geometry(
     rows = max(height, -(-last // width))
     starts = [top * width + left for top, left in offsets]
     keys = tuple((_ALL, _ALL, None, slice(a, a + (length - 1) * sw + 1, sw)) for a in starts)
-    return Flat(in_hw, padding, (rows, width), out_hw, cols, True, keys, (length,))
+    return OffsetLayout(in_hw, padding, (rows, width), out_hw, cols, True, keys, (length,))
 
 
 def _rect_key(top: int, left: int, stride: IntPair, out_hw: IntPair) -> IndexKey:
@@ -106,12 +106,20 @@ def _rect_key(top: int, left: int, stride: IntPair, out_hw: IntPair) -> IndexKey
     return (_ALL, _ALL, None, rows, cols)
 
 
-def depthwise_conv2d(x: Tensor, weight: Tensor, bias: Tensor | None, geometry: Flat) -> Tensor:
+def depthwise_conv2d(
+    x: Tensor, weight: Tensor, bias: Tensor | None, layout: OffsetLayout
+) -> Tensor:
     """Convolve each channel of (N, C, H, W) ``x`` with its own (C * M, 1, kh, kw) filters.
 
     Shapes are conv2d's, already checked; see Note [Depthwise by offsets].
+
+    >>> import mg_autograd as ag
+    >>> layout = offset_layout((1, 3), (1, 2), (1, 1), (0, 0), (1, 1), (1, 2))
+    >>> x, w = ag.tensor([[[[1.0, 2.0, 3.0]]]]), ag.tensor([[[[1.0, 10.0]]]])
+    >>> depthwise_conv2d(x, w, None, layout)
+    tensor([[[[21., 32.]]]])
     """
-    return DepthwiseConv2d.apply(x, weight, bias, geometry)
+    return DepthwiseConv2d.apply(x, weight, bias, layout)
 
 
 class DepthwiseConv2d(Function):
@@ -119,9 +127,9 @@ class DepthwiseConv2d(Function):
 
     @staticmethod
     def forward(
-        ctx: Context, x: core.Tensor, weight: core.Tensor, bias: core.Tensor | None, g: Flat
+        ctx: Context, x: core.Tensor, weight: core.Tensor, bias: core.Tensor | None, g: OffsetLayout
     ) -> core.Tensor:
-        ctx.geometry = g
+        ctx.layout = g
         ctx.save_for_backward(x, weight)
         n, c = x.shape[0], x.shape[1]
         m = weight.shape[0] // c
@@ -137,7 +145,7 @@ class DepthwiseConv2d(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: core.Tensor) -> Grads:
-        g = cast("Flat", ctx.geometry)
+        g = cast("OffsetLayout", ctx.layout)
         x, weight = ctx.saved_tensors
         need_x, need_w, need_b = ctx.needs_input_grad[:3]
         n, c = x.shape[0], x.shape[1]
@@ -156,7 +164,7 @@ def _taps(weight: core.Tensor, c: int, m: int, spatial: int) -> core.Tensor:
     return by_offset.reshape((kernel, 1, c, m) + (1,) * spatial)
 
 
-def _padded_core(x: core.Tensor, g: Flat) -> core.Tensor:
+def _padded_core(x: core.Tensor, g: OffsetLayout) -> core.Tensor:
     """``x`` in the zero plane of Note [Depthwise by offsets] (mg_core only: the forward)."""
     n, c, h, w = x.shape
     ph, pw = g.padding
@@ -167,7 +175,7 @@ def _padded_core(x: core.Tensor, g: Flat) -> core.Tensor:
     return out
 
 
-def _padded(x: core.Tensor, g: Flat) -> core.Tensor:
+def _padded(x: core.Tensor, g: OffsetLayout) -> core.Tensor:
     """``x`` in the zero plane, in either mode (recorded under ``create_graph``)."""
     if not recording(x):
         return _padded_core(x, g)
@@ -175,19 +183,19 @@ def _padded(x: core.Tensor, g: Flat) -> core.Tensor:
     return cast("core.Tensor", pad2d(cast("Tensor", x), g.padding, 0.0, extra))
 
 
-def _offset_views(plane: core.Tensor, g: Flat) -> list[core.Tensor]:
-    """Per kernel offset, the (N, C, *positions) slice of the padded plane."""
+def _offset_views(plane: core.Tensor, g: OffsetLayout) -> list[core.Tensor]:
+    """Per kernel offset, the (N, C, 1, *positions) slice of the padded plane."""
     if g.flat:
         plane = plane.reshape((plane.shape[0], plane.shape[1], g.plane[0] * g.plane[1]))
     return [plane[key] for key in g.keys]
 
 
-def _narrow(out: core.Tensor, g: Flat) -> core.Tensor:
+def _narrow(out: core.Tensor, g: OffsetLayout) -> core.Tensor:
     """Drop the wasted columns past ``out_w`` (a view)."""
     return out if g.cols == g.out_hw[1] else out[..., : g.out_hw[1]]
 
 
-def _widen(grad: core.Tensor, g: Flat) -> core.Tensor:
+def _widen(grad: core.Tensor, g: OffsetLayout) -> core.Tensor:
     """``grad`` with zeros in the wasted columns: (N, C * M, out_h, cols)."""
     if g.cols == g.out_hw[1]:
         return grad
@@ -201,7 +209,7 @@ def _widen(grad: core.Tensor, g: Flat) -> core.Tensor:
 
 
 def _input_grad(
-    wide: core.Tensor, weight: core.Tensor, g: Flat, shape: tuple[int, ...]
+    wide: core.Tensor, weight: core.Tensor, g: OffsetLayout, shape: tuple[int, ...]
 ) -> core.Tensor:
     """Add ``grad * w[.., k]`` into each offset's slice of a zero plane; cut the padding off."""
     n, c, m = wide.shape[:3]
@@ -224,7 +232,9 @@ def _input_grad(
     return plane[..., ph : ph + shape[2], pw : pw + shape[3]]
 
 
-def _weight_grad(wide: core.Tensor, x: core.Tensor, g: Flat, shape: tuple[int, ...]) -> core.Tensor:
+def _weight_grad(
+    wide: core.Tensor, x: core.Tensor, g: OffsetLayout, shape: tuple[int, ...]
+) -> core.Tensor:
     """Per offset, ``(grad * slice)`` summed over the batch and positions: (C, M) each."""
     axes = (0, *range(3, 3 + len(g.positions)))
     views = _offset_views(_padded(x, g), g)

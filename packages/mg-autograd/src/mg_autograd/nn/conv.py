@@ -7,7 +7,7 @@ import math
 import mg_core as core
 
 from mg_autograd.nn import init
-from mg_autograd.nn._depthwise import depthwise_conv2d, flat_geometry
+from mg_autograd.nn._depthwise import depthwise_conv2d, offset_layout
 from mg_autograd.nn._windows import Pair, output_size, pad2d, pair, window_views
 from mg_autograd.nn.module import Module
 from mg_autograd.nn.parameter import Parameter
@@ -58,8 +58,8 @@ def conv2d(
     # Depthwise (one input channel per group, a single-channel image included): Note
     # [Depthwise by offsets]. Its batched GEMM would be N * C products of tiny blocks.
     if groups == input.shape[1]:
-        geometry = flat_geometry((input.shape[2], input.shape[3]), kernel, s, p, d, out_hw)
-        return depthwise_conv2d(input, weight, bias, geometry)
+        layout = offset_layout((input.shape[2], input.shape[3]), kernel, s, p, d, out_hw)
+        return depthwise_conv2d(input, weight, bias, layout)
     out = im2col_conv2d(input, weight, kernel, s, p, d, out_hw, groups)
     if bias is not None:
         out = out + bias.reshape(1, -1, 1, 1)
