@@ -10,6 +10,7 @@ over the kh * kw slices gives pooling; stacking them gives convolution's im2col 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import EllipsisType
 from typing import TypeAlias
 
 import mg_core as core
@@ -17,7 +18,7 @@ import mg_core as core
 from mg_autograd.ops.movement import Scatter
 from mg_autograd.tensor import Tensor
 
-__all__ = ["Pair", "output_size", "pad2d", "pair", "window_views"]
+__all__ = ["Pair", "output_size", "pad2d", "pair", "window_keys", "window_views"]
 
 Pair: TypeAlias = "int | tuple[int, int]"
 
@@ -75,6 +76,27 @@ def pad2d(
     return out
 
 
+def window_keys(
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    dilation: tuple[int, int],
+    out_hw: tuple[int, int],
+) -> list[tuple[EllipsisType, slice, slice]]:
+    """Return, per kernel offset (row-major), the key of its (..., out_h, out_w) window view.
+
+    >>> window_keys((1, 2), (1, 2), (1, 1), (1, 2))
+    [(Ellipsis, slice(0, 1, 1), slice(0, 3, 2)), (Ellipsis, slice(0, 1, 1), slice(1, 4, 2))]
+    """
+    keys = []
+    for i in range(kernel[0]):
+        for j in range(kernel[1]):
+            top, left = i * dilation[0], j * dilation[1]
+            rows = slice(top, top + stride[0] * (out_hw[0] - 1) + 1, stride[0])
+            cols = slice(left, left + stride[1] * (out_hw[1] - 1) + 1, stride[1])
+            keys.append((..., rows, cols))
+    return keys
+
+
 def window_views(
     x: Tensor,
     kernel: tuple[int, int],
@@ -83,9 +105,6 @@ def window_views(
     out_hw: tuple[int, int],
 ) -> Iterator[tuple[int, int, Tensor]]:
     """Yield (i, j, view) for each kernel offset; each view has shape (..., out_h, out_w)."""
-    for i in range(kernel[0]):
-        for j in range(kernel[1]):
-            top, left = i * dilation[0], j * dilation[1]
-            rows = slice(top, top + stride[0] * (out_hw[0] - 1) + 1, stride[0])
-            cols = slice(left, left + stride[1] * (out_hw[1] - 1) + 1, stride[1])
-            yield i, j, x[..., rows, cols]
+    for n, key in enumerate(window_keys(kernel, stride, dilation, out_hw)):
+        i, j = divmod(n, kernel[1])
+        yield i, j, x[key]

@@ -8,10 +8,10 @@ import mg_core as core
 
 from mg_autograd.nn import init
 from mg_autograd.nn._depthwise import depthwise_conv2d, offset_layout
-from mg_autograd.nn._windows import Pair, output_size, pad2d, pair, window_views
+from mg_autograd.nn._im2col import im2col
+from mg_autograd.nn._windows import Pair, output_size, pair
 from mg_autograd.nn.module import Module
 from mg_autograd.nn.parameter import Parameter
-from mg_autograd.ops.joining import stack
 from mg_autograd.ops.linalg import matmul
 from mg_autograd.tensor import Tensor
 
@@ -80,15 +80,14 @@ def im2col_conv2d(
     # im2col: the kh * kw window views stacked give columns (N, C * kh * kw, out_h * out_w),
     # channel-major, so each group's columns are one contiguous block of rows. One batched
     # GEMM over a group axis: (G, O/G, K) @ (N, G, K, L) -> (N, G, O/G, L), K = C/G * kh * kw.
-    padded = pad2d(input, padding)
-    views = [view for _, _, view in window_views(padded, kernel, stride, dilation, out_hw)]
     n, c, o = input.shape[0], input.shape[1], weight.shape[0]
     k = c // groups * kernel[0] * kernel[1]
+    columns = im2col(input, kernel, stride, padding, dilation, out_hw)
     if groups == 1:  # the plain GEMM, no group axis: (O, K) @ (N, K, L)
-        columns = stack(views, 2).reshape(n, k, out_hw[0] * out_hw[1])
+        columns = columns.reshape(n, k, out_hw[0] * out_hw[1])
         out = matmul(weight.reshape(o, k), columns)
     else:
-        columns = stack(views, 2).reshape(n, groups, k, out_hw[0] * out_hw[1])
+        columns = columns.reshape(n, groups, k, out_hw[0] * out_hw[1])
         out = matmul(weight.reshape(groups, o // groups, k), columns)
     return out.reshape(n, o, *out_hw)
 
