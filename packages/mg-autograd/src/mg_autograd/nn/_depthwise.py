@@ -17,7 +17,8 @@ each offset is the plain 2-d (out_h, out_w) slice instead.
 
 The backward mirrors the forward, per offset: the input gradient adds ``grad * w[.., k]``
 into the same slice of a zero padded plane, the weight gradient is ``(grad * slice).sum``
-over the batch and positions, the bias gradient the sum of ``grad``. It is written with
+over the batch and positions (for long runs, N * C batched dot products: `matmul` with no
+full-size temporary), the bias gradient the sum of ``grad``. It is written with
 operators and methods (Note [Duck-typed backward] in docs/autograd.md), so ``create_graph``
 records it; only the writes into zeros dispatch on the mode.
 """
