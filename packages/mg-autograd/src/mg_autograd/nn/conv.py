@@ -76,7 +76,15 @@ def im2col_conv2d(
     out_hw: tuple[int, int],
     groups: int,
 ) -> Tensor:
-    """conv2d without bias as im2col and one (batched) GEMM; shapes already checked."""
+    """Compute conv2d without bias as im2col and one (batched) GEMM; shapes already checked.
+
+    conv2d's path for every ``groups`` but the depthwise one (benchmarks call it directly).
+
+    >>> import mg_autograd as ag
+    >>> x, w = ag.tensor([[[[1.0, 2.0, 3.0]]]]), ag.tensor([[[[1.0, 10.0]]]])
+    >>> im2col_conv2d(x, w, (1, 2), (1, 1), (0, 0), (1, 1), (1, 2), 1)
+    tensor([[[[21., 32.]]]])
+    """
     # im2col: the kh * kw window views stacked give columns (N, C * kh * kw, out_h * out_w),
     # channel-major, so each group's columns are one contiguous block of rows. One batched
     # GEMM over a group axis: (G, O/G, K) @ (N, G, K, L) -> (N, G, O/G, L), K = C/G * kh * kw.
