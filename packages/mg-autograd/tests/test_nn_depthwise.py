@@ -64,6 +64,7 @@ def _compare(
     assert out.grad_fn.name().startswith("DepthwiseConv2d")
     assert out.dtype == ag.tensor(x).dtype
     np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), rtol=rtol, atol=atol)
+    assert out.data.is_contiguous
     upstream = np.random.default_rng(1).normal(size=expected.shape).astype(dtype)
     out.backward(ag.tensor(upstream))
     expected.backward(torch.from_numpy(upstream))
@@ -71,6 +72,8 @@ def _compare(
         assert mine.grad is not None
         assert reference.grad is not None
         np.testing.assert_allclose(mine.grad.numpy(), reference.grad.numpy(), rtol=rtol, atol=atol)
+    assert ours[0].grad is not None
+    assert ours[0].grad.data.is_contiguous
     if not bias:
         assert ours[2].grad is None
 
