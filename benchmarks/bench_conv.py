@@ -50,7 +50,7 @@ def contenders(channels: int, size: int, backward: bool) -> dict[str, Callable[[
         out = im2col_conv2d(mx, mw, *geometry, channels) + mb.reshape(1, -1, 1, 1)
         return out.sum().backward() if backward else out
 
-    return {"torch": torch_conv, "mg direct": mg_direct, "mg im2col (before)": mg_im2col}
+    return {"torch": torch_conv, "mg direct": mg_direct, "mg im2col": mg_im2col}
 
 
 def main() -> None:
