@@ -95,16 +95,11 @@ std::shared_ptr<const Storage> contiguous_copy(const Operand& in, Extents shape,
   return copy;
 }
 
-}  // namespace
-
+// make_plan's work once the operands are valid and not empty. One named result and one return,
+// so the 2 KB plan is built in the caller's storage (NRVO), not copied.
 template <std::size_t N>
-Plan<N> make_plan(typename Plan<N>::Kernel kernel, Extents shape,
-                  const std::array<const Operand*, N>& operands,
-                  const std::array<std::string_view, N>& names, Split split) {
-  check_shape(shape);
-  for (std::size_t k = 0; k < N; ++k) check_layout(layout(names[k], *operands[k]), shape);
-  require_writable(operands[0]->storage, names[0]);
-  if (is_empty(shape)) return {};
+Plan<N> build_plan(typename Plan<N>::Kernel kernel, Extents shape,
+                   const std::array<const Operand*, N>& operands, Split split) {
   void* base[N];
   std::int64_t itemsize[N];
   std::array<Extents, N> strides;
@@ -121,11 +116,24 @@ Plan<N> make_plan(typename Plan<N>::Kernel kernel, Extents shape,
       strides[k] = copy_strides[k];
     }
   }
-  Plan<N> plan(kernel, coalesce<N>(shape, strides), base, itemsize, split);
+  Plan<N> plan(kernel, shape, strides, base, itemsize, split);
   for (auto& copy : copies) {
     if (copy) plan.keep(std::move(copy));
   }
   return plan;
+}
+
+}  // namespace
+
+template <std::size_t N>
+Plan<N> make_plan(typename Plan<N>::Kernel kernel, Extents shape,
+                  const std::array<const Operand*, N>& operands,
+                  const std::array<std::string_view, N>& names, Split split) {
+  check_shape(shape);
+  for (std::size_t k = 0; k < N; ++k) check_layout(layout(names[k], *operands[k]), shape);
+  require_writable(operands[0]->storage, names[0]);
+  if (is_empty(shape)) return {};
+  return build_plan<N>(kernel, shape, operands, split);
 }
 
 template Plan<2> make_plan<2>(Plan<2>::Kernel, Extents, const std::array<const Operand*, 2>&,

@@ -65,11 +65,14 @@ class Plan {
   Plan(Kernel kernel, const StridedLoop<N>& loop, void* const (&base)[N],
        const std::int64_t (&itemsize)[N], Split split)
       : kernel_(kernel), loop_(loop), split_(split) {
-    for (std::size_t k = 0; k < N; ++k) {
-      base_[k] = base[k];
-      itemsize_[k] = itemsize[k];
-    }
-    for (std::size_t d = 0; d < loop_.ndim; ++d) elements_ *= loop_.shape[d];
+    init(base, itemsize);
+  }
+  // The same over coalesce<N>(shape, strides), built in place: a StridedLoop is 2 KB, and
+  // copying it was a visible part of a 16-element call.
+  Plan(Kernel kernel, Extents shape, const std::array<Extents, N>& strides, void* const (&base)[N],
+       const std::int64_t (&itemsize)[N], Split split)
+      : kernel_(kernel), loop_(coalesce<N>(shape, strides)), split_(split) {
+    init(base, itemsize);
   }
 
   // Small plans (and Split::kNone) call the kernel right here; large ones are cut into sub-loops
@@ -98,6 +101,14 @@ class Plan {
   std::int64_t itemsize_[N] = {};
   std::int64_t elements_ = 1;  // iterations of the loop nest
   std::vector<std::shared_ptr<const Storage>> copies_;
+
+  void init(void* const (&base)[N], const std::int64_t (&itemsize)[N]) noexcept {
+    for (std::size_t k = 0; k < N; ++k) {
+      base_[k] = base[k];
+      itemsize_[k] = itemsize[k];
+    }
+    for (std::size_t d = 0; d < loop_.ndim; ++d) elements_ *= loop_.shape[d];
+  }
 };
 
 // Validates the operands' layouts against `shape` (check_shape, check_layout) and builds the

@@ -8,13 +8,10 @@
 namespace py = pybind11;
 
 namespace mg::bindings {
-namespace {
-
-std::string ordinal_name(const char* function, Py_ssize_t i, const char* param) {
-  return std::string(function) + "() argument " + std::to_string(i + 1) + " (" + param + ")";
+std::string ArgName::str() const {
+  if (function == nullptr) return param;
+  return std::string(function) + "() argument " + std::to_string(index + 1) + " (" + param + ")";
 }
-
-}  // namespace
 
 FastArgs::FastArgs(const char* name, PyObject* const* args, Py_ssize_t nargs, Py_ssize_t expected)
     : name_(name), args_(args) {
@@ -25,7 +22,7 @@ FastArgs::FastArgs(const char* name, PyObject* const* args, Py_ssize_t nargs, Py
 }
 
 void FastArgs::type_error(Py_ssize_t i, const char* param, const char* expected) const {
-  throw py::type_error(ordinal_name(name_, i, param) + " must be " + expected + ", not " +
+  throw py::type_error(ArgName{name_, i, param}.str() + " must be " + expected + ", not " +
                        Py_TYPE(args_[i])->tp_name);
 }
 
@@ -56,12 +53,12 @@ std::int64_t FastArgs::integer(Py_ssize_t i, const char* param) const {
 }
 
 void FastArgs::ints(Py_ssize_t i, const char* param, IntList& out) const {
-  if (!read_ints(args_[i], out, ordinal_name(name_, i, param).c_str())) {
+  if (!read_ints(args_[i], out, {name_, i, param})) {
     type_error(i, param, "a sequence of ints");
   }
 }
 
-bool read_ints(PyObject* arg, IntList& out, const char* what) {
+bool read_ints(PyObject* arg, IntList& out, const ArgName& name) {
   // Tuples and lists are read in place; another sequence (a range, an array) is listed first.
   py::object listed;
   if (!PyTuple_Check(arg) && !PyList_Check(arg)) {
@@ -72,8 +69,8 @@ bool read_ints(PyObject* arg, IntList& out, const char* what) {
   }
   const Py_ssize_t n = PySequence_Fast_GET_SIZE(arg);
   if (n > static_cast<Py_ssize_t>(kMaxDims)) {
-    throw std::invalid_argument(std::string(what) + " has " + std::to_string(n) +
-                                " entries; at most " + std::to_string(kMaxDims) + " dimensions");
+    throw std::invalid_argument(name.str() + " has " + std::to_string(n) + " entries; at most " +
+                                std::to_string(kMaxDims) + " dimensions");
   }
   PyObject** items = PySequence_Fast_ITEMS(arg);
   for (Py_ssize_t k = 0; k < n; ++k) {
@@ -86,8 +83,8 @@ bool read_ints(PyObject* arg, IntList& out, const char* what) {
       const py::object index = py::reinterpret_steal<py::object>(PyNumber_Index(item));
       if (!index) {
         PyErr_Clear();
-        throw py::type_error(std::string(what) + " must hold ints; entry " + std::to_string(k) +
-                             " is " + Py_TYPE(item)->tp_name);
+        throw py::type_error(name.str() + " must hold ints; entry " + std::to_string(k) + " is " +
+                             Py_TYPE(item)->tp_name);
       }
       v = PyLong_AsLongLong(index.ptr());
     }

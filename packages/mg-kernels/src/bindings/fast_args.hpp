@@ -23,6 +23,17 @@
 
 namespace mg::bindings {
 
+// Names an argument in error messages: "binary() argument 3 (strides)", or `param` alone when
+// `function` is null. The text is built only when an error is raised: built on every call, it
+// cost more than a 16-element kernel (three heap strings per sequence argument).
+struct ArgName {
+  const char* function = nullptr;
+  Py_ssize_t index = 0;
+  const char* param = "";
+
+  std::string str() const;
+};
+
 // Up to kMaxDims int64 values read from a Python sequence, stored inline: the strides and shapes
 // of kernel calls, without the heap allocation of a std::vector. pybind11 functions take it too
 // (the type caster below), so every kernel entry point reads its tuples the same way.
@@ -32,15 +43,17 @@ class IntList {
   operator Extents() const noexcept { return view(); }  // NOLINT: used as a span everywhere
 
  private:
-  friend bool read_ints(PyObject* arg, IntList& out, const char* what);
-  std::int64_t values_[kMaxDims] = {};
+  friend bool read_ints(PyObject* arg, IntList& out, const ArgName& name);
+  // Only the first size_ entries are ever read (view()), so the rest stay uninitialised: zeroing
+  // 512 bytes per argument was a measurable part of a small call.
+  std::int64_t values_[kMaxDims];  // NOLINT(cppcoreguidelines-pro-type-member-init)
   std::size_t size_ = 0;
 };
 
 // Reads a sequence of ints (tuples and lists in place, __index__ integers accepted) into `out`.
-// False if `arg` is not a sequence; TypeError naming `what` for an entry that is not an integer,
+// False if `arg` is not a sequence; TypeError naming `name` for an entry that is not an integer,
 // ValueError beyond kMaxDims entries, OverflowError beyond int64.
-bool read_ints(PyObject* arg, IntList& out, const char* what);
+bool read_ints(PyObject* arg, IntList& out, const ArgName& name);
 
 // The positional arguments of one call of function `name`; every reader names the parameter in
 // its TypeError.
@@ -85,7 +98,7 @@ struct type_caster<mg::bindings::IntList> {
   PYBIND11_TYPE_CASTER(mg::bindings::IntList, const_name("Sequence[int]"));
 
   bool load(handle src, bool /*convert*/) {
-    return mg::bindings::read_ints(src.ptr(), value, "a strides or shape argument");
+    return mg::bindings::read_ints(src.ptr(), value, {nullptr, 0, "a strides or shape argument"});
   }
 };
 

@@ -83,7 +83,7 @@ PyObject* unary(PyObject*, PyObject* const* argv, Py_ssize_t nargs) {
 // A fresh C-contiguous storage of `shape`'s size, uninitialized: the kernel writes every element.
 struct FreshOut {
   Storage storage;
-  std::int64_t strides[kMaxDims] = {};
+  std::int64_t strides[kMaxDims];  // NOLINT: the first shape.size() entries are set below
   Operand operand;
 
   FreshOut(DType dtype, Extents shape)

@@ -12,9 +12,11 @@ namespace mg::kernels {
 // row's first element. An odometer, not recursion: depth never depends on ndim.
 template <class Family, std::size_t N, class Row>
 void for_each_row(const StridedLoop<N>& loop, Row&& row) {
-  std::int64_t index[kMaxDims] = {};
-  std::int64_t offset[N] = {};
   const std::size_t outer = loop.ndim - 1;
+  // Only the outer entries are used: zeroing all 64 cost more than a short row.
+  std::int64_t index[kMaxDims];
+  for (std::size_t d = 0; d < outer; ++d) index[d] = 0;
+  std::int64_t offset[N] = {};
   for (;;) {
     row(static_cast<const std::int64_t*>(offset));
     std::size_t d = outer;
