@@ -52,7 +52,8 @@ def setitem(x: Tensor, key: object, value: object) -> None:
     >>> a.grad, v.grad
     (tensor([0., 2., 0.]), tensor(2.))
     """
-    from mg_autograd.tensor import Tensor  # here: tensor.py binds this function as a method
+    # Imported here: tensor.py binds this function as a method.
+    from mg_autograd.tensor import Tensor, node_output
 
     data_key = core_key(key)
     value_grad = isinstance(value, Tensor) and value.requires_grad
@@ -63,7 +64,7 @@ def setitem(x: Tensor, key: object, value: object) -> None:
     if x.grad_fn is None and x.requires_grad:
         raise RuntimeError(LEAF_MESSAGE)
     _refuse_view(x)
-    old = x if x.grad_fn is None else Tensor._from_node(x.data, x.grad_fn)
+    old = x if x.grad_fn is None else node_output(x.data, x.grad_fn)
     out = SetItem.apply(old, value, data_key)
     x._counter().value += 1
     node = out.grad_fn

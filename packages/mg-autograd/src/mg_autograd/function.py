@@ -11,14 +11,14 @@ from __future__ import annotations
 import itertools
 import traceback
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeAlias
+from typing import TYPE_CHECKING, ClassVar, Final, TypeAlias
 
 import mg_core as core
 
 # The ContextVars themselves: apply runs once per op, and a function call around .get() shows.
 from mg_autograd.grad_mode import _ANOMALY, _GRAD_ENABLED
 
-__all__ = ["Context", "Function", "Gradients", "Hook", "Node", "VersionCounter"]
+__all__ = ["NODE_DEFAULTS", "Context", "Function", "Gradients", "Hook", "Node", "VersionCounter"]
 
 #: What ``backward`` may return: one gradient (or None) per forward argument. A Function with a
 #: single argument may return the bare gradient instead of a 1-tuple.
@@ -62,12 +62,13 @@ class Context:
     (1, (True, False))
     """
 
-    __slots__ = ("__dict__", "_freed", "_saved", "_versions", "needs_input_grad")
+    __slots__ = ("__dict__", "_saved", "_versions", "needs_input_grad")
+    #: Set (on the instance) by `free_saved`; a class default costs nothing per op.
+    _freed: bool = False
 
     def __init__(self, needs_input_grad: tuple[bool, ...] = ()) -> None:
         self.needs_input_grad = needs_input_grad
         self._saved: tuple[core.Tensor, ...] = ()
-        self._freed = False
         # Flat triples (argument index, version counter, its value at save time), one per
         # argument whose data was saved; see Node.check_versions.
         self._versions: Sequence[object] = ()
@@ -125,11 +126,17 @@ class Node(Context):
     a None edge (graph pruning).
     """
 
-    __slots__ = ("__weakref__", "function", "hooks", "inputs", "seq", "trace")
+    __slots__ = ("__weakref__", "function", "inputs", "seq")
 
     #: How many live nodes `Tensor.__setitem__` rebased a tensor onto; while 0, the engine
     #: skips its stale-edge pass (Note [Rebased tensors]).
     rebases: ClassVar[int] = 0
+    # Rarely set, so class defaults (an instance sets its own when needed) rather than slots
+    # written for every op.
+    #: Hooks registered on the node's output tensor (`Tensor.register_hook`), in order.
+    hooks: list[Hook] | None = None
+    #: Where forward ran, recorded only under `detect_anomaly` (else the empty string).
+    trace: str = ""
 
     def __init__(
         self,
@@ -138,17 +145,12 @@ class Node(Context):
         inputs: tuple[Tensor | None, ...] = (),
     ) -> None:
         # Context's fields, set here rather than through Context.__init__ (a call per op).
+        # Function's fast paths build nodes with `_new_node` instead: keep the two in step.
         self.needs_input_grad = needs_input_grad
         self._saved = ()
-        self._freed = False
         self._versions = ()
         self.function = function
         self.inputs = inputs  # set by Function.apply once forward has run
-        #: Hooks registered on the node's output tensor (`Tensor.register_hook`), in order;
-        #: None until the first one (most nodes never get a hook, and a list costs per op).
-        self.hooks: list[Hook] | None = None
-        #: Where forward ran, recorded only under `detect_anomaly` (else the empty string).
-        self.trace = ""
         #: Creation order: an edge to a tensor rebased after this node was made is stale.
         self.seq = _next_seq()
 
@@ -243,81 +245,164 @@ class Function:
             TypeError: if ``forward`` does not return an `mg_core.Tensor`.
         """
         # Runs once per op, so it is kept lean (every line here shows in a profile). The ctx is
-        # the Node itself (one object per op), recorded in the graph only when needed.
-        n = len(args)
-        # Any: the branches below check what x and y are; casts would cost a call per op.
-        x: Any = args[0] if n else None
-        y: Any = None
-        path = _GENERIC
-        if n == 2 and isinstance(x, Tensor) and isinstance(args[1], Tensor):
-            # Arithmetic's case: two Tensor arguments, no unwrap loop.
-            path = _PAIR
-            y = args[1]
-            needs: tuple[bool, ...] = (x._requires_grad, y._requires_grad)
-            node = Node(cls, needs)
-            out = cls.forward(node, x.data, y.data)
-        elif n <= _MAX_CACHED_ARGS and isinstance(x, Tensor) and _plain(args):
-            # Unary ops, reductions and views: one Tensor first, options after it.
-            path = _FIRST
-            needs = _ONE_TENSOR[n][x._requires_grad]
-            node = Node(cls, needs)
-            out = cls.forward(node, x.data, *args[1:])
+        # the Node itself (one object per op), recorded in the graph only when needed. Three
+        # shapes of call, each with its own path (Note [Recording cost] in docs/autograd.md).
+        x = args[0] if args else None
+        if isinstance(x, Tensor):
+            if len(args) == 2 and isinstance(args[1], Tensor) and not cls.is_view:
+                return cls.apply_pair(x, args[1])  # arithmetic
+            if _plain(args):
+                return cls.apply_first(*args)  # unary ops, reductions, views
+        return cls._apply_generic(args)
+
+    @classmethod
+    def apply_first(cls, x: object, *options: object) -> Tensor:
+        """`apply` for a Tensor followed by options that are not Tensors (axes, shapes, numbers).
+
+        Unary ops, reductions and views call it directly; it skips apply's argument sorting.
+        An ``x`` that is not a Tensor goes through `apply`. Passing a Tensor among ``options``
+        is a bug (its gradient would be lost): use `apply`.
+
+        >>> from mg_autograd.ops.reduction import Sum
+        >>> import mg_autograd as ag
+        >>> Sum.apply_first(ag.tensor([1.0, 2.0], requires_grad=True), None, False)
+        tensor(3., grad_fn=<SumBackward>)
+        """
+        n = len(options)
+        if not isinstance(x, Tensor) or n >= _MAX_CACHED_ARGS:
+            return cls._apply_generic((x, *options))
+        rx = x._requires_grad
+        node = _new_node(cls, _ONE_TENSOR[n + 1][rx])
+        # Spelled out by count: a call with *options costs a third of a microsecond more.
+        if n == 0:
+            out = cls.forward(node, x.data)
+        elif n == 1:
+            out = cls.forward(node, x.data, options[0])
+        elif n == 2:
+            out = cls.forward(node, x.data, options[0], options[1])
         else:
-            # One pass over the arguments: the unwrapped ones, and the edges the node will keep.
-            core_args: list[object] = []
-            edges: list[Tensor | None] = []
-            for arg in args:
-                if isinstance(arg, Tensor):
-                    core_args.append(arg.data)
-                    edges.append(arg if arg._requires_grad else None)
-                else:
-                    core_args.append(arg)
-                    edges.append(None)
-            needs = tuple([edge is not None for edge in edges])
-            node = Node(cls, needs)
-            out = cls.forward(node, *core_args)
-        if type(out) is not _CORE_TENSOR and not isinstance(out, _CORE_TENSOR):
-            raise TypeError(
-                f"{cls.__name__}.forward must return an mg_core.Tensor, got {type(out).__name__}"
-            )
-        # Grad mode is read only when some argument requires grad: the only case it matters.
-        if True in needs and out.dtype.kind == "f" and _GRAD_ENABLED.get():
+            out = cls.forward(node, x.data, *options)
+        if type(out) is not _CORE_TENSOR:
+            _check_output(cls, out)
+        # Grad mode is read only when the argument requires grad: the only case it matters.
+        if rx and out.dtype.kind == "f" and _GRAD_ENABLED.get():
             # Versions matter only to a recorded node that saved something (check_versions);
-            # a tensor without a counter is at version 0. The two common cases are inlined.
-            if path is _PAIR:
-                if node._saved:
-                    vx, vy = x._vc, y._vc
-                    node._versions = (0, x, vx.value if vx else 0, 1, y, vy.value if vy else 0)
-                node.inputs = (x if needs[0] else None, y if needs[1] else None)
-            elif path is _FIRST:
-                if node._saved:
-                    vx = x._vc
-                    node._versions = (0, x, vx.value if vx else 0)
-                node.inputs = (x,) + _NONES[n - 1] if needs[0] else _NONES[n]
-            else:
-                if node._saved:
-                    _record_versions(node, args)
-                node.inputs = tuple(edges)
+            # a tensor without a counter is at version 0.
+            if node._saved:
+                vx = x._vc
+                node._versions = (0, x, vx.value if vx else 0)
+            node.inputs = (x,) + _NONES[n]
             if _ANOMALY.get():
-                node.trace = "".join(traceback.format_stack()[:-1])
-            result = Tensor._from_node(out, node)
+                node.trace = _creation_trace()
+            result = node_output(out, node)
         else:
             result = Tensor(out)
         if cls.is_view:
-            first = args[0]
-            assert isinstance(first, Tensor), "a view Function takes the viewed tensor first"
-            if first._vc is None:
-                first._vc = VersionCounter()
-            result._vc = first._vc
-            result._base = first
+            _share_version(result, x)
         return result
 
+    @classmethod
+    def _apply_generic(cls, args: tuple[object, ...]) -> Tensor:
+        """`apply` for any other arguments: Tensors anywhere, or none at all."""
+        # One pass over the arguments: the unwrapped ones, and the edges the node will keep.
+        core_args: list[object] = []
+        edges: list[Tensor | None] = []
+        for arg in args:
+            if isinstance(arg, Tensor):
+                core_args.append(arg.data)
+                edges.append(arg if arg._requires_grad else None)
+            else:
+                core_args.append(arg)
+                edges.append(None)
+        needs = tuple([edge is not None for edge in edges])
+        node = _new_node(cls, needs)
+        out = cls.forward(node, *core_args)
+        if type(out) is not _CORE_TENSOR:
+            _check_output(cls, out)
+        if True in needs and out.dtype.kind == "f" and _GRAD_ENABLED.get():
+            if node._saved:
+                _record_versions(node, args)
+            node.inputs = tuple(edges)
+            if _ANOMALY.get():
+                node.trace = _creation_trace()
+            result = node_output(out, node)
+        else:
+            result = Tensor(out)
+        if cls.is_view:
+            first = args[0] if args else None
+            assert isinstance(first, Tensor), "a view Function takes the viewed tensor first"
+            _share_version(result, first)
+        return result
 
-# Which of apply's argument layouts a call has (compared by identity: cheaper than ==).
-_PAIR: Final = "pair"
-_FIRST: Final = "first"
-_GENERIC: Final = "generic"
+    @classmethod
+    def apply_pair(cls, x: Tensor, y: Tensor) -> Tensor:
+        """`apply` for exactly two Tensor arguments: the binary operators call it directly.
+
+        The same result as ``cls.apply(x, y)`` for a Function that is not a view, with none of
+        the argument sorting (about 0.5 us less per op: Note [Recording cost] in
+        docs/autograd.md).
+
+        >>> from mg_autograd.ops.elementwise import Mul
+        >>> import mg_autograd as ag
+        >>> Mul.apply_pair(ag.tensor([2.0], requires_grad=True), ag.tensor([3.0]))
+        tensor([6.], grad_fn=<MulBackward>)
+        """
+        rx = x._requires_grad
+        ry = y._requires_grad
+        node = _new_node(cls, _PAIR_NEEDS[rx][ry])
+        out = cls.forward(node, x.data, y.data)
+        if type(out) is not _CORE_TENSOR:
+            _check_output(cls, out)
+        if not (rx or ry) or out.dtype.kind != "f" or not _GRAD_ENABLED.get():
+            return Tensor(out)
+        if node._saved:
+            vx, vy = x._vc, y._vc
+            node._versions = (0, x, vx.value if vx else 0, 1, y, vy.value if vy else 0)
+        node.inputs = (x if rx else None, y if ry else None)
+        if _ANOMALY.get():
+            node.trace = _creation_trace()
+        return node_output(out, node)
+
+
 _CORE_TENSOR: Final = core.Tensor  # one global lookup instead of a module attribute per op
+
+
+#: The Node fields kept as class defaults and set on an instance only when needed (in its
+#: __dict__, beside the ctx attributes an op sets).
+NODE_DEFAULTS: Final = frozenset({"_freed", "hooks", "trace"})
+
+
+def _new_node(function: type[Function], needs_input_grad: tuple[bool, ...]) -> Node:
+    """A Node as `Node.__init__` makes it, minus ``inputs`` (set once it is recorded): a plain
+    function call costs less than the class call."""
+    node: Node = _new_object(Node)
+    node.needs_input_grad = needs_input_grad
+    node._saved = ()
+    node._versions = ()
+    node.function = function
+    node.seq = _next_seq()
+    return node
+
+
+def _check_output(function: type[Function], out: object) -> None:
+    """Raise unless ``forward`` returned an mg_core tensor (a subclass is fine)."""
+    if not isinstance(out, _CORE_TENSOR):
+        raise TypeError(
+            f"{function.__name__}.forward must return an mg_core.Tensor, got {type(out).__name__}"
+        )
+
+
+def _creation_trace() -> str:
+    """Where the op being recorded was called from (`detect_anomaly` only)."""
+    return "".join(traceback.format_stack()[:-2])
+
+
+def _share_version(view: Tensor, base: Tensor) -> None:
+    """Make ``view`` (a view Function's output) share ``base``'s version counter."""
+    if base._vc is None:
+        base._vc = VersionCounter()
+    view._vc = base._vc
+    view._base = base
 
 
 def _plain(args: tuple[object, ...]) -> bool:
@@ -332,6 +417,9 @@ def _plain(args: tuple[object, ...]) -> bool:
 # argument is the only Tensor, indexed by whether it requires grad. Built once: tuples are cheap
 # to share, costly to build per op.
 _MAX_CACHED_ARGS: Final = 8
+#: needs_input_grad of a two-Tensor call, indexed by whether each requires grad.
+_PAIR_NEEDS: Final = (((False, False), (False, True)), ((True, False), (True, True)))
+_new_object: Final = object.__new__
 _NONES: Final = tuple((None,) * n for n in range(_MAX_CACHED_ARGS + 1))
 _ONE_TENSOR: Final = (
     (),
@@ -357,4 +445,4 @@ def _record_versions(ctx: Context, args: tuple[object, ...]) -> None:
 # Imported last on purpose (an import cycle): tensor.py imports the ops, which subclass Function,
 # so Tensor can only be imported once Function exists; mg_autograd/__init__ imports this module
 # before tensor.py. A function-level import in `apply` would cost ~1 us per op.
-from mg_autograd.tensor import Tensor  # noqa: E402
+from mg_autograd.tensor import Tensor, node_output  # noqa: E402

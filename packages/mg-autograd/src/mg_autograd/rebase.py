@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mg_autograd.function import Node
+from mg_autograd.function import NODE_DEFAULTS, Node
 
 if TYPE_CHECKING:
     from mg_autograd.tensor import Tensor
@@ -74,11 +74,15 @@ def refreshed_view(tensor: Tensor | None, seq: int) -> Tensor | None:
 
 def _regenerated(view: Tensor, node: Node, base: Tensor) -> Tensor:
     """The same view op, recorded again on ``base``; it shares ``view``'s data."""
-    from mg_autograd.tensor import Tensor  # here: tensor.py imports assign.py, which needs us
+    from mg_autograd.tensor import node_output  # here: tensor.py imports assign.py, which needs us
 
     inputs = (base if base.requires_grad else None, *node.inputs[1:])
     fresh = Node(node.function, (base.requires_grad, *node.needs_input_grad[1:]), inputs)
-    fresh.__dict__.update(node.__dict__)  # view ops keep only shapes and keys there
-    out = Tensor._from_node(view.data, fresh)
+    # View ops keep only shapes and keys in the ctx's __dict__; the node's own rarely-set
+    # fields (hooks, trace, _freed) live there too and stay with the old node.
+    fresh.__dict__.update(
+        (name, value) for name, value in node.__dict__.items() if name not in NODE_DEFAULTS
+    )
+    out = node_output(view.data, fresh)
     out._base = view._base
     return out

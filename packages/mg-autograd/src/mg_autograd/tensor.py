@@ -94,19 +94,6 @@ class Tensor(FunctionalMethods):
         if requires_grad:
             self.requires_grad = True
 
-    @classmethod
-    def _from_node(cls, data: core.Tensor, node: Node) -> Tensor:
-        """Build the (non-leaf) output of a recorded Function call."""
-        out = cls.__new__(cls)  # skips __init__'s checks: Function.apply already made them
-        out.data = data
-        out.grad = None
-        out._requires_grad = True
-        out._grad_fn = node
-        out._vc = None
-        out._hooks = None
-        out._base = None
-        return out
-
     @property
     def requires_grad(self) -> bool:
         """Whether gradients flow to (or through) this tensor."""
@@ -317,30 +304,31 @@ class Tensor(FunctionalMethods):
             return Tensor(core.full((), other, dtype=core.result_type(self.data.dtype, other)))
         raise TypeError(f"unsupported operand type for Tensor arithmetic: {type(other).__name__}")
 
-    # `type(other) is Tensor` first: it skips a method call on the common path (once per op).
+    # `type(other) is Tensor` first: it skips a method call on the common path (once per op);
+    # apply_pair skips apply's argument sorting (both operands are Tensors here).
     def __add__(self, other: Operand) -> Tensor:
-        return Add.apply(self, other if type(other) is Tensor else self._lift(other))
+        return Add.apply_pair(self, other if type(other) is Tensor else self._lift(other))
 
     def __radd__(self, other: Operand) -> Tensor:
-        return Add.apply(self._lift(other), self)
+        return Add.apply_pair(self._lift(other), self)
 
     def __sub__(self, other: Operand) -> Tensor:
-        return Sub.apply(self, other if type(other) is Tensor else self._lift(other))
+        return Sub.apply_pair(self, other if type(other) is Tensor else self._lift(other))
 
     def __rsub__(self, other: Operand) -> Tensor:
-        return Sub.apply(self._lift(other), self)
+        return Sub.apply_pair(self._lift(other), self)
 
     def __mul__(self, other: Operand) -> Tensor:
-        return Mul.apply(self, other if type(other) is Tensor else self._lift(other))
+        return Mul.apply_pair(self, other if type(other) is Tensor else self._lift(other))
 
     def __rmul__(self, other: Operand) -> Tensor:
-        return Mul.apply(self._lift(other), self)
+        return Mul.apply_pair(self._lift(other), self)
 
     def __truediv__(self, other: Operand) -> Tensor:
-        return Div.apply(self, other if type(other) is Tensor else self._lift(other))
+        return Div.apply_pair(self, other if type(other) is Tensor else self._lift(other))
 
     def __rtruediv__(self, other: Operand) -> Tensor:
-        return Div.apply(self._lift(other), self)
+        return Div.apply_pair(self._lift(other), self)
 
     def __pow__(self, exponent: float) -> Tensor:
         """Raise to a constant Python exponent (tensor exponents need exp/log, not yet here)."""
@@ -349,10 +337,10 @@ class Tensor(FunctionalMethods):
                 f"only constant Python int/float exponents are supported, got "
                 f"{type(exponent).__name__}"
             )
-        return Pow.apply(self, exponent)
+        return Pow.apply_first(self, exponent)
 
     def __neg__(self) -> Tensor:
-        return Neg.apply(self)
+        return Neg.apply_first(self)
 
     def __matmul__(self, other: object) -> Tensor:
         """Matrix product (`mg_autograd.matmul`); NumPy's rules for 1-d and batched operands.
@@ -362,12 +350,12 @@ class Tensor(FunctionalMethods):
         """
         if not isinstance(other, (Tensor, core.Tensor)):
             return NotImplemented
-        return MatMul.apply(self, self._lift(other))
+        return MatMul.apply_pair(self, self._lift(other))
 
     def __rmatmul__(self, other: object) -> Tensor:
         if not isinstance(other, (Tensor, core.Tensor)):
             return NotImplemented
-        return MatMul.apply(self._lift(other), self)
+        return MatMul.apply_pair(self._lift(other), self)
 
     def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Sum over ``axis`` (all axes if None), keeping reduced axes as size 1 if ``keepdims``.
@@ -375,7 +363,7 @@ class Tensor(FunctionalMethods):
         >>> tensor([[1.0, 2.0], [3.0, 4.0]]).sum(axis=0)
         tensor([4., 6.])
         """
-        return Sum.apply(self, axis, keepdims)
+        return Sum.apply_first(self, axis, keepdims)
 
     def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Average over ``axis``: the sum divided by the number of reduced elements.
@@ -420,7 +408,7 @@ class Tensor(FunctionalMethods):
         >>> tensor([1.5]).astype(core.float64)
         tensor([1.5000], dtype=float64)
         """
-        return Cast.apply(self, dtype)
+        return Cast.apply_first(self, dtype)
 
     # --- views (views.py): differentiable, sharing memory and the version counter ----------
 
@@ -457,6 +445,29 @@ class Tensor(FunctionalMethods):
 
 
 _DEFAULT_DTYPES = (core.float32, core.int64)
+
+
+_new_object = object.__new__
+
+
+def node_output(data: core.Tensor, node: Node) -> Tensor:
+    """Build the (non-leaf) output of a recorded Function call: `Tensor.__init__`'s fields
+    without its checks (Function.apply made them), as a plain function (cheaper to call than a
+    classmethod, and it runs once per recorded op).
+
+    >>> from mg_autograd.function import Node, Function
+    >>> node_output(core.asarray([1.0]), Node(Function, (True,))).is_leaf
+    False
+    """
+    out: Tensor = _new_object(Tensor)
+    out.data = data
+    out.grad = None
+    out._requires_grad = True
+    out._grad_fn = node
+    out._vc = None
+    out._hooks = None
+    out._base = None
+    return out
 
 
 # Re-exported (and used by this module's doctests); defined in creation.py, which imports Tensor.

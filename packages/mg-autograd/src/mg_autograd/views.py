@@ -42,7 +42,7 @@ def reshape(x: Tensor, *shape: Dims) -> Tensor:
     tensor([[1., 2.],
             [3., 4.]])
     """
-    return Reshape.apply(x, _dims(shape))
+    return Reshape.apply_first(x, _dims(shape))
 
 
 def view(x: Tensor, *shape: Dims) -> Tensor:
@@ -65,7 +65,7 @@ def broadcast_to(x: Tensor, shape: Sequence[int]) -> Tensor:
     tensor([[1., 2.],
             [1., 2.]])
     """
-    return Expand.apply(x, tuple(shape))
+    return Expand.apply_first(x, tuple(shape))
 
 
 def expand(x: Tensor, *sizes: Dims) -> Tensor:
@@ -75,7 +75,7 @@ def expand(x: Tensor, *sizes: Dims) -> Tensor:
     >>> ag.tensor([[1.0], [2.0]]).expand(-1, 3).shape
     (2, 3)
     """
-    return Expand.apply(x, x.data.expand(*_dims(sizes)).shape)
+    return Expand.apply_first(x, x.data.expand(*_dims(sizes)).shape)
 
 
 def permute(x: Tensor, *dims: Dims) -> Tensor:
@@ -85,7 +85,7 @@ def permute(x: Tensor, *dims: Dims) -> Tensor:
     >>> ag.tensor([[1.0, 2.0, 3.0]]).permute(1, 0).shape
     (3, 1)
     """
-    return Permute.apply(x, _dims(dims))
+    return Permute.apply_first(x, _dims(dims))
 
 
 def transpose(x: Tensor, dim0: SupportsIndex, dim1: SupportsIndex) -> Tensor:
@@ -99,7 +99,7 @@ def transpose(x: Tensor, dim0: SupportsIndex, dim1: SupportsIndex) -> Tensor:
     a = _axis(dim0, x.ndim)
     b = _axis(dim1, x.ndim)
     order[a], order[b] = order[b], order[a]
-    return Permute.apply(x, tuple(order))
+    return Permute.apply_first(x, tuple(order))
 
 
 def squeeze(x: Tensor, axis: Axis = None) -> Tensor:
@@ -109,7 +109,7 @@ def squeeze(x: Tensor, axis: Axis = None) -> Tensor:
     >>> ag.tensor([[[1.0], [2.0]]]).squeeze().shape
     (2,)
     """
-    return Reshape.apply(x, x.data.squeeze(axis).shape)
+    return Reshape.apply_first(x, x.data.squeeze(axis).shape)
 
 
 def unsqueeze(x: Tensor, axis: SupportsIndex) -> Tensor:
@@ -119,7 +119,7 @@ def unsqueeze(x: Tensor, axis: SupportsIndex) -> Tensor:
     >>> ag.tensor([1.0, 2.0]).unsqueeze(0).shape
     (1, 2)
     """
-    return Reshape.apply(x, x.data.unsqueeze(axis).shape)
+    return Reshape.apply_first(x, x.data.unsqueeze(axis).shape)
 
 
 def getitem(x: Tensor, key: IndexKey) -> Tensor:

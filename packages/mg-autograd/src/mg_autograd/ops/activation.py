@@ -61,7 +61,7 @@ def relu(x: Tensor) -> Tensor:
     >>> ag.relu(ag.tensor([-1.0, 0.0, 2.0]))
     tensor([0., 0., 2.])
     """
-    return Relu.apply(x)
+    return Relu.apply_first(x)
 
 
 def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:

@@ -64,7 +64,7 @@ class Mul(Function):
 
     @staticmethod
     def forward(ctx: Context, a: core.Tensor, b: core.Tensor) -> core.Tensor:
-        ctx.save_for_backward(a, b)
+        ctx._saved = (a, b)  # save_for_backward's effect without its checks: a call per op
         return a * b  # the operator: mg_core's hot path (no scalar dispatch)
 
     @staticmethod
@@ -84,7 +84,7 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx: Context, a: core.Tensor, b: core.Tensor) -> core.Tensor:
-        ctx.save_for_backward(a, b)
+        ctx._saved = (a, b)  # as in Mul
         return a / b  # the operator: mg_core's hot path (no scalar dispatch)
 
     @staticmethod

@@ -56,7 +56,7 @@ def constant(x: core.Tensor) -> core.Tensor:
 
 def _again(function: type[Function], x: core.Tensor) -> core.Tensor:
     """Rerun ``function`` on the (graph-connected) input as a recorded op."""
-    return cast("core.Tensor", function.apply(x))
+    return cast("core.Tensor", function.apply_first(x))
 
 
 class Exp(Function):
@@ -190,7 +190,7 @@ def exp(x: Tensor) -> Tensor:
     >>> ag.exp(ag.tensor([0.0, 1.0]))
     tensor([1.0000, 2.7183])
     """
-    return Exp.apply(x)
+    return Exp.apply_first(x)
 
 
 def log(x: Tensor) -> Tensor:
@@ -200,7 +200,7 @@ def log(x: Tensor) -> Tensor:
     >>> ag.log(ag.tensor([1.0, 4.0]))
     tensor([0.0000, 1.3863])
     """
-    return Log.apply(x)
+    return Log.apply_first(x)
 
 
 def sqrt(x: Tensor) -> Tensor:
@@ -210,7 +210,7 @@ def sqrt(x: Tensor) -> Tensor:
     >>> ag.sqrt(ag.tensor([4.0, 9.0]))
     tensor([2., 3.])
     """
-    return Sqrt.apply(x)
+    return Sqrt.apply_first(x)
 
 
 def abs(x: Tensor) -> Tensor:
@@ -220,7 +220,7 @@ def abs(x: Tensor) -> Tensor:
     >>> ag.abs(ag.tensor([-1.5, 2.0]))
     tensor([1.5000, 2.0000])
     """
-    return Abs.apply(x)
+    return Abs.apply_first(x)
 
 
 def tanh(x: Tensor) -> Tensor:
@@ -230,7 +230,7 @@ def tanh(x: Tensor) -> Tensor:
     >>> ag.tanh(ag.tensor([0.0, 1.0]))
     tensor([0.0000, 0.7616])
     """
-    return Tanh.apply(x)
+    return Tanh.apply_first(x)
 
 
 def sigmoid(x: Tensor) -> Tensor:
@@ -240,7 +240,7 @@ def sigmoid(x: Tensor) -> Tensor:
     >>> ag.sigmoid(ag.tensor([0.0, -1000.0, 1000.0]))
     tensor([0.5000, 0.0000, 1.0000])
     """
-    return Sigmoid.apply(x)
+    return Sigmoid.apply_first(x)
 
 
 def erf(x: Tensor) -> Tensor:
@@ -250,4 +250,4 @@ def erf(x: Tensor) -> Tensor:
     >>> ag.erf(ag.tensor([0.0, 1.0]))
     tensor([0.0000, 0.8427])
     """
-    return Erf.apply(x)
+    return Erf.apply_first(x)
