@@ -329,18 +329,22 @@ def sanitizer_builder(session: nox.Session) -> Path:
     folder was last configured by a scikit-build-core installed elsewhere ("New isolated
     environment ..., clearing cache"). Built from each session's own venv, the folder was rebuilt
     from scratch whenever `fuzz` followed `asan` or the other way round; one builder venv keeps
-    it incremental. Created with nox's own interpreter (the sessions' Python) and virtualenv.
+    it incremental. It is made by virtualenv (nox's own dependency) on the session's interpreter
+    and made again only when that interpreter or the tools change.
     """
+    base = session.run("python", "-c", "import sys; print(sys._base_executable)", silent=True)
+    interpreter = str(base).strip()
     venv = SANITIZER_CACHE / "builder"
     python = venv / "bin" / "python"
     tools = (*KERNELS_BUILD_TOOLS, "build>=1.2")
-    stamp = venv / "mg-tools.txt"
-    if not (python.exists() and stamp.exists() and stamp.read_text() == "\n".join(tools)):
+    stamp = venv / "mg-builder.txt"
+    want = "\n".join((interpreter, *tools))
+    if not (python.exists() and stamp.exists() and stamp.read_text() == want):
         shutil.rmtree(venv, ignore_errors=True)
-        session.run(sys.executable, "-m", "virtualenv", "-q", "-p", sys.executable, str(venv),
+        session.run(sys.executable, "-m", "virtualenv", "-q", "-p", interpreter, str(venv),
                     external=True)  # fmt: skip
         session.run(str(python), "-m", "pip", "install", "-q", *tools, external=True)
-        stamp.write_text("\n".join(tools))
+        stamp.write_text(want)
     return python
 
 
