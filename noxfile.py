@@ -296,66 +296,95 @@ def build(session: nox.Session) -> None:
     session.run("python", str(ROOT / "tests-integration" / "check_wheels.py"), str(dist))
 
 
-# Note [Sanitizer sessions] (docs/reliability.md): `asan` and `ubsan` build mg-kernels with
-# -fsanitize=... into their own cached wheel and CMake folder, run the GoogleTest suite there,
-# then every package's tests and the integration tests against that wheel.
-SANITIZERS = {"asan": "address", "ubsan": "undefined"}
-# The sanitizer builds compile these ISAs only (the machine's widest plus the portable one);
+# Note [Sanitizer sessions] (docs/reliability.md): `asan`, `ubsan` and `fuzz` share one build of
+# mg-kernels with ASan and UBSan together (GCC; -O1), one cached wheel and one CMake folder, built
+# from one builder venv; each sanitizer session runs the C++ tests there, then every package's
+# tests and the integration tests against that wheel.
+SANITIZER_CACHE = ROOT / ".nox" / "_mg-kernels-sanitized"
+# MG_KERNELS_SANITIZE in the environment overrides it (e.g. "undefined": no ASan, no preloading).
+SANITIZE = "address,undefined"
+# The sanitizer build compiles these ISAs only (the machine's widest plus the portable one);
 # MG_KERNELS_ISAS in the environment overrides it ("" builds all).
 SANITIZER_ISAS = "scalar;avx2"
 SANITIZER_ENV = {
     # CPython frees nothing at exit, so LeakSanitizer would report the interpreter itself; the
     # C++ tests (ctest) keep leak detection on. tests-integration: `leaks` covers leaks there.
-    "asan": {
-        # allocator_may_return_null: a huge request gives NULL (bad_alloc -> MemoryError, as
-        # the tests expect) instead of an "allocation-size-too-big" report.
-        "ASAN_OPTIONS": "detect_leaks=0:halt_on_error=1:allocator_may_return_null=1:"
-        "strict_init_order=1:detect_stack_use_after_return=1",
-    },
-    "ubsan": {"UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1"},
+    # allocator_may_return_null: a huge request gives NULL (bad_alloc -> MemoryError, as the
+    # tests expect) instead of an "allocation-size-too-big" report.
+    "ASAN_OPTIONS": "detect_leaks=0:halt_on_error=1:allocator_may_return_null=1:"
+    "strict_init_order=1:detect_stack_use_after_return=1",
+    "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1",
 }
 
 
-def sanitized_kernels(session: nox.Session, name: str) -> tuple[Path, Path]:
-    """The sanitized mg-kernels wheel and its CMake folder (with the C++ tests), built once per
-    source state like `kernels_wheel`."""
+def sanitize_list() -> str:
+    """The -fsanitize= list of the shared sanitizer build."""
+    return os.environ.get("MG_KERNELS_SANITIZE", SANITIZE)
+
+
+def sanitizer_builder(session: nox.Session) -> Path:
+    """The Python of the venv that builds the sanitized wheel, the same for every session.
+
+    scikit-build-core clears the CMake cache and CMakeFiles/ (every object file) when the build
+    folder was last configured by a scikit-build-core installed elsewhere ("New isolated
+    environment ..., clearing cache"). Built from each session's own venv, the folder was rebuilt
+    from scratch whenever `fuzz` followed `asan` or the other way round; one builder venv keeps
+    it incremental. It is made by virtualenv (nox's own dependency) on the session's interpreter
+    and made again only when that interpreter or the tools change.
+    """
+    base = session.run("python", "-c", "import sys; print(sys._base_executable)", silent=True)
+    interpreter = str(base).strip()
+    venv = SANITIZER_CACHE / "builder"
+    python = venv / "bin" / "python"
+    tools = (*KERNELS_BUILD_TOOLS, "build>=1.2")
+    stamp = venv / "mg-builder.txt"
+    want = "\n".join((interpreter, *tools))
+    if not (python.exists() and stamp.exists() and stamp.read_text() == want):
+        shutil.rmtree(venv, ignore_errors=True)
+        session.run(sys.executable, "-m", "virtualenv", "-q", "-p", interpreter, str(venv),
+                    external=True)  # fmt: skip
+        session.run(str(python), "-m", "pip", "install", "-q", *tools, external=True)
+        stamp.write_text(want)
+    return python
+
+
+def sanitized_kernels(session: nox.Session) -> tuple[Path, Path]:
+    """The sanitized mg-kernels wheel and its CMake folder (C++ tests, GCC fuzz driver), built
+    once per source state like `kernels_wheel`, incrementally in one folder."""
     tag = session.run(
         "python", "-c", "import sys; print(sys.implementation.cache_tag)", silent=True
     )
     isas = os.environ.get("MG_KERNELS_ISAS", SANITIZER_ISAS)
     cpp_tests = os.environ.get("MG_KERNELS_BUILD_TESTS", "ON")  # OFF: a quicker Python-only run
-    key = hashlib.sha256(f"{isas}/{cpp_tests}".encode()).hexdigest()[:6]
-    entry = (
-        ROOT
-        / ".nox"
-        / f"_mg-kernels-{name}"
-        / f"{str(tag).strip()}-{source_digest(KERNELS.path)}-{key}"
-    )
-    build_dir = ROOT / ".nox" / f"_mg-kernels-{name}" / "build"  # one folder: incremental
+    key = hashlib.sha256(f"{sanitize_list()}/{isas}/{cpp_tests}".encode()).hexdigest()[:6]
+    entry = SANITIZER_CACHE / f"{str(tag).strip()}-{source_digest(KERNELS.path)}-{key}"
+    build_dir = SANITIZER_CACHE / "build"
     if not list(entry.glob("*.whl")):
-        session.install(*KERNELS_BUILD_TOOLS, "build>=1.2")
+        builder = sanitizer_builder(session)
+        session.log(f"sanitized build: -fsanitize={sanitize_list()}, ISAs {isas!r}")
         session.run(
-            "python", "-m", "build", "--wheel", "--no-isolation", "--outdir", str(entry),
+            str(builder), "-m", "build", "--wheel", "--no-isolation", "--outdir", str(entry),
             f"--config-setting=build-dir={build_dir}",
             f"--config-setting=cmake.define.MG_KERNELS_BUILD_TESTS={cpp_tests}",
-            f"--config-setting=cmake.define.MG_KERNELS_SANITIZE={SANITIZERS[name]}",
+            f"--config-setting=cmake.define.MG_KERNELS_SANITIZE={sanitize_list()}",
             f"--config-setting=cmake.define.MG_KERNELS_ISAS={isas}",
             "--config-setting=cmake.define.MG_KERNELS_BUILD_FUZZERS=ON",
-            str(KERNELS.path),
+            str(KERNELS.path), external=True,
         )  # fmt: skip
     return next(entry.glob("*.whl")), build_dir
 
 
-def sanitizer_runtime(session: nox.Session, name: str) -> dict[str, str]:
-    """The environment the Python suites run in under sanitizer `name`.
+def sanitizer_runtime(session: nox.Session) -> dict[str, str]:
+    """The environment the Python suites run in under the sanitized build.
 
     GCC links the runtime into the extension, but ASan must come first in the process (before
     libc's malloc is used), so python runs with LD_PRELOAD of the compiler's libasan; and of its
     libstdc++ too, or ASan's __cxa_throw interceptor finds no real one (python does not link
     libstdc++) and the first C++ exception dies in "CHECK failed: asan_interceptors.cpp".
+    UBSan alone needs no preloading.
     """
-    env = dict(SANITIZER_ENV[name])
-    if name == "asan":
+    env = dict(SANITIZER_ENV)
+    if "address" in sanitize_list():
         cxx = os.environ.get("CXX", "c++")
         libs = [
             str(session.run(cxx, f"-print-file-name={lib}", silent=True, external=True)).strip()
@@ -365,18 +394,50 @@ def sanitizer_runtime(session: nox.Session, name: str) -> dict[str, str]:
     return env
 
 
+def suite_digest(wheel: Path) -> str:
+    """A digest of what a sanitizer session checks: the sanitized wheel, the Python packages'
+    sources and pyproject.toml, every test, and the sanitizer options. Same digest, same run."""
+    digest = hashlib.sha256(wheel.read_bytes())
+    inputs = [KERNELS.path / "python", KERNELS.path / "tests", ROOT / "tests-integration"]
+    for pkg in (CORE, AUTOGRAD):
+        inputs += [pkg.path / "src", pkg.path / "tests", pkg.path / "pyproject.toml"]
+    skip = {"__pycache__", ".hypothesis", ".pytest_cache"}
+    for top in inputs:
+        for path in sorted(top.rglob("*")) if top.is_dir() else [top]:
+            if path.is_file() and not skip & set(path.parts):
+                digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes())
+    digest.update(repr(sorted(SANITIZER_ENV.items())).encode())
+    return digest.hexdigest()[:16]
+
+
 def run_sanitized(session: nox.Session, name: str) -> None:
-    wheel, build_dir = sanitized_kernels(session, name)
+    """The C++ tests and every Python suite against the shared sanitized build.
+
+    `asan` and `ubsan` run the same checks (both sanitizers are in the build); when one of them
+    has passed on exactly these sources and tests (`suite_digest`), the other says so and stops
+    (`nox -s asan ubsan` builds and runs once). MG_SANITIZE_RERUN=1 runs it again.
+    """
+    wheel, build_dir = sanitized_kernels(session)
+    passed = wheel.parent / f"passed-{suite_digest(wheel)}"
+    if passed.exists() and not session.posargs and not os.environ.get("MG_SANITIZE_RERUN"):
+        by = passed.read_text().strip()
+        session.log(
+            f"{name}: -fsanitize={sanitize_list()} already passed on these sources and tests "
+            f"({by}); MG_SANITIZE_RERUN=1 runs it again"
+        )
+        return
     install(session, AUTOGRAD, kernels=wheel)
     session.install(*{r: None for p in PACKAGES for r in p.test_requires}, "psutil")
     session.install("cmake>=3.26")  # ctest
     cpp_env = {
-        **SANITIZER_ENV[name],
+        **SANITIZER_ENV,
         "ASAN_OPTIONS": "detect_leaks=1:halt_on_error=1:allocator_may_return_null=1",
         # The vectorised-math accuracy sweep: every 4096th float instead of every 256th (the
         # same code paths; the full sweep took 14-80 s per function instrumented).
         "MG_TEST_VMATH_STEP": "4096",
     }
+    session.log(f"{name}: -fsanitize={sanitize_list()}; MG_TEST_VMATH_STEP=4096")
     if os.environ.get("MG_KERNELS_BUILD_TESTS", "ON") != "OFF":
         # -E: that test wants every x86 table compiled; sanitizer builds compile a subset.
         session.run("ctest", "--test-dir", str(build_dir), "--output-on-failure",
@@ -384,7 +445,7 @@ def run_sanitized(session: nox.Session, name: str) -> None:
                     env=cpp_env)  # fmt: skip
     else:
         session.warn("MG_KERNELS_BUILD_TESTS=OFF: the C++ tests were not built, not run")
-    env = sanitizer_runtime(session, name)
+    env = sanitizer_runtime(session)
     suites = [str(p.path / "tests") for p in PACKAGES] + [str(ROOT / "tests-integration")]
     # One pytest process for all suites; test_abi_skew builds a wheel (unrelated to memory
     # safety), so it is left out.
@@ -396,21 +457,26 @@ def run_sanitized(session: nox.Session, name: str) -> None:
                 "--deselect", "packages/mg-kernels/tests/python/test_isa.py"
                 "::test_available_isas_match_proc_cpuinfo",
                 *session.posargs, env=env)  # fmt: skip
+    if not session.posargs and os.environ.get("MG_KERNELS_BUILD_TESTS", "ON") != "OFF":
+        passed.write_text(f"by nox -s {name}\n")
 
 
 @nox.session
 def asan(session: nox.Session) -> None:
-    """mg-kernels with AddressSanitizer: the C++ tests (+LeakSanitizer) and every Python suite."""
+    """mg-kernels with AddressSanitizer (and UBSan): the C++ tests (+LeakSanitizer) and every
+    Python suite."""
     run_sanitized(session, "asan")
 
 
 @nox.session
 def ubsan(session: nox.Session) -> None:
-    """mg-kernels with UndefinedBehaviorSanitizer: the C++ tests and every Python suite."""
+    """mg-kernels with UndefinedBehaviorSanitizer (and ASan): the C++ tests and every Python
+    suite; the same build and run as `asan` (Note [Sanitizer sessions])."""
     run_sanitized(session, "ubsan")
 
 
-FUZZ_SECONDS = 60  # per target; `nox -s fuzz -- 600` runs each for ten minutes
+# Seconds per fuzz target: `nox -s fuzz -- 600`, or FUZZ_SECONDS=600 in the environment.
+FUZZ_SECONDS = 60
 # The libFuzzer build: Clang (FUZZ_CXX overrides), ASan + UBSan on the library and the target.
 FUZZ_SANITIZE = "address,undefined,fuzzer-no-link"
 # Its ISAs: Clang instruments each kernel unit with ASan + UBSan + coverage for 5-15 minutes on a
@@ -428,7 +494,8 @@ def clang_fuzzer(session: nox.Session) -> Path:
     """
     cxx = os.environ.get("FUZZ_CXX", "clang++")
     if shutil.which(cxx) is None:
-        session.error(f"nox -s fuzz needs {cxx} (Clang with libFuzzer); FUZZ_CXX names another")
+        session.error(f"nox -s fuzz needs {cxx} (Clang with libFuzzer); FUZZ_CXX names another, "
+                      "FUZZ_LIBFUZZER=0 skips that target")  # fmt: skip
     isas = os.environ.get("MG_KERNELS_ISAS", FUZZ_ISAS)
     build_dir = ROOT / ".nox" / "_mg-kernels-fuzz-clang"
     session.install("cmake>=3.26", "ninja")
@@ -446,35 +513,48 @@ def fuzz(session: nox.Session) -> None:
     """Fuzz the C++ entry points and the Python API, each target for FUZZ_SECONDS.
 
     Three targets: the C++ one built with Clang as a coverage-guided libFuzzer binary under
-    ASan + UBSan; the same source under GCC's ASan with a random driver (the library exactly as
-    the wheel builds it); the Python API (atheris) on the ASan wheel. `nox -s fuzz -- 600` runs
-    each for ten minutes. Regression inputs live in packages/mg-kernels/tests/fuzz/corpus (ctest
-    and every run here replay them) and tests-integration/fuzz_corpus (test_fuzz_regressions.py
-    replays them); a crash leaves its input in .nox/fuzz-artifacts/ (docs/reliability.md).
+    ASan + UBSan (FUZZ_LIBFUZZER=0 skips it: its build is the slow part); the same source
+    under GCC's ASan + UBSan with a random driver (the library exactly as the sanitized wheel
+    builds it, shared with `asan`/`ubsan`); the Python API (atheris) on that wheel.
+    `nox -s fuzz -- 600` (or FUZZ_SECONDS=600) runs each for ten minutes. Regression inputs
+    live in packages/mg-kernels/tests/fuzz/corpus (ctest and every run here replay them) and
+    tests-integration/fuzz_corpus (test_fuzz_regressions.py replays them); a crash fails the
+    session and leaves its input in .nox/fuzz-artifacts/ (docs/reliability.md).
     """
-    seconds = int(session.posargs[0]) if session.posargs else FUZZ_SECONDS
+    seconds = int(
+        session.posargs[0] if session.posargs else os.environ.get("FUZZ_SECONDS", FUZZ_SECONDS)
+    )
+    libfuzzer = os.environ.get("FUZZ_LIBFUZZER", "1") != "0"
+    state = "on" if libfuzzer else "off (FUZZ_LIBFUZZER=0)"
+    session.log(f"fuzz: {seconds} s per target; the Clang libFuzzer target: {state}")
     artifacts = ROOT / ".nox" / "fuzz-artifacts"
     artifacts.mkdir(parents=True, exist_ok=True)
     cpp_corpus = KERNELS.path / "tests" / "fuzz" / "corpus"
-    # libFuzzer adds what it finds to the first folder: a scratch one, not the regression inputs.
-    cpp_scratch = ROOT / ".nox" / "fuzz-corpus-cpp"
-    cpp_scratch.mkdir(parents=True, exist_ok=True)
-    libfuzzer = clang_fuzzer(session)
-    session.run(str(libfuzzer), str(cpp_scratch), str(cpp_corpus),
-                f"-max_total_time={seconds}", f"-artifact_prefix={artifacts}/clang-",
-                "-print_final_stats=1", external=True,
-                env={"ASAN_OPTIONS": "detect_leaks=1:halt_on_error=1",
-                     "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1"})  # fmt: skip
-    wheel, build_dir = sanitized_kernels(session, "asan")
+    san_env = {k: v for k, v in SANITIZER_ENV.items() if k != "ASAN_OPTIONS"}
+    if libfuzzer:
+        # libFuzzer adds what it finds to the first folder: a scratch one, not the regression
+        # inputs.
+        cpp_scratch = ROOT / ".nox" / "fuzz-corpus-cpp"
+        cpp_scratch.mkdir(parents=True, exist_ok=True)
+        binary = clang_fuzzer(session)
+        session.run(str(binary), str(cpp_scratch), str(cpp_corpus),
+                    f"-max_total_time={seconds}", f"-artifact_prefix={artifacts}/clang-",
+                    "-print_final_stats=1", external=True,
+                    env={**san_env, "ASAN_OPTIONS": "detect_leaks=1:halt_on_error=1"})  # fmt: skip
+    else:
+        session.warn("FUZZ_LIBFUZZER=0: the Clang libFuzzer target was not built, not run")
+    wheel, build_dir = sanitized_kernels(session)
     install(session, AUTOGRAD, kernels=wheel)
     session.install("atheris>=2.3", "numpy>=2")
-    env = sanitizer_runtime(session, "asan")
+    env = sanitizer_runtime(session)
     session.run(str(build_dir / "mg_kernels_fuzz"), str(cpp_corpus),
                 f"-max_total_time={seconds}", f"-artifact={artifacts / 'crash-cpp'}",
-                f"-artifact_prefix={artifacts}/", external=True, env=env)  # fmt: skip
+                f"-artifact_prefix={artifacts}/", external=True,
+                env={**env, "ASAN_OPTIONS": "detect_leaks=1:halt_on_error=1"})  # fmt: skip
     scratch = ROOT / ".nox" / "fuzz-corpus"
     scratch.mkdir(parents=True, exist_ok=True)
     py_corpus = ROOT / "tests-integration" / "fuzz_corpus"
     session.run("python", str(ROOT / "tests-integration" / "fuzz_api.py"),
                 f"-max_total_time={seconds}", f"-artifact_prefix={artifacts}/",
-                "-rss_limit_mb=4096", str(scratch), str(py_corpus), env=env)  # fmt: skip
+                "-print_final_stats=1", "-rss_limit_mb=4096", str(scratch), str(py_corpus),
+                env=env)  # fmt: skip
