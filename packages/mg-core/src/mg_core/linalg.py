@@ -36,6 +36,10 @@ def matmul(x1: Tensor, x2: Tensor, /) -> Tensor:
     >>> (a @ a.T).tolist()
     [[5.0, 11.0], [11.0, 25.0]]
     """
+    if type(x1) is Tensor and type(x2) is Tensor and x1.dtype is x2.dtype:
+        s1, s2 = x1.shape, x2.shape
+        if len(s1) == 2 and len(s2) == 2 and s1[1] == s2[0]:  # two matrices: the hot path
+            return _product(x1, x2, (s1[0], s2[1]))
     if not (isinstance(x1, _TENSOR) and isinstance(x2, _TENSOR)):  # untyped callers
         raise TypeError(
             f"matmul: expected two Tensors, got {type(x1).__name__} and {type(x2).__name__}"
@@ -61,18 +65,23 @@ def matmul(x1: Tensor, x2: Tensor, /) -> Tensor:
     if b.dtype is not dtype:
         b = b.astype(dtype)
     shape = (*batch, a.shape[-2], b.shape[-1])
-    n, strides = dense_layout(shape)
-    out = Storage.empty(dtype.name, n)  # the kernel writes every element
-    if n:
-        matmul_kernel(out, 0, strides, shape,
-                      a.buffer.storage, a.offset, a.strides, a.shape,
-                      b.buffer.storage, b.offset, b.strides, b.shape)  # fmt: skip
-    result = new_tensor(out, dtype, shape, strides)
+    result = _product(a, b, shape)
     if len(shape1) == 1:
         result = result.reshape(*shape[:-2], shape[-1])
     if len(shape2) == 1:
         result = result.reshape(result.shape[:-1])
     return result
+
+
+def _product(a: Tensor, b: Tensor, shape: Shape) -> Tensor:
+    """``a @ b`` into a new C-contiguous tensor of `shape`: operands of one dtype, checked."""
+    n, strides = dense_layout(shape)
+    out = Storage.empty(a.dtype.name, n)  # the kernel writes every element
+    if n:
+        matmul_kernel(out, 0, strides, shape,
+                      a.buffer.storage, a.offset, a.strides, a.shape,
+                      b.buffer.storage, b.offset, b.strides, b.shape)  # fmt: skip
+    return new_tensor(out, a.dtype, shape, strides)
 
 
 def _batch_shape(shape1: Shape, shape2: Shape, batch1: Shape, batch2: Shape) -> Shape:
