@@ -136,7 +136,7 @@ def mg_matmul(out: object, a: object, b: object, m: int, k: int, n: int) -> Call
 
 LIBRARIES = ("numpy (OpenBLAS)", "torch", "mg")
 LARGE_SHAPES = ((256, 256, 256), (1024, 1024, 1024), (64, 1024, 1024), (4096, 4096, 4096))
-BIG_MACS = 2**30  # shapes this large are timed in a third of the rounds (a call takes seconds)
+BIG_MACS = 2**30  # shapes larger than this are timed in a third of the rounds (seconds a call)
 
 
 def large_operands(seed: int, big: bool) -> list[tuple[tuple[int, int, int], object, object]]:
@@ -148,7 +148,7 @@ def large_operands(seed: int, big: bool) -> list[tuple[tuple[int, int, int], obj
     for m, k, n in LARGE_SHAPES:
         a = rng.standard_normal((m, k), dtype=np.float32)
         b = rng.standard_normal((k, n), dtype=np.float32)
-        if big or m * k * n < BIG_MACS:
+        if big or m * k * n <= BIG_MACS:
             operands.append(((m, k, n), a, b))
     return operands
 
