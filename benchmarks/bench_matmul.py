@@ -10,7 +10,9 @@ ratios come from the medians over rounds. Alone, because OpenBLAS's and OpenMP's
 spin for a while after a call, and on a 2-core machine they take the second core from whichever
 library runs next in the same process. Each child sets one library's thread count
 (OPENBLAS_NUM_THREADS, torch.set_num_threads, MG_KERNELS_NUM_THREADS) and 1 for the others, and
-rebuilds the same arrays from one seed; all multiply into a preallocated output.
+rebuilds the same arrays from one seed; all multiply into a preallocated output. A child's time
+for a shape is the best of BATCHES batches of calls (one for 4096^2): on a shared machine the
+other cores come and go within a round, and the best batch is the one that had them.
 
 Then, per thread count, one child with all three libraries: float16/bfloat16 (512 x 512) against
 NumPy's float16 and PyTorch, and small products (the MLP's shapes, transposed views,
@@ -137,6 +139,7 @@ def mg_matmul(out: object, a: object, b: object, m: int, k: int, n: int) -> Call
 LIBRARIES = ("numpy (OpenBLAS)", "torch", "mg")
 LARGE_SHAPES = ((256, 256, 256), (1024, 1024, 1024), (64, 1024, 1024), (4096, 4096, 4096))
 BIG_MACS = 2**30  # shapes larger than this are timed in a third of the rounds (seconds a call)
+BATCHES = 3  # a child's time for a shape: the least disturbed of this many batches
 
 
 def large_operands(seed: int, big: bool) -> list[tuple[tuple[int, int, int], object, object]]:
@@ -200,7 +203,8 @@ def large_child(library: str, threads: int, big: bool, check: bool) -> None:
         assert isinstance(b, np.ndarray)
         call, result = contender(library, threads, a, b)
         call()  # warm up: first-touch page faults, thread pools
-        seconds[f"{m},{k},{n}"] = per_call_seconds(call)
+        batches = BATCHES if m * k * n <= BIG_MACS else 1
+        seconds[f"{m},{k},{n}"] = min(per_call_seconds(call) for _ in range(batches))
         if check:
             want = a.astype(np.float64) @ b.astype(np.float64)
             got = np.asarray(result())
