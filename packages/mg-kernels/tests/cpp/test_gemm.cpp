@@ -252,14 +252,15 @@ TEST_P(GemmIsa, LargeThreadedProductIsBitIdentical) {
 
 TEST_P(GemmIsa, EveryThreadSplitMatchesTheReference) {
   // Threaded sizes: one row block cut into column chunks (m < mc), row blocks sharing A's
-  // micro-panels unevenly (m not a multiple of mr or of the block count), k over one kc block
-  // and n over one nc block; each at 1 to 4 threads against the double-precision triple loop.
+  // micro-panels unevenly (m not a multiple of mr or of the block count), k over one kc block,
+  // n over one nc block, and a thread's column chunk over one nc block (n = 6500); each at 1 to
+  // 4 threads against the double-precision triple loop.
   struct Size {
     std::int64_t m, k, n;
   };
   const int before = num_threads();
   for (const Size s : {Size{7, 300, 200}, Size{64, 520, 333}, Size{301, 257, 130},
-                       Size{1031, 300, 40}, Size{13, 40, 3100}}) {
+                       Size{1031, 300, 40}, Size{13, 40, 3100}, Size{5, 30, 6500}}) {
     for (int threads = 1; threads <= 4; ++threads) {
       set_num_threads(threads);
       check_matmul<float>(GetParam(), s.m, s.k, s.n, false, threads % 2 == 0);

@@ -153,8 +153,15 @@ def test_large_square(isa: str, dtype: str) -> None:
 
 # (m, k, n) large enough to be threaded: one row block split into column chunks (m < mc), row
 # blocks sharing A's micro-panels unevenly (m not a multiple of mr or of the block count), depth
-# over one kc block, and n over one nc block.
-THREADED_SHAPES = ((7, 300, 200), (64, 520, 333), (301, 257, 130), (1031, 300, 40), (13, 40, 3100))
+# over one kc block, n over one nc block, and a thread's column chunk over one nc block.
+THREADED_SHAPES = (
+    (7, 300, 200),
+    (64, 520, 333),
+    (301, 257, 130),
+    (1031, 300, 40),
+    (13, 40, 3100),
+    (5, 30, 6500),
+)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
