@@ -28,7 +28,6 @@ import ctypes
 import functools
 import operator
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -102,10 +101,8 @@ THREAD_VARIABLES = (
 )
 
 
-def measure_peak(threads: int) -> tuple[float, float]:
-    """The best and the median of 40 short runs of the FMA loop (short: a busy machine preempts
-    long ones). A median far below the best means the cores came and went during the run: at 2
-    threads, a median near the 1-thread peak means the two CPUs mostly shared one core."""
+def measure_peak(threads: int) -> float:
+    """The best of 40 short runs of the FMA loop (short: a busy machine preempts long ones)."""
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "fma_peak.c"
         library = Path(folder) / "fma_peak.so"
@@ -117,8 +114,7 @@ def measure_peak(threads: int) -> tuple[float, float]:
         lib = ctypes.CDLL(str(library))
         lib.fma_peak.argtypes = [ctypes.c_int, ctypes.c_long]
         lib.fma_peak.restype = ctypes.c_double
-        runs = [lib.fma_peak(threads, 1_000_000) for _ in range(40)]
-        return max(runs), statistics.median(runs)
+        return max(lib.fma_peak(threads, 1_000_000) for _ in range(40))
 
 
 def as_storage(x: object, dtype: str) -> object:
@@ -230,10 +226,10 @@ def child_environment(library: str, threads: int) -> dict[str, str]:
 def large_bench(threads: int, rounds: int) -> None:
     """Every library in its own child process per round, the order rotating; medians of rounds."""
     import json
+    import statistics
 
-    peak, typical = measure_peak(threads)
-    print(f"\n=== {threads} thread(s): FMA peak {peak:.1f} GFLOP/s (float32, measured; "
-          f"median of the runs {typical:.1f}) ===")  # fmt: skip
+    peak = measure_peak(threads)
+    print(f"\n=== {threads} thread(s): FMA peak {peak:.1f} GFLOP/s (float32, measured) ===")
     samples: dict[str, dict[str, list[float]]] = {name: {} for name in LIBRARIES}
     big_rounds = max(2, rounds // 3)
     for r in range(rounds):

@@ -82,6 +82,14 @@ constexpr std::int64_t kMinThreadedMacs = std::int64_t{1} << 18;
 constexpr std::int64_t kMaxUnpackedMacs = 8 * 8 * 8;
 // Upper bound of mr * nr over all tables (gemm.cpp); tests check it.
 constexpr std::int64_t kMaxTile = 256;
+// Note [Small products]
+// ~~~~~~~~~~~~~~~~~~~~~
+// Packing A pays when the micro-kernel reads each packed A panel many times, once per B
+// micro-panel. An A block whose columns hold at most kInPlacePanels B micro-panels (n up to 128
+// for float32 on AVX2: the MLP's products) is read in place instead, by the unit's rows kernel
+// (row-major float32 A; only a last partial micro-panel is packed, zero-padded). Packing took a
+// quarter of (64, 128) x (128, 10); the rows kernel makes the same sums in the same order.
+constexpr std::int64_t kInPlacePanels = 8;
 
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 
@@ -299,27 +307,38 @@ void pack_b_task(void* context, std::int64_t task) {
 
 // Rows [ic, ic + mc) of C, columns [j0, j0 + cols): the packed A block (mc rows) times the
 // packed B block (starting at its column j0), for the depth block at pc of kc.
+// a_in_place (see a_in_place()): the block's full micro-panels are read from A there, and only
+// a last partial one is packed, at its place in a_packed.
 template <class Src, class Acc>
 void macro_kernel(const Job<Src, Acc>& job, std::int64_t ic, std::int64_t mc, std::int64_t j0,
-                  std::int64_t cols, const Acc* a_packed, const Acc* b_packed, std::int64_t kc,
-                  bool accumulate) {
+                  std::int64_t cols, const Acc* a_packed, const Src* a_in_place,
+                  const Acc* b_packed, std::int64_t kc, bool accumulate) {
   const auto& uk = *job.uk;
   const std::int64_t mr = uk.mr;
   const std::int64_t nr = uk.nr;
   const MutMatrixRef<Acc> c = job.c;
   alignas(64) Acc tile[kMaxTile];
+  const auto micro = [&](std::int64_t ir, std::int64_t h, const Acc* bp, Acc* out, std::int64_t rs,
+                         std::int64_t cs, bool add) {
+    if constexpr (std::is_same_v<Src, Acc>) {
+      if (a_in_place != nullptr && h == mr) {
+        uk.fn_rows(kc, a_in_place + ir * job.a.rs, job.a.rs, bp, out, rs, cs, add);
+        return;
+      }
+    }
+    uk.fn(kc, a_packed + ir * kc, bp, out, rs, cs, add);
+  };
   for (std::int64_t jr = 0; jr < cols; jr += nr) {
     const std::int64_t w = std::min(nr, cols - jr);
     const Acc* bp = b_packed + jr * kc;
     for (std::int64_t ir = 0; ir < mc; ir += mr) {
       const std::int64_t h = std::min(mr, mc - ir);
-      const Acc* ap = a_packed + ir * kc;
       Acc* cc = c.data + (ic + ir) * c.rs + (j0 + jr) * c.cs;
       if (h == mr && w == nr) {
-        uk.fn(kc, ap, bp, cc, c.rs, c.cs, accumulate);
+        micro(ir, h, bp, cc, c.rs, c.cs, accumulate);
         continue;
       }
-      uk.fn(kc, ap, bp, tile, nr, 1, false);
+      micro(ir, h, bp, tile, nr, 1, false);
       for (std::int64_t i = 0; i < h; ++i) {
         for (std::int64_t j = 0; j < w; ++j) {
           Acc& dst = cc[i * c.rs + j * c.cs];
@@ -336,6 +355,34 @@ std::int64_t block_begin(const Job<Src, Acc>& job, std::int64_t block) {
   return std::min(block * job.row_panels / job.row_blocks * job.uk->mr, job.dims.m);
 }
 
+// Where the A block at (ic, pc) can be read in place instead of packed, or nullptr: float32
+// row-major A, a unit with a rows kernel, and few enough B micro-panels in the block's columns
+// that A is read only a few times (Note [Small products]).
+template <class Src, class Acc>
+const Src* a_in_place(const Job<Src, Acc>& job, std::int64_t ic, std::int64_t pc,
+                      std::int64_t cols) {
+  if constexpr (std::is_same_v<Src, Acc>) {
+    if (job.uk->fn_rows != nullptr && job.a.cs == 1 &&
+        ceil_div(cols, job.uk->nr) <= kInPlacePanels) {
+      return job.a.data + ic * job.a.rs + pc;
+    }
+  }
+  return nullptr;
+}
+
+// Packs the mc x kc A block at (ic, pc) into a_packed, or only its last partial micro-panel
+// when the rest is read in place.
+template <class Src, class Acc>
+void pack_a_block(const Job<Src, Acc>& job, std::int64_t ic, std::int64_t mc, std::int64_t pc,
+                  std::int64_t kc, bool in_place, Acc* a_packed) {
+  const std::int64_t mr = job.uk->mr;
+  const std::int64_t skip = in_place ? mc / mr * mr : 0;
+  if (skip == mc) return;
+  const MatrixRef<Src> block{job.a.data + (ic + skip) * job.a.rs + pc * job.a.cs, job.a.rs,
+                             job.a.cs};
+  pack_a<Src, Acc>(block, mc - skip, kc, mr, a_packed + skip * kc, *job.uk);
+}
+
 // One task of a (jc, pc) step: a row block times a chunk of the shared packed B block.
 template <class Src, class Acc>
 void macro_task(void* context, std::int64_t task) {
@@ -348,9 +395,9 @@ void macro_task(void* context, std::int64_t task) {
   const std::int64_t j_end = std::min(job.nc, j_begin + job.chunk_panels * job.uk->nr);
   const std::int64_t mr = job.uk->mr;
   Acc* a_packed = a_scratch().get<Acc>(ceil_div(mc, mr) * mr * job.kc);
-  const MatrixRef<Src> a_block{job.a.data + ic * job.a.rs + job.pc * job.a.cs, job.a.rs, job.a.cs};
-  pack_a<Src, Acc>(a_block, mc, job.kc, mr, a_packed, *job.uk);
-  macro_kernel(job, ic, mc, job.jc + j_begin, j_end - j_begin, a_packed,
+  const Src* in_place = a_in_place(job, ic, job.pc, j_end - j_begin);
+  pack_a_block(job, ic, mc, job.pc, job.kc, in_place != nullptr, a_packed);
+  macro_kernel(job, ic, mc, job.jc + j_begin, j_end - j_begin, a_packed, in_place,
                job.b_packed + j_begin * job.kc, job.kc, job.pc > 0);
 }
 
@@ -376,9 +423,9 @@ void chunk_task(void* context, std::int64_t task) {
       const MatrixRef<Src> b_block{job.b.data + pc * job.b.rs + jc * job.b.cs, job.b.rs, job.b.cs};
       pack_b<Src, Acc>(b_block, kc, nc, uk.nr, b_packed, uk);
       Acc* a_packed = a_scratch().get<Acc>(ceil_div(mc, uk.mr) * uk.mr * kc);
-      const MatrixRef<Src> a_block{job.a.data + ic * job.a.rs + pc * job.a.cs, job.a.rs, job.a.cs};
-      pack_a<Src, Acc>(a_block, mc, kc, uk.mr, a_packed, uk);
-      macro_kernel(job, ic, mc, jc, nc, a_packed, b_packed, kc, pc > 0);
+      const Src* in_place = a_in_place(job, ic, pc, nc);
+      pack_a_block(job, ic, mc, pc, kc, in_place != nullptr, a_packed);
+      macro_kernel(job, ic, mc, jc, nc, a_packed, in_place, b_packed, kc, pc > 0);
     }
   }
 }
