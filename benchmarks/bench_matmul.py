@@ -2,14 +2,23 @@
 
 The peak comes from a tiny C loop (below) compiled at bench time with the system `cc -O3
 -march=native`: twelve independent chains of vector FMAs (AVX-512 when the compiler targets it,
-else AVX2) per thread, the most a core can retire. Each thread count runs in its own child
-process, because OpenBLAS reads its thread count (OPENBLAS_NUM_THREADS) once at import; mg
-(MG_KERNELS_NUM_THREADS) and torch (set_num_threads) get the same count. All contenders multiply
-the same arrays into a preallocated output. Also float16/bfloat16 (512 x 512) against NumPy's
-float16 and PyTorch, and small products (the MLP's shapes, transposed views, matrix-vector)
-through `a @ b` with each library's Python overhead.
+else AVX2) per thread, the most a core can retire.
 
-    python benchmarks/bench_matmul.py [--rounds 7] [--threads 1 2]
+The large products (256^2, 1024^2, (64,1024)x(1024,1024), 4096^2) run each library alone in its
+own child process per round and thread count, the library order rotating between rounds; the
+ratios come from the medians over rounds. Alone, because OpenBLAS's and OpenMP's idle threads
+spin for a while after a call, and on a 2-core machine they take the second core from whichever
+library runs next in the same process. Each child sets one library's thread count
+(OPENBLAS_NUM_THREADS, torch.set_num_threads, MG_KERNELS_NUM_THREADS) and 1 for the others, and
+rebuilds the same arrays from one seed; all multiply into a preallocated output. A child's time
+for a shape is the best of BATCHES batches of calls (one for 4096^2): on a shared machine the
+other cores come and go within a round, and the best batch is the one that had them.
+
+Then, per thread count, one child with all three libraries: float16/bfloat16 (512 x 512) against
+NumPy's float16 and PyTorch, and small products (the MLP's shapes, transposed views,
+matrix-vector) through `a @ b` with each library's Python overhead.
+
+    python benchmarks/bench_matmul.py [--rounds 7] [--threads 1 2] [--only-large]
 """
 
 from __future__ import annotations
@@ -127,43 +136,143 @@ def mg_matmul(out: object, a: object, b: object, m: int, k: int, n: int) -> Call
     return call
 
 
-def run_child(threads: int, rounds: int) -> None:
-    """Measure everything at one thread count (this process's environment already set it)."""
-    import mg_kernels as mk
-    import numpy as np
-    import torch
-    from timing import compare
+LIBRARIES = ("numpy (OpenBLAS)", "torch", "mg")
+LARGE_SHAPES = ((256, 256, 256), (1024, 1024, 1024), (64, 1024, 1024), (4096, 4096, 4096))
+BIG_MACS = 2**30  # shapes larger than this are timed in a third of the rounds (seconds a call)
+BATCHES = 3  # a child's time for a shape: the least disturbed of this many batches
 
-    torch.set_num_threads(threads)
-    mk.set_num_threads(threads)
-    peak = measure_peak(threads)
-    print(f"\n=== {threads} thread(s): FMA peak {peak:.1f} GFLOP/s (float32, measured), "
-          f"mg ISA {mk.isa()} ===")  # fmt: skip
-    shapes = [(256, 256, 256), (1024, 1024, 1024), (64, 1024, 1024), (4096, 4096, 4096)]
-    rng = np.random.default_rng(0)
-    for m, k, n in shapes:
+
+def large_operands(seed: int, big: bool) -> list[tuple[tuple[int, int, int], object, object]]:
+    """The same float32 arrays in every child: one generator, shapes in LARGE_SHAPES order."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    operands: list[tuple[tuple[int, int, int], object, object]] = []
+    for m, k, n in LARGE_SHAPES:
         a = rng.standard_normal((m, k), dtype=np.float32)
         b = rng.standard_normal((k, n), dtype=np.float32)
-        c = np.zeros((m, n), dtype=np.float32)
-        sa, sb = as_storage(a, "float32"), as_storage(b, "float32")
-        sc = mk.Storage("float32", m * n)
-        ta, tb, tc = torch.from_numpy(a), torch.from_numpy(b), torch.from_numpy(c)
+        if big or m * k * n <= BIG_MACS:
+            operands.append(((m, k, n), a, b))
+    return operands
 
-        contenders: dict[str, Callable[[], object]] = {
-            "numpy (OpenBLAS)": lambda a=a, b=b, c=c: np.matmul(a, b, out=c),
-            "torch": lambda ta=ta, tb=tb, tc=tc: torch.matmul(ta, tb, out=tc),
-            "mg": mg_matmul(sc, sa, sb, m, k, n),
-        }
-        medians = compare(contenders, rounds if m * n * k < 2**30 else max(2, rounds // 3))
+
+def contender(
+    library: str, threads: int, a: object, b: object
+) -> tuple[Callable[[], object], Callable[[], object]]:
+    """A call of `library`'s a @ b into a preallocated output, and a getter of that output."""
+    import numpy as np
+
+    assert isinstance(a, np.ndarray)
+    assert isinstance(b, np.ndarray)
+    (m, k), n = a.shape, b.shape[1]
+    if library == "numpy (OpenBLAS)":
+        c = np.zeros((m, n), dtype=np.float32)
+        return functools.partial(np.matmul, a, b, out=c), functools.partial(np.asarray, c)
+    if library == "torch":
+        import torch
+
+        torch.set_num_threads(threads)
+        tc = torch.zeros((m, n), dtype=torch.float32)
+        call = functools.partial(torch.matmul, torch.from_numpy(a), torch.from_numpy(b), out=tc)
+        return call, tc.numpy
+    import mg_kernels as mk
+
+    mk.set_num_threads(threads)
+    sc = mk.Storage("float32", m * n)
+
+    def result() -> object:
+        return np.frombuffer(sc.tobytes(), dtype=np.float32).reshape(m, n)
+
+    return mg_matmul(sc, as_storage(a, "float32"), as_storage(b, "float32"), m, k, n), result
+
+
+def large_child(library: str, threads: int, big: bool, check: bool) -> None:
+    """One library alone in this process: seconds per call for each large shape, as JSON.
+
+    Alone, because OpenBLAS's (and OpenMP's) idle threads spin for a while after each call and
+    on a 2-core machine take the second core from whichever library runs next.
+    """
+    import json
+
+    import numpy as np
+    from timing import per_call_seconds
+
+    seconds: dict[str, float] = {}
+    for (m, k, n), a, b in large_operands(0, big):
+        assert isinstance(a, np.ndarray)
+        assert isinstance(b, np.ndarray)
+        call, result = contender(library, threads, a, b)
+        call()  # warm up: first-touch page faults, thread pools
+        batches = BATCHES if m * k * n <= BIG_MACS else 1
+        seconds[f"{m},{k},{n}"] = min(per_call_seconds(call) for _ in range(batches))
+        if check:
+            want = a.astype(np.float64) @ b.astype(np.float64)
+            got = np.asarray(result())
+            np.testing.assert_allclose(got, want, rtol=1e-3, atol=1e-3 * np.sqrt(k))
+    print(json.dumps(seconds))
+
+
+def child_environment(library: str, threads: int) -> dict[str, str]:
+    """The thread variables for a child running `library` at `threads` (the rest get 1)."""
+    env = dict(os.environ)
+    for var in THREAD_VARIABLES:
+        env[var] = "1"
+    env["OPENBLAS_NUM_THREADS"] = str(threads) if library.startswith("numpy") else "1"
+    env["OMP_NUM_THREADS"] = env["MKL_NUM_THREADS"] = str(threads) if library == "torch" else "1"
+    env["MG_KERNELS_NUM_THREADS"] = str(threads) if library == "mg" else "1"
+    return env
+
+
+def large_bench(threads: int, rounds: int) -> None:
+    """Every library in its own child process per round, the order rotating; medians of rounds."""
+    import json
+    import statistics
+
+    peak = measure_peak(threads)
+    print(f"\n=== {threads} thread(s): FMA peak {peak:.1f} GFLOP/s (float32, measured) ===")
+    samples: dict[str, dict[str, list[float]]] = {name: {} for name in LIBRARIES}
+    big_rounds = max(2, rounds // 3)
+    for r in range(rounds):
+        order = LIBRARIES[r % 3 :] + LIBRARIES[: r % 3]
+        for library in order:
+            command = [
+                sys.executable,
+                __file__,
+                "--large-child",
+                library,
+                "--threads",
+                str(threads),
+            ]
+            if r < big_rounds:
+                command.append("--big")
+            if r == 0:
+                command.append("--check")
+            env = child_environment(library, threads)
+            out = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+            for shape, seconds in json.loads(out.stdout.splitlines()[-1]).items():
+                samples[library].setdefault(shape, []).append(seconds)
+    for m, k, n in LARGE_SHAPES:
+        shape = f"{m},{k},{n}"
+        medians = {name: statistics.median(samples[name][shape]) for name in LIBRARIES}
         flops = 2.0 * m * n * k
         best_other = min(medians["numpy (OpenBLAS)"], medians["torch"])
-        print(f"\nfloat32 ({m},{k}) x ({k},{n})")
+        print(f"\nfloat32 ({m},{k}) x ({k},{n}), {len(samples['mg'][shape])} rounds")
         for name, seconds in medians.items():
             gflops = flops / seconds / 1e9
             print(f"  {name:<18} {gflops:8.1f} GFLOP/s  {gflops / peak:6.1%} of peak  "
                   f"{best_other / seconds:5.2f}x the faster of numpy/torch")  # fmt: skip
-        got = np.frombuffer(sc.tobytes(), dtype=np.float32).reshape(m, n)
-        np.testing.assert_allclose(got, a @ b, rtol=1e-3, atol=1e-2 * np.sqrt(k))
+
+
+def run_child(threads: int, rounds: int) -> None:
+    """Small and narrow products at one thread count (this process's environment set it)."""
+    import mg_kernels as mk
+    import numpy as np
+    import torch
+
+    torch.set_num_threads(threads)
+    mk.set_num_threads(threads)
+    print(f"\n=== {threads} thread(s), all libraries in one process, mg ISA {mk.isa()} ===")
+    rng = np.random.default_rng(0)
     small_bench(rounds, rng)
     narrow_bench(rounds, rng)
 
@@ -266,12 +375,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--threads", type=int, nargs="*", default=[1, 2])
+    parser.add_argument("--only-large", action="store_true", help="skip small and narrow products")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--large-child", choices=LIBRARIES, help=argparse.SUPPRESS)
+    parser.add_argument("--big", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--check", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.large_child is not None:
+        large_child(args.large_child, args.threads[0], args.big, args.check)
+        return
     if args.child:
         run_child(args.threads[0], args.rounds)
         return
     for threads in args.threads:
+        large_bench(threads, args.rounds)
+        if args.only_large:
+            continue
         env = dict(os.environ)
         for var in THREAD_VARIABLES:
             env[var] = str(threads)

@@ -29,11 +29,16 @@
 // its valid part is stored (edge handling). Packing reads any strides, which is how transposed
 // and strided operands cost nothing extra, and converts float16/bfloat16 to float32 on the way.
 //
-// Threads split the work of one (jc, pc) step into tasks: row blocks, and when there are fewer
-// row blocks than threads, also column chunks of whole micro-panels. Every task packs its own A
-// block; the packed B block is shared and read-only. No two tasks write the same C element, and
-// each element's sum runs in the same order whatever the split, so results do not depend on the
-// thread count.
+// Threads split the work of one (jc, pc) step into tasks, one per row block (a multiple of the
+// thread count): the threads pack the B block together, then each task packs its own A block
+// and reads the shared packed B. When there are fewer row blocks than threads (m below about
+// mc times the thread count, as in (64, 1024) x (1024, 1024)), the tasks are row blocks times
+// chunks of whole micro-panels of columns instead, each running every (jc, pc) step of its part
+// of C and packing its own B chunk: one hand-off to the pool per product, where sharing B took
+// two per depth block and left a thread waiting at each whenever the other was descheduled.
+// No two tasks write the same C element, and each element's sum runs in the same order (the
+// same kc blocks, each summed by the micro-kernel) whatever the split, so results do not depend
+// on the thread count.
 
 namespace mg::gemm {
 
@@ -77,6 +82,14 @@ constexpr std::int64_t kMinThreadedMacs = std::int64_t{1} << 18;
 constexpr std::int64_t kMaxUnpackedMacs = 8 * 8 * 8;
 // Upper bound of mr * nr over all tables (gemm.cpp); tests check it.
 constexpr std::int64_t kMaxTile = 256;
+// Note [Small products]
+// ~~~~~~~~~~~~~~~~~~~~~
+// Packing A pays when the micro-kernel reads each packed A panel many times, once per B
+// micro-panel. An A block whose columns hold at most kInPlacePanels B micro-panels (n up to 128
+// for float32 on AVX2: the MLP's products) is read in place instead, by the unit's rows kernel
+// (row-major float32 A; only a last partial micro-panel is packed, zero-padded). Packing took a
+// quarter of (64, 128) x (128, 10); the rows kernel makes the same sums in the same order.
+constexpr std::int64_t kInPlacePanels = 8;
 
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 
@@ -108,8 +121,9 @@ class Scratch {
   std::size_t bytes_ = 0;
 };
 
-// The packed B block lives on the calling thread, the A blocks on each worker: two buffers,
-// since the caller is also a worker.
+// The shared packed B block lives on the calling thread, the A blocks on each worker: two
+// buffers, since the caller is also a worker. (chunk_task packs its own B chunk into the
+// b_scratch of the thread running it; no shared B exists then.)
 Scratch& b_scratch() {
   thread_local Scratch s;
   return s;
@@ -271,8 +285,9 @@ struct Job {
   // The current (jc, pc) step.
   std::int64_t jc = 0, nc = 0, pc = 0, kc = 0;
   const Acc* b_packed = nullptr;
-  // The split into tasks: row blocks of mc rows times column chunks of chunk_panels panels.
-  std::int64_t mc = 0, row_blocks = 1, col_chunks = 1, chunk_panels = 1;
+  // The split into tasks: row blocks times column chunks of chunk_panels panels. Row block b
+  // holds A's micro-panels [b * row_panels / row_blocks, (b + 1) * row_panels / row_blocks).
+  std::int64_t row_panels = 1, row_blocks = 1, col_chunks = 1, chunk_panels = 1;
   // B packing split: panels per task.
   Acc* b_dst = nullptr;
   std::int64_t pack_panels = 1;
@@ -290,44 +305,127 @@ void pack_b_task(void* context, std::int64_t task) {
   pack_b<Src, Acc>(block, job.kc, cols, nr, job.b_dst + j0 * job.kc, *job.uk);
 }
 
+// Rows [ic, ic + mc) of C, columns [j0, j0 + cols): the packed A block (mc rows) times the
+// packed B block (starting at its column j0), for the depth block at pc of kc.
+// a_in_place (see a_in_place()): the block's full micro-panels are read from A there, and only
+// a last partial one is packed, at its place in a_packed.
 template <class Src, class Acc>
-void macro_task(void* context, std::int64_t task) {
-  auto& job = *static_cast<Job<Src, Acc>*>(context);
+void macro_kernel(const Job<Src, Acc>& job, std::int64_t ic, std::int64_t mc, std::int64_t j0,
+                  std::int64_t cols, const Acc* a_packed, const Src* a_in_place,
+                  const Acc* b_packed, std::int64_t kc, bool accumulate) {
   const auto& uk = *job.uk;
   const std::int64_t mr = uk.mr;
   const std::int64_t nr = uk.nr;
-  const std::int64_t ic = (task / job.col_chunks) * job.mc;
-  const std::int64_t j_begin = (task % job.col_chunks) * job.chunk_panels * nr;
-  if (ic >= job.dims.m || j_begin >= job.nc) return;
-  const std::int64_t mc = std::min(job.mc, job.dims.m - ic);
-  const std::int64_t j_end = std::min(job.nc, j_begin + job.chunk_panels * nr);
-  const std::int64_t kc = job.kc;
-
-  Acc* a_packed = a_scratch().get<Acc>(ceil_div(mc, mr) * mr * kc);
-  const MatrixRef<Src> a_block{job.a.data + ic * job.a.rs + job.pc * job.a.cs, job.a.rs, job.a.cs};
-  pack_a<Src, Acc>(a_block, mc, kc, mr, a_packed, uk);
-
-  const bool accumulate = job.pc > 0;
   const MutMatrixRef<Acc> c = job.c;
   alignas(64) Acc tile[kMaxTile];
-  for (std::int64_t jr = j_begin; jr < j_end; jr += nr) {
-    const std::int64_t w = std::min(nr, j_end - jr);
-    const Acc* bp = job.b_packed + jr * kc;
+  const auto micro = [&](std::int64_t ir, std::int64_t h, const Acc* bp, Acc* out, std::int64_t rs,
+                         std::int64_t cs, bool add) {
+    if constexpr (std::is_same_v<Src, Acc>) {
+      if (a_in_place != nullptr && h == mr) {
+        uk.fn_rows(kc, a_in_place + ir * job.a.rs, job.a.rs, bp, out, rs, cs, add);
+        return;
+      }
+    }
+    uk.fn(kc, a_packed + ir * kc, bp, out, rs, cs, add);
+  };
+  for (std::int64_t jr = 0; jr < cols; jr += nr) {
+    const std::int64_t w = std::min(nr, cols - jr);
+    const Acc* bp = b_packed + jr * kc;
     for (std::int64_t ir = 0; ir < mc; ir += mr) {
       const std::int64_t h = std::min(mr, mc - ir);
-      const Acc* ap = a_packed + ir * kc;
-      Acc* cc = c.data + (ic + ir) * c.rs + (job.jc + jr) * c.cs;
+      Acc* cc = c.data + (ic + ir) * c.rs + (j0 + jr) * c.cs;
       if (h == mr && w == nr) {
-        uk.fn(kc, ap, bp, cc, c.rs, c.cs, accumulate);
+        micro(ir, h, bp, cc, c.rs, c.cs, accumulate);
         continue;
       }
-      uk.fn(kc, ap, bp, tile, nr, 1, false);
+      micro(ir, h, bp, tile, nr, 1, false);
       for (std::int64_t i = 0; i < h; ++i) {
         for (std::int64_t j = 0; j < w; ++j) {
           Acc& dst = cc[i * c.rs + j * c.cs];
           dst = accumulate ? static_cast<Acc>(dst + tile[i * nr + j]) : tile[i * nr + j];
         }
       }
+    }
+  }
+}
+
+// Row block `block`'s first row and row count (Job: the blocks share A's micro-panels evenly).
+template <class Src, class Acc>
+std::int64_t block_begin(const Job<Src, Acc>& job, std::int64_t block) {
+  return std::min(block * job.row_panels / job.row_blocks * job.uk->mr, job.dims.m);
+}
+
+// Where the A block at (ic, pc) can be read in place instead of packed, or nullptr: float32
+// row-major A, a unit with a rows kernel, and few enough B micro-panels in the block's columns
+// that A is read only a few times (Note [Small products]).
+template <class Src, class Acc>
+const Src* a_in_place(const Job<Src, Acc>& job, std::int64_t ic, std::int64_t pc,
+                      std::int64_t cols) {
+  if constexpr (std::is_same_v<Src, Acc>) {
+    if (job.uk->fn_rows != nullptr && job.a.cs == 1 &&
+        ceil_div(cols, job.uk->nr) <= kInPlacePanels) {
+      return job.a.data + ic * job.a.rs + pc;
+    }
+  }
+  return nullptr;
+}
+
+// Packs the mc x kc A block at (ic, pc) into a_packed, or only its last partial micro-panel
+// when the rest is read in place.
+template <class Src, class Acc>
+void pack_a_block(const Job<Src, Acc>& job, std::int64_t ic, std::int64_t mc, std::int64_t pc,
+                  std::int64_t kc, bool in_place, Acc* a_packed) {
+  const std::int64_t mr = job.uk->mr;
+  const std::int64_t skip = in_place ? mc / mr * mr : 0;
+  if (skip == mc) return;
+  const MatrixRef<Src> block{job.a.data + (ic + skip) * job.a.rs + pc * job.a.cs, job.a.rs,
+                             job.a.cs};
+  pack_a<Src, Acc>(block, mc - skip, kc, mr, a_packed + skip * kc, *job.uk);
+}
+
+// One task of a (jc, pc) step: a row block times a chunk of the shared packed B block.
+template <class Src, class Acc>
+void macro_task(void* context, std::int64_t task) {
+  auto& job = *static_cast<Job<Src, Acc>*>(context);
+  const std::int64_t block = task / job.col_chunks;
+  const std::int64_t ic = block_begin(job, block);
+  const std::int64_t mc = block_begin(job, block + 1) - ic;
+  const std::int64_t j_begin = (task % job.col_chunks) * job.chunk_panels * job.uk->nr;
+  if (mc <= 0 || j_begin >= job.nc) return;
+  const std::int64_t j_end = std::min(job.nc, j_begin + job.chunk_panels * job.uk->nr);
+  const std::int64_t mr = job.uk->mr;
+  Acc* a_packed = a_scratch().get<Acc>(ceil_div(mc, mr) * mr * job.kc);
+  const Src* in_place = a_in_place(job, ic, job.pc, j_end - j_begin);
+  pack_a_block(job, ic, mc, job.pc, job.kc, in_place != nullptr, a_packed);
+  macro_kernel(job, ic, mc, job.jc + j_begin, j_end - j_begin, a_packed, in_place,
+               job.b_packed + j_begin * job.kc, job.kc, job.pc > 0);
+}
+
+// One task of the whole product when there are fewer row blocks than threads (Note [GEMM
+// loops]): a row block times a chunk of columns of all of B, every loop over depth and column
+// blocks inside, packing its own B chunk (no barrier between depth blocks).
+template <class Src, class Acc>
+void chunk_task(void* context, std::int64_t task) {
+  auto& job = *static_cast<Job<Src, Acc>*>(context);
+  const auto& uk = *job.uk;
+  const std::int64_t block = task / job.col_chunks;
+  const std::int64_t ic = block_begin(job, block);
+  const std::int64_t mc = block_begin(job, block + 1) - ic;
+  const std::int64_t c_begin = (task % job.col_chunks) * job.chunk_panels * uk.nr;
+  if (mc <= 0 || c_begin >= job.dims.n) return;
+  const std::int64_t c_end = std::min(job.dims.n, c_begin + job.chunk_panels * uk.nr);
+  const std::int64_t k = job.dims.k;
+  for (std::int64_t jc = c_begin; jc < c_end; jc += uk.nc) {
+    const std::int64_t nc = std::min(uk.nc, c_end - jc);
+    for (std::int64_t pc = 0; pc < k; pc += uk.kc) {
+      const std::int64_t kc = std::min(uk.kc, k - pc);
+      Acc* b_packed = b_scratch().get<Acc>(ceil_div(nc, uk.nr) * uk.nr * kc);
+      const MatrixRef<Src> b_block{job.b.data + pc * job.b.rs + jc * job.b.cs, job.b.rs, job.b.cs};
+      pack_b<Src, Acc>(b_block, kc, nc, uk.nr, b_packed, uk);
+      Acc* a_packed = a_scratch().get<Acc>(ceil_div(mc, uk.mr) * uk.mr * kc);
+      const Src* in_place = a_in_place(job, ic, pc, nc);
+      pack_a_block(job, ic, mc, pc, kc, in_place != nullptr, a_packed);
+      macro_kernel(job, ic, mc, jc, nc, a_packed, in_place, b_packed, kc, pc > 0);
     }
   }
 }
@@ -518,28 +616,37 @@ void gemm(Dims dims, MatrixRef<Src> a, MatrixRef<Src> b, MutMatrixRef<Acc> c,
   const std::int64_t nr = uk.nr;
 
   // Row blocks: a multiple of the thread count when there are enough of them, so each thread
-  // gets the same number of equal blocks; otherwise column chunks make up the difference.
+  // gets the same number of blocks; otherwise column chunks make up the difference. The blocks
+  // share A's micro-panels out evenly (their sizes differ by at most one panel). Rounding each
+  // block up to whole panels instead left the last one short: 1024 rows in 8 blocks were seven
+  // of 132 and one of 100, 528 rows for one of 2 threads and 496 for the other.
+  job.row_panels = ceil_div(m, mr);
   std::int64_t row_blocks = ceil_div(m, uk.mc);
   if (threads > 1 && row_blocks >= threads) row_blocks = ceil_div(row_blocks, threads) * threads;
-  job.mc = ceil_div(ceil_div(m, row_blocks), mr) * mr;
-  job.row_blocks = ceil_div(m, job.mc);
+  job.row_blocks = std::min(row_blocks, job.row_panels);
 
+  if (threads > 1 && job.row_blocks < threads) {
+    // Too few row blocks to go round: each task takes a row block and a chunk of whole
+    // micro-panels of columns for the whole product, and packs its own B (chunk_task).
+    const std::int64_t panels = ceil_div(n, nr);
+    job.col_chunks = std::min(panels, ceil_div(threads, job.row_blocks));
+    job.chunk_panels = ceil_div(panels, job.col_chunks);
+    job.col_chunks = ceil_div(panels, job.chunk_panels);
+    parallel_for(job.row_blocks * job.col_chunks, &chunk_task<Src, Acc>, &job);
+    return;
+  }
   for (std::int64_t jc = 0; jc < n; jc += uk.nc) {
     job.jc = jc;
     job.nc = std::min(uk.nc, n - jc);
     const std::int64_t panels = ceil_div(job.nc, nr);
     job.col_chunks = 1;
-    if (threads > 1 && job.row_blocks < threads) {
-      job.col_chunks = std::min(panels, ceil_div(threads, job.row_blocks));
-    }
-    job.chunk_panels = ceil_div(panels, job.col_chunks);
-    job.col_chunks = ceil_div(panels, job.chunk_panels);
+    job.chunk_panels = panels;
     for (std::int64_t pc = 0; pc < k; pc += uk.kc) {
       job.pc = pc;
       job.kc = std::min(uk.kc, k - pc);
       job.b_dst = b_scratch().get<Acc>(panels * nr * job.kc);
       job.b_packed = job.b_dst;
-      const std::int64_t tasks = job.row_blocks * job.col_chunks;
+      const std::int64_t tasks = job.row_blocks;
       if (threads > 1) {
         job.pack_panels = ceil_div(panels, threads);
         parallel_for(threads, &pack_b_task<Src, Acc>, &job);

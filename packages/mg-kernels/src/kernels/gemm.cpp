@@ -49,6 +49,7 @@ constexpr GemmKernels make() {
   // A block mc x kc of float32 = 144 x 256 x 4 bytes = 144 KiB, in L2; one B panel kc x nr =
   // 16 KiB, in L1.
   t.f32 = micro<float>(&gemm_micro_avx2_f32<Family>, 6, 16, 144, 256, 3072);
+  t.f32.fn_rows = &gemm_micro_avx2_f32_rows<Family>;
   t.f64 = micro<double>(&gemm_micro_avx2_f64<Family>, 6, 8, 72, 256, 3072);
 #else
   t.f32 = micro<float>(&gemm_micro_portable<Family, float, 4, 8>, 4, 8, 128, 256, 3072);

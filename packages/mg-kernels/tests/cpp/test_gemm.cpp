@@ -57,6 +57,34 @@ TEST_P(GemmIsa, MicroKernelsMatchDoubleSums) {
   check_micro(g.f64);
 }
 
+// The rows kernel (A read in place, row-major) gives the packed kernel's bits: the driver picks
+// either by the product's shape, and results must not depend on that.
+TEST_P(GemmIsa, RowsKernelGivesThePackedKernelsBits) {
+  const auto& uk = table(GetParam()).gemm->f32;
+  if (uk.fn_rows == nullptr) GTEST_SKIP() << "this unit packs A always";
+  const std::int64_t kc = 37, rs_a = kc + 3;
+  const auto rows = random_values<float>(static_cast<std::size_t>(uk.mr * rs_a), 3);
+  const auto b = random_values<float>(static_cast<std::size_t>(uk.nr * kc), 4);
+  std::vector<float> packed(static_cast<std::size_t>(uk.mr * kc));
+  for (std::int64_t i = 0; i < uk.mr; ++i) {
+    for (std::int64_t p = 0; p < kc; ++p) packed[p * uk.mr + i] = rows[i * rs_a + p];
+  }
+  for (bool transposed : {false, true}) {
+    const std::int64_t rs = transposed ? 1 : uk.nr;
+    const std::int64_t cs = transposed ? uk.mr : 1;
+    std::vector<float> want(static_cast<std::size_t>(uk.mr * uk.nr), 3.0f);
+    std::vector<float> got = want;
+    for (bool accumulate : {false, true}) {
+      uk.fn(kc, packed.data(), b.data(), want.data(), rs, cs, accumulate);
+      uk.fn_rows(kc, rows.data(), rs_a, b.data(), got.data(), rs, cs, accumulate);
+      for (std::size_t e = 0; e < want.size(); ++e) {
+        ASSERT_EQ(std::bit_cast<std::uint32_t>(got[e]), std::bit_cast<std::uint32_t>(want[e]))
+            << e << " transposed=" << transposed << " accumulate=" << accumulate;
+      }
+    }
+  }
+}
+
 TEST_P(GemmIsa, IntegerMicroKernelsWrap) {
   const auto& g = *table(GetParam()).gemm;
   const std::int64_t kc = 5;
@@ -248,6 +276,25 @@ TEST_P(GemmIsa, LargeThreadedProductIsBitIdentical) {
       .run();
   set_num_threads(before);
   EXPECT_TRUE(same_bytes(out1, out2));
+}
+
+TEST_P(GemmIsa, EveryThreadSplitMatchesTheReference) {
+  // Threaded sizes: one row block cut into column chunks (m < mc), row blocks sharing A's
+  // micro-panels unevenly (m not a multiple of mr or of the block count), k over one kc block,
+  // n over one nc block, and a thread's column chunk over one nc block (n = 6500); each at 1 to
+  // 4 threads against the double-precision triple loop.
+  struct Size {
+    std::int64_t m, k, n;
+  };
+  const int before = num_threads();
+  for (const Size s : {Size{7, 300, 200}, Size{64, 520, 333}, Size{301, 257, 130},
+                       Size{1031, 300, 40}, Size{13, 40, 3100}, Size{5, 30, 6500}}) {
+    for (int threads = 1; threads <= 4; ++threads) {
+      set_num_threads(threads);
+      check_matmul<float>(GetParam(), s.m, s.k, s.n, false, threads % 2 == 0);
+    }
+  }
+  set_num_threads(before);
 }
 
 INSTANTIATE_TEST_SUITE_P(Isas, GemmIsa, testing::ValuesIn(isas()), isa_label);

@@ -151,6 +151,42 @@ def test_large_square(isa: str, dtype: str) -> None:
     assert np.all(np.abs(got - reference(a, b)) <= bound)
 
 
+# (m, k, n) large enough to be threaded: one row block split into column chunks (m < mc), row
+# blocks sharing A's micro-panels unevenly (m not a multiple of mr or of the block count), depth
+# over one kc block, n over one nc block, and a thread's column chunk over one nc block.
+THREADED_SHAPES = (
+    (7, 300, 200),
+    (64, 520, 333),
+    (301, 257, 130),
+    (1031, 300, 40),
+    (13, 40, 3100),
+    (5, 30, 6500),
+)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", THREADED_SHAPES)
+def test_thread_counts_give_the_same_bits(
+    isa: str, dtype: str, shape: tuple[int, int, int]
+) -> None:
+    m, k, n = shape
+    rng = np.random.default_rng(m + k + n)
+    a = random_matrix(rng, (m, k), dtype)
+    b = random_matrix(rng, (k, n), dtype)
+    previous = mk.get_num_threads()
+    try:
+        results = []
+        for threads in (1, 2, 3, 4):
+            mk.set_num_threads(threads)
+            results.append(run_matmul(a, b, dtype))
+    finally:
+        mk.set_num_threads(previous)
+    err = np.abs(results[0].astype(np.float64) - reference(a, b))
+    assert np.all(err <= tolerance(a, b, dtype)), shape
+    for threads, got in zip((2, 3, 4), results[1:], strict=True):
+        assert got.tobytes() == results[0].tobytes(), (shape, threads)
+
+
 @pytest.mark.parametrize("dtype", ["int8", "int16", "int32", "int64", "uint8", "uint64", "bool"])
 def test_integers_wrap_like_numpy(isa: str, dtype: str) -> None:
     rng = np.random.default_rng(3)

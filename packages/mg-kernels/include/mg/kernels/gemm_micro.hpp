@@ -54,6 +54,14 @@ void gemm_micro_portable(std::int64_t kc, const T* a, const T* b, T* c, std::int
     c##i##1 = Fma(ai, b1, c##i##1); \
   } while (false)
 
+// Row i's step from the element at `at` (an A row read in place).
+#define MG_GEMM_ROW_AT(i, at)                   \
+  do {                                          \
+    const __m256 ai = _mm256_broadcast_ss(at);  \
+    c##i##0 = _mm256_fmadd_ps(ai, b0, c##i##0); \
+    c##i##1 = _mm256_fmadd_ps(ai, b1, c##i##1); \
+  } while (false)
+
 // Stores six rows of two registers each to c, or to a scratch tile first when C's columns are
 // not contiguous.
 template <class Family, class T, class V, int NR, class Load, class Store, class Add>
@@ -108,6 +116,38 @@ void gemm_micro_avx2_f32(std::int64_t kc, const float* a, const float* b, float*
       [](__m256 x, __m256 y) { return _mm256_add_ps(x, y); });
 }
 
+// The 6 x 16 float32 kernel reading A in place: row i of the panel at a + i * rs_a (unit column
+// stride). Small products skip packing A with it (Note [GEMM loops] in src/gemm/driver.cpp).
+template <class Family>
+void gemm_micro_avx2_f32_rows(std::int64_t kc, const float* a, std::int64_t rs_a, const float* b,
+                              float* c, std::int64_t rs_c, std::int64_t cs_c, bool accumulate) {
+  const float* a0 = a;
+  const float* a1 = a0 + rs_a;
+  const float* a2 = a1 + rs_a;
+  const float* a3 = a2 + rs_a;
+  const float* a4 = a3 + rs_a;
+  const float* a5 = a4 + rs_a;
+  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
+         c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  for (std::int64_t p = 0; p < kc; ++p) {
+    const __m256 b0 = _mm256_loadu_ps(b);
+    const __m256 b1 = _mm256_loadu_ps(b + 8);
+    MG_GEMM_ROW_AT(0, a0 + p);
+    MG_GEMM_ROW_AT(1, a1 + p);
+    MG_GEMM_ROW_AT(2, a2 + p);
+    MG_GEMM_ROW_AT(3, a3 + p);
+    MG_GEMM_ROW_AT(4, a4 + p);
+    MG_GEMM_ROW_AT(5, a5 + p);
+    b += 16;
+  }
+  const __m256 rows[6][2] = {{c00, c01}, {c10, c11}, {c20, c21},
+                             {c30, c31}, {c40, c41}, {c50, c51}};
+  gemm_store_rows<Family, float, __m256, 16>(
+      rows, c, rs_c, cs_c, accumulate, [](const float* q) { return _mm256_loadu_ps(q); },
+      [](float* q, __m256 v) { _mm256_storeu_ps(q, v); },
+      [](__m256 x, __m256 y) { return _mm256_add_ps(x, y); });
+}
+
 // 6 x 8 float64: the same loop with four doubles per register.
 template <class Family>
 void gemm_micro_avx2_f64(std::int64_t kc, const double* a, const double* b, double* c,
@@ -135,6 +175,7 @@ void gemm_micro_avx2_f64(std::int64_t kc, const double* a, const double* b, doub
 }
 
 #undef MG_GEMM_ROW
+#undef MG_GEMM_ROW_AT
 
 #endif
 

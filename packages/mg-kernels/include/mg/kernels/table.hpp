@@ -60,6 +60,12 @@ struct GemmMicroKernel {
   using Fn = void (*)(std::int64_t kc, const T* a, const T* b, T* c, std::int64_t rs_c,
                       std::int64_t cs_c, bool accumulate);
   Fn fn = nullptr;
+  // The same product with A read in place instead of packed: element (i, p) of the mr x kc panel
+  // is a[i * rs_a + p] (row-major A, all mr rows present). Same sums in the same order as fn, so
+  // the same bits. nullptr where the unit has none (the driver packs A then).
+  using RowsFn = void (*)(std::int64_t kc, const T* a, std::int64_t rs_a, const T* b, T* c,
+                          std::int64_t rs_c, std::int64_t cs_c, bool accumulate);
+  RowsFn fn_rows = nullptr;
   // float16 -> T for `count` contiguous elements, used while packing (set for float only: F16C
   // where the unit has it); nullptr: convert one element at a time.
   void (*widen_half)(const Half* src, std::int64_t count, T* dst) = nullptr;
