@@ -15,6 +15,7 @@
 
 #include <pybind11/pybind11.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -39,6 +40,20 @@ struct ArgName {
 // (the type caster below), so every kernel entry point reads its tuples the same way.
 class IntList {
  public:
+  IntList() = default;
+  // Copies the entries in use only: the rest are never initialised (below).
+  IntList(const IntList& other) noexcept : size_(other.size_) {
+    std::copy_n(other.values_, size_, values_);
+  }
+  IntList& operator=(const IntList& other) noexcept {
+    if (this != &other) {
+      size_ = other.size_;
+      std::copy_n(other.values_, size_, values_);
+    }
+    return *this;
+  }
+  ~IntList() = default;
+
   Extents view() const noexcept { return {values_, size_}; }
   operator Extents() const noexcept { return view(); }  // NOLINT: used as a span everywhere
 
