@@ -31,7 +31,7 @@ from typing import cast
 import mg_core as core
 
 from mg_autograd.function import Context, Function
-from mg_autograd.nn._windows import pad2d
+from mg_autograd.nn._windows import add_blocks, pad2d
 from mg_autograd.ops.joining import stack
 from mg_autograd.ops.movement import IndexKey, Scatter
 from mg_autograd.ops.unary import recording
@@ -219,18 +219,11 @@ def _input_grad(
     n, c, m = wide.shape[:3]
     taps = _taps(weight, c, m, len(g.positions))
     spread = (n, c, g.plane[0] * g.plane[1]) if g.flat else (n, c, *g.plane)
-    total: core.Tensor | None = None
-    for k, key in enumerate(g.keys):
-        term = wide * taps[k] if m == 1 else (wide * taps[k]).sum(axis=2, keepdims=True)
-        if recording(wide):
-            placed = cast("core.Tensor", Scatter.apply(term, spread, key))
-            total = placed if total is None else total + placed
-        else:
-            if total is None:
-                total = core.zeros(spread, dtype=term.dtype)
-            view = total[key]
-            view += term
-    assert total is not None
+    terms = (
+        (wide * taps[k] if m == 1 else (wide * taps[k]).sum(axis=2, keepdims=True), key)
+        for k, key in enumerate(g.keys)
+    )
+    total = add_blocks(terms, spread)
     ph, pw = g.padding
     inside = total.reshape((n, c, *g.plane))[..., ph : ph + shape[2], pw : pw + shape[3]]
     if recording(wide) or g.plane == (shape[2], shape[3]):

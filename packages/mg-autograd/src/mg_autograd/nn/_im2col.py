@@ -14,9 +14,7 @@ from typing import cast
 import mg_core as core
 
 from mg_autograd.function import Context, Function
-from mg_autograd.nn._windows import window_keys
-from mg_autograd.ops.movement import Scatter
-from mg_autograd.ops.unary import recording
+from mg_autograd.nn._windows import add_blocks, window_keys
 from mg_autograd.tensor import Tensor
 
 __all__ = ["Im2col", "im2col"]
@@ -74,16 +72,5 @@ class Im2col(Function):
         shape, (ph, pw), keys = cast("Layout", ctx.layout)
         n, c, h, w = shape
         plane = (n, c, h + 2 * ph, w + 2 * pw)
-        total: core.Tensor | None = None
-        for k, key in enumerate(keys):
-            block = grad[:, :, k]
-            if recording(grad):
-                placed = cast("core.Tensor", Scatter.apply(block, plane, key))
-                total = placed if total is None else total + placed
-            else:
-                if total is None:
-                    total = core.zeros(plane, dtype=grad.dtype)
-                view = total[key]
-                view += block
-        assert total is not None
+        total = add_blocks(((grad[:, :, k], key) for k, key in enumerate(keys)), plane)
         return total[..., ph : ph + h, pw : pw + w], None, None, None, None, None

@@ -9,16 +9,17 @@ over the kh * kw slices gives pooling; stacking them gives convolution's im2col 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from types import EllipsisType
-from typing import TypeAlias
+from typing import TypeAlias, cast
 
 import mg_core as core
 
-from mg_autograd.ops.movement import Scatter
+from mg_autograd.ops.movement import IndexKey, Scatter
+from mg_autograd.ops.unary import recording
 from mg_autograd.tensor import Tensor
 
-__all__ = ["Pair", "output_size", "pad2d", "pair", "window_keys", "window_views"]
+__all__ = ["Pair", "add_blocks", "output_size", "pad2d", "pair", "window_keys", "window_views"]
 
 Pair: TypeAlias = "int | tuple[int, int]"
 
@@ -74,6 +75,31 @@ def pad2d(
         border[inside] = 0.0
         out = out + Tensor(border)
     return out
+
+
+def add_blocks(
+    blocks: Iterable[tuple[core.Tensor, IndexKey]], shape: tuple[int, ...]
+) -> core.Tensor:
+    """Sum each ``block`` into ``zeros(shape)[key]`` (the adjoint of taking those slices).
+
+    In place when not recording; under ``create_graph`` (the blocks are graph Tensors) one
+    recorded `Scatter` per block, so the sum stays differentiable.
+
+    >>> add_blocks([(core.ones((2,)), (slice(0, 2),)), (core.ones((2,)), (slice(1, 3),))], (3,))
+    tensor([1., 2., 1.], dtype=float64)
+    """
+    total: core.Tensor | None = None
+    for block, key in blocks:
+        if recording(block):
+            placed = cast("core.Tensor", Scatter.apply(block, shape, key))
+            total = placed if total is None else total + placed
+        else:
+            if total is None:
+                total = core.zeros(shape, dtype=block.dtype)
+            view = total[key]
+            view += block
+    assert total is not None, "add_blocks needs at least one block"
+    return total
 
 
 def window_keys(
