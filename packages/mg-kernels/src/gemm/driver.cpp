@@ -80,15 +80,14 @@ namespace {
 constexpr std::int64_t kMinThreadedMacs = std::int64_t{1} << 18;
 // Products up to this many multiply-adds, and matrix-vector products, skip packing.
 constexpr std::int64_t kMaxUnpackedMacs = 8 * 8 * 8;
-// Upper bound of mr * nr over all tables (gemm.cpp); tests check it.
-constexpr std::int64_t kMaxTile = 256;
 // Note [Small products]
 // ~~~~~~~~~~~~~~~~~~~~~
 // Packing A pays when the micro-kernel reads each packed A panel many times, once per B
 // micro-panel. An A block whose columns hold at most kInPlacePanels B micro-panels (n up to 128
-// for float32 on AVX2: the MLP's products) is read in place instead, by the unit's rows kernel
-// (row-major float32 A; only a last partial micro-panel is packed, zero-padded). Packing took a
-// quarter of (64, 128) x (128, 10); the rows kernel makes the same sums in the same order.
+// for float32 on AVX2, 256 on AVX-512: the MLP's products) is read in place instead, by the unit's
+// rows kernel (row-major float32 A; only a last partial micro-panel is packed, zero-padded).
+// Packing took a quarter of (64, 128) x (128, 10); the rows kernel makes the same sums in the same
+// order.
 constexpr std::int64_t kInPlacePanels = 8;
 
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
@@ -227,7 +226,9 @@ void pack_a(MatrixRef<Src> a, std::int64_t rows, std::int64_t depth, std::int64_
       }
     }
     if (a.cs == 1 && h == mr) {
-      if (mr == 6) {
+      if (mr == 12) {
+        pack_a_rows<12, Src, Acc>(panel, a.rs, depth, dst);
+      } else if (mr == 6) {
         pack_a_rows<6, Src, Acc>(panel, a.rs, depth, dst);
       } else if (mr == 4) {
         pack_a_rows<4, Src, Acc>(panel, a.rs, depth, dst);
@@ -317,7 +318,7 @@ void macro_kernel(const Job<Src, Acc>& job, std::int64_t ic, std::int64_t mc, st
   const std::int64_t mr = uk.mr;
   const std::int64_t nr = uk.nr;
   const MutMatrixRef<Acc> c = job.c;
-  alignas(64) Acc tile[kMaxTile];
+  alignas(64) Acc tile[kernels::kGemmMaxTile];
   const auto micro = [&](std::int64_t ir, std::int64_t h, const Acc* bp, Acc* out, std::int64_t rs,
                          std::int64_t cs, bool add) {
     if constexpr (std::is_same_v<Src, Acc>) {

@@ -1,17 +1,17 @@
 // The gemm family's micro-kernels and blocking for one ISA (see include/mg/kernels/isa_unit.hpp).
 //
-// Units compiled with AVX2 and FMA (the avx2 and avx512 tables) get the YMM float kernels; the
-// others (scalar, sse41, neon) use the portable twin, which the compiler vectorises as far as
-// their flags allow. AVX-512 reuses the AVX2 kernel for now (docs/kernels.md, "gemm family").
+// The avx512 unit gets the ZMM float kernels (12 x 32 float32, 12 x 16 float64), the avx2 unit
+// the YMM ones (6 x 16, 6 x 8); the others (scalar, sse41, neon) use the portable twin, which
+// the compiler vectorises as far as their flags allow (docs/kernels.md, "gemm family").
 #include <cstdint>
 
 #include "mg/half.hpp"
 #include "mg/kernels/gemm_micro.hpp"
+#include "mg/kernels/isa_unit.hpp"
 
 #if defined(__F16C__)
 #include <immintrin.h>
 #endif
-#include "mg/kernels/isa_unit.hpp"
 
 namespace mg::kernels::MG_ISA {
 namespace {
@@ -45,12 +45,18 @@ void widen_half_run(const Half* src, std::int64_t count, float* dst) {
 
 constexpr GemmKernels make() {
   GemmKernels t;
-#if defined(__AVX2__) && defined(__FMA__)
-  // A block mc x kc of float32 = 144 x 256 x 4 bytes = 144 KiB, in L2; one B panel kc x nr =
-  // 16 KiB, in L1.
-  t.f32 = micro<float>(&gemm_micro_avx2_f32<Family>, 6, 16, 144, 256, 3072);
-  t.f32.fn_rows = &gemm_micro_avx2_f32_rows<Family>;
-  t.f64 = micro<double>(&gemm_micro_avx2_f64<Family>, 6, 8, 72, 256, 3072);
+#if defined(__AVX512F__) && defined(__FMA__)
+  // 24 of the 32 ZMM registers hold the tile. A block mc x kc of float32 = 240 x 256 x 4 bytes
+  // = 240 KiB, in L2; one B micro-panel kc x nr = 32 KiB, in a 48 KiB L1.
+  t.f32 = micro<float>(&gemm_micro_simd<Family, ZmmF32, 12>, 12, 32, 240, 256, 3072);
+  t.f32.fn_rows = &gemm_micro_simd_rows<Family, ZmmF32, 12>;
+  t.f64 = micro<double>(&gemm_micro_simd<Family, ZmmF64, 12>, 12, 16, 120, 256, 3072);
+#elif defined(__AVX2__) && defined(__FMA__)
+  // 12 of the 16 YMM registers hold the tile. A block mc x kc of float32 = 144 x 256 x 4 bytes
+  // = 144 KiB, in L2; one B micro-panel kc x nr = 16 KiB, in L1.
+  t.f32 = micro<float>(&gemm_micro_simd<Family, YmmF32, 6>, 6, 16, 144, 256, 3072);
+  t.f32.fn_rows = &gemm_micro_simd_rows<Family, YmmF32, 6>;
+  t.f64 = micro<double>(&gemm_micro_simd<Family, YmmF64, 6>, 6, 8, 72, 256, 3072);
 #else
   t.f32 = micro<float>(&gemm_micro_portable<Family, float, 4, 8>, 4, 8, 128, 256, 3072);
   t.f64 = micro<double>(&gemm_micro_portable<Family, double, 4, 4>, 4, 4, 64, 256, 3072);

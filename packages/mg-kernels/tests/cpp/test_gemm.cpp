@@ -24,7 +24,7 @@ class GemmIsa : public testing::TestWithParam<Isa> {};
 // with both contiguous and transposed C.
 template <class T>
 void check_micro(const kernels::GemmMicroKernel<T>& uk) {
-  ASSERT_LE(uk.mr * uk.nr, 256);  // the driver's scratch tile
+  ASSERT_LE(uk.mr * uk.nr, kernels::kGemmMaxTile);  // the driver's scratch tile
   const std::int64_t kc = 37;
   const auto a = random_values<T>(static_cast<std::size_t>(uk.mr * kc), 1);
   const auto b = random_values<T>(static_cast<std::size_t>(uk.nr * kc), 2);
@@ -178,11 +178,11 @@ TEST_P(GemmIsa, OddSizesAndTransposes) {
 }
 
 TEST_P(GemmIsa, PanelEdgesAroundTheMlpSizes) {
-  // Full and partial micro-panels of A (mr 4 or 6) and B (nr 8 or 16), packed from row- and
-  // column-major views (the SSE transposes of column-major float32 B).
-  const std::int64_t sizes[] = {1, 2, 3, 10, 17, 63, 64, 65, 127, 128, 129};
+  // Full and partial micro-panels of A (mr 4, 6 or 12) and B (nr 8, 16 or 32), packed from row-
+  // and column-major views (the SSE transposes of column-major float32 B).
+  const std::int64_t sizes[] = {1, 2, 3, 10, 12, 13, 17, 25, 63, 64, 65, 127, 128, 129};
   for (std::int64_t m : sizes) {
-    for (std::int64_t n : {2, 10, 16, 64, 129}) {
+    for (std::int64_t n : {2, 10, 16, 32, 33, 64, 129}) {
       const std::int64_t k = sizes[static_cast<std::size_t>(m + n) % std::size(sizes)];
       for (int t = 0; t < 4; ++t)
         check_matmul<float>(GetParam(), m, k, n, (t & 1) != 0, (t & 2) != 0);

@@ -74,15 +74,15 @@ def test_odd_sizes_and_transposes(isa: str, dtype: str, transpose: str) -> None:
             assert np.all(err <= tolerance(a, b, dtype)), (m, k, n, transpose)
 
 
-PANEL_SIZES = (1, 2, 3, 10, 17, 63, 64, 65, 127, 128, 129)
+PANEL_SIZES = (1, 2, 3, 10, 12, 13, 17, 25, 63, 64, 65, 127, 128, 129)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "int32"])
 @pytest.mark.parametrize("layout", ["nn", "nt", "tn", "strided"])
 def test_packing_panel_edges(isa: str, dtype: str, layout: str) -> None:
-    # Rows of A around the register tile's height (6 or 4) and the MLP's sizes, each layout A is
-    # packed from: row-major (full and partial micro-panels), transposed, and rows of a wider
-    # matrix with a column step.
+    # Rows of A around the register tile's height (4, 6 or 12) and the MLP's sizes, each layout
+    # A is packed from: row-major (full and partial micro-panels), transposed, and rows of a
+    # wider matrix with a column step; columns around the tile's width (8, 16 or 32).
     rng = np.random.default_rng(7)
 
     def make(shape: tuple[int, int]) -> np.ndarray:
@@ -91,7 +91,7 @@ def test_packing_panel_edges(isa: str, dtype: str, layout: str) -> None:
         return random_matrix(rng, shape, dtype)
 
     for m in PANEL_SIZES:
-        for n in (1, 10, 17, 64, 129):
+        for n in (1, 10, 17, 33, 64, 129):
             k = PANEL_SIZES[(m + n) % len(PANEL_SIZES)]
             a = make((k, m)).T if layout == "tn" else make((m, k))
             b = make((n, k)).T if layout == "nt" else make((k, n))

@@ -2,8 +2,9 @@
 //
 // gemm_micro_portable is the scalar twin: plain C++ over an mr x nr array of accumulators, used
 // by the scalar table, by ISAs without FMA, for the integer accumulators everywhere, and by the
-// tests as the reference the SIMD kernels must agree with. gemm_micro_avx2_f32/_f64 hold the
-// accumulators in YMM registers and use FMA. Every template takes the Vec family first (Note
+// tests as the reference the SIMD kernels must agree with. gemm_micro_simd (and its twin reading
+// A in place, gemm_micro_simd_rows) holds the accumulators in YMM (AVX2) or ZMM (AVX-512)
+// registers and uses FMA. Every template takes the Vec family first (Note
 // [One symbol per ISA]).
 #pragma once
 
@@ -45,137 +46,146 @@ void gemm_micro_portable(std::int64_t kc, const T* a, const T* b, T* c, std::int
 
 #if defined(__AVX2__) && defined(__FMA__)
 
-// The AVX2 kernels keep their twelve accumulators in named variables, not an array: GCC spills
-// an array of vectors to the stack on every step once any element's address is taken.
-#define MG_GEMM_ROW(i, Bcast, Fma)  \
-  do {                              \
-    const auto ai = Bcast(a + (i)); \
-    c##i##0 = Fma(ai, b0, c##i##0); \
-    c##i##1 = Fma(ai, b1, c##i##1); \
-  } while (false)
+// Register vocabulary of the SIMD micro-kernels: one vector of Elem (YMM with AVX2, ZMM with
+// AVX-512) and the six operations the kernels need. (Structs, not a template over the vector
+// type: GCC drops a vector type's attributes in template arguments, with a warning.)
+struct YmmF32 {
+  using Elem = float;
+  using Reg = __m256;
+  static constexpr int kLanes = 8;
+  static __m256 zero() { return _mm256_setzero_ps(); }
+  static __m256 load(const float* p) { return _mm256_loadu_ps(p); }
+  static void store(float* p, __m256 v) { _mm256_storeu_ps(p, v); }
+  static __m256 bcast(const float* p) { return _mm256_broadcast_ss(p); }
+  static __m256 add(__m256 x, __m256 y) { return _mm256_add_ps(x, y); }
+  static __m256 fma(__m256 x, __m256 y, __m256 z) { return _mm256_fmadd_ps(x, y, z); }
+};
+struct YmmF64 {
+  using Elem = double;
+  using Reg = __m256d;
+  static constexpr int kLanes = 4;
+  static __m256d zero() { return _mm256_setzero_pd(); }
+  static __m256d load(const double* p) { return _mm256_loadu_pd(p); }
+  static void store(double* p, __m256d v) { _mm256_storeu_pd(p, v); }
+  static __m256d bcast(const double* p) { return _mm256_broadcast_sd(p); }
+  static __m256d add(__m256d x, __m256d y) { return _mm256_add_pd(x, y); }
+  static __m256d fma(__m256d x, __m256d y, __m256d z) { return _mm256_fmadd_pd(x, y, z); }
+};
 
-// Row i's step from the element at `at` (an A row read in place).
-#define MG_GEMM_ROW_AT(i, at)                   \
-  do {                                          \
-    const __m256 ai = _mm256_broadcast_ss(at);  \
-    c##i##0 = _mm256_fmadd_ps(ai, b0, c##i##0); \
-    c##i##1 = _mm256_fmadd_ps(ai, b1, c##i##1); \
-  } while (false)
+#if defined(__AVX512F__)
+// The broadcast is a plain set1 from memory: GCC folds it into the FMA as an embedded
+// broadcast ({1to16}), which saves a register and a micro-op per row.
+struct ZmmF32 {
+  using Elem = float;
+  using Reg = __m512;
+  static constexpr int kLanes = 16;
+  static __m512 zero() { return _mm512_setzero_ps(); }
+  static __m512 load(const float* p) { return _mm512_loadu_ps(p); }
+  static void store(float* p, __m512 v) { _mm512_storeu_ps(p, v); }
+  static __m512 bcast(const float* p) { return _mm512_set1_ps(*p); }
+  static __m512 add(__m512 x, __m512 y) { return _mm512_add_ps(x, y); }
+  static __m512 fma(__m512 x, __m512 y, __m512 z) { return _mm512_fmadd_ps(x, y, z); }
+};
+struct ZmmF64 {
+  using Elem = double;
+  using Reg = __m512d;
+  static constexpr int kLanes = 8;
+  static __m512d zero() { return _mm512_setzero_pd(); }
+  static __m512d load(const double* p) { return _mm512_loadu_pd(p); }
+  static void store(double* p, __m512d v) { _mm512_storeu_pd(p, v); }
+  static __m512d bcast(const double* p) { return _mm512_set1_pd(*p); }
+  static __m512d add(__m512d x, __m512d y) { return _mm512_add_pd(x, y); }
+  static __m512d fma(__m512d x, __m512d y, __m512d z) { return _mm512_fmadd_pd(x, y, z); }
+};
+#endif
 
-// Stores six rows of two registers each to c, or to a scratch tile first when C's columns are
-// not contiguous.
-template <class Family, class T, class V, int NR, class Load, class Store, class Add>
-inline void gemm_store_rows(const V (&rows)[6][2], T* c, std::int64_t rs_c, std::int64_t cs_c,
-                            bool accumulate, Load load, Store store, Add add) {
-  constexpr int kHalf = NR / 2;
+// Stores the first MR rows (of two registers each) to c, or to a scratch tile first when C's
+// columns are not contiguous.
+template <class Family, class R, int MR>
+inline void gemm_store_rows(const typename R::Reg (*rows)[2], typename R::Elem* c,
+                            std::int64_t rs_c, std::int64_t cs_c, bool accumulate) {
+  using T = typename R::Elem;
+  constexpr int kNr = 2 * R::kLanes;
   if (cs_c == 1) {
-    for (int i = 0; i < 6; ++i) {
+    for (int i = 0; i < MR; ++i) {
       T* row = c + i * rs_c;
-      V lo = rows[i][0];
-      V hi = rows[i][1];
+      auto lo = rows[i][0];
+      auto hi = rows[i][1];
       if (accumulate) {
-        lo = add(lo, load(row));
-        hi = add(hi, load(row + kHalf));
+        lo = R::add(lo, R::load(row));
+        hi = R::add(hi, R::load(row + R::kLanes));
       }
-      store(row, lo);
-      store(row + kHalf, hi);
+      R::store(row, lo);
+      R::store(row + R::kLanes, hi);
     }
     return;
   }
-  T ab[6][NR];
-  for (int i = 0; i < 6; ++i) {
-    store(&ab[i][0], rows[i][0]);
-    store(&ab[i][kHalf], rows[i][1]);
+  T ab[MR][kNr];
+  for (int i = 0; i < MR; ++i) {
+    R::store(&ab[i][0], rows[i][0]);
+    R::store(&ab[i][R::kLanes], rows[i][1]);
   }
-  gemm_store_tile<Family, T, 6, NR>(ab, c, rs_c, cs_c, accumulate);
+  gemm_store_tile<Family, T, MR, kNr>(ab, c, rs_c, cs_c, accumulate);
 }
 
-// 6 x 16 float32: 12 YMM accumulators, two B vectors and one broadcast of A per step.
-template <class Family>
-void gemm_micro_avx2_f32(std::int64_t kc, const float* a, const float* b, float* c,
-                         std::int64_t rs_c, std::int64_t cs_c, bool accumulate) {
-  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
-         c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+// The SIMD kernels keep their accumulators (row i: c<i>0, c<i>1) in named variables, not an
+// array: GCC spills an array of vectors to the stack on every step once any element's address is
+// taken. Rows at or past MR are never touched, and the compiler drops them.
+#define MG_GEMM_FOR_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
+#define MG_GEMM_DECLARE(i) auto c##i##0 = R::zero(), c##i##1 = c##i##0;
+#define MG_GEMM_STEP(i)                \
+  if constexpr ((i) < MR) {            \
+    const auto ai = R::bcast(A_AT(i)); \
+    c##i##0 = R::fma(ai, b0, c##i##0); \
+    c##i##1 = R::fma(ai, b1, c##i##1); \
+  }
+#define MG_GEMM_ROW_OUT(i) {c##i##0, c##i##1},
+
+// MR x (2 registers) tile: MR rows of A broadcast against two B vectors per step, with FMA.
+// A is a packed micro-panel (element (i, p) at a[p * MR + i]).
+template <class Family, class R, int MR>
+void gemm_micro_simd(std::int64_t kc, const typename R::Elem* a, const typename R::Elem* b,
+                     typename R::Elem* c, std::int64_t rs_c, std::int64_t cs_c, bool accumulate) {
+  static_assert(MR <= 12, "MG_GEMM_FOR_ROWS names twelve rows");
+  MG_GEMM_FOR_ROWS(MG_GEMM_DECLARE)
   for (std::int64_t p = 0; p < kc; ++p) {
-    const __m256 b0 = _mm256_loadu_ps(b);
-    const __m256 b1 = _mm256_loadu_ps(b + 8);
-    MG_GEMM_ROW(0, _mm256_broadcast_ss, _mm256_fmadd_ps);
-    MG_GEMM_ROW(1, _mm256_broadcast_ss, _mm256_fmadd_ps);
-    MG_GEMM_ROW(2, _mm256_broadcast_ss, _mm256_fmadd_ps);
-    MG_GEMM_ROW(3, _mm256_broadcast_ss, _mm256_fmadd_ps);
-    MG_GEMM_ROW(4, _mm256_broadcast_ss, _mm256_fmadd_ps);
-    MG_GEMM_ROW(5, _mm256_broadcast_ss, _mm256_fmadd_ps);
-    a += 6;
-    b += 16;
+    const auto b0 = R::load(b);
+    const auto b1 = R::load(b + R::kLanes);
+#define A_AT(i) (a + (i))
+    MG_GEMM_FOR_ROWS(MG_GEMM_STEP)
+#undef A_AT
+    a += MR;
+    b += 2 * R::kLanes;
   }
-  const __m256 rows[6][2] = {{c00, c01}, {c10, c11}, {c20, c21},
-                             {c30, c31}, {c40, c41}, {c50, c51}};
-  gemm_store_rows<Family, float, __m256, 16>(
-      rows, c, rs_c, cs_c, accumulate, [](const float* p) { return _mm256_loadu_ps(p); },
-      [](float* p, __m256 v) { _mm256_storeu_ps(p, v); },
-      [](__m256 x, __m256 y) { return _mm256_add_ps(x, y); });
+  const typename R::Reg rows[12][2] = {MG_GEMM_FOR_ROWS(MG_GEMM_ROW_OUT)};
+  gemm_store_rows<Family, R, MR>(rows, c, rs_c, cs_c, accumulate);
 }
 
-// The 6 x 16 float32 kernel reading A in place: row i of the panel at a + i * rs_a (unit column
-// stride). Small products skip packing A with it (Note [GEMM loops] in src/gemm/driver.cpp).
-template <class Family>
-void gemm_micro_avx2_f32_rows(std::int64_t kc, const float* a, std::int64_t rs_a, const float* b,
-                              float* c, std::int64_t rs_c, std::int64_t cs_c, bool accumulate) {
-  const float* a0 = a;
-  const float* a1 = a0 + rs_a;
-  const float* a2 = a1 + rs_a;
-  const float* a3 = a2 + rs_a;
-  const float* a4 = a3 + rs_a;
-  const float* a5 = a4 + rs_a;
-  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
-         c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+// The same product reading A in place: row i of the panel at a + i * rs_a (unit column stride).
+// Small products skip packing A with it (Note [Small products] in src/gemm/driver.cpp); the
+// sums are the packed kernel's, in the same order, so the bits are too.
+template <class Family, class R, int MR>
+void gemm_micro_simd_rows(std::int64_t kc, const typename R::Elem* a, std::int64_t rs_a,
+                          const typename R::Elem* b, typename R::Elem* c, std::int64_t rs_c,
+                          std::int64_t cs_c, bool accumulate) {
+  static_assert(MR <= 12, "MG_GEMM_FOR_ROWS names twelve rows");
+  MG_GEMM_FOR_ROWS(MG_GEMM_DECLARE)
   for (std::int64_t p = 0; p < kc; ++p) {
-    const __m256 b0 = _mm256_loadu_ps(b);
-    const __m256 b1 = _mm256_loadu_ps(b + 8);
-    MG_GEMM_ROW_AT(0, a0 + p);
-    MG_GEMM_ROW_AT(1, a1 + p);
-    MG_GEMM_ROW_AT(2, a2 + p);
-    MG_GEMM_ROW_AT(3, a3 + p);
-    MG_GEMM_ROW_AT(4, a4 + p);
-    MG_GEMM_ROW_AT(5, a5 + p);
-    b += 16;
+    const auto b0 = R::load(b);
+    const auto b1 = R::load(b + R::kLanes);
+#define A_AT(i) (a + (i) * rs_a + p)
+    MG_GEMM_FOR_ROWS(MG_GEMM_STEP)
+#undef A_AT
+    b += 2 * R::kLanes;
   }
-  const __m256 rows[6][2] = {{c00, c01}, {c10, c11}, {c20, c21},
-                             {c30, c31}, {c40, c41}, {c50, c51}};
-  gemm_store_rows<Family, float, __m256, 16>(
-      rows, c, rs_c, cs_c, accumulate, [](const float* q) { return _mm256_loadu_ps(q); },
-      [](float* q, __m256 v) { _mm256_storeu_ps(q, v); },
-      [](__m256 x, __m256 y) { return _mm256_add_ps(x, y); });
+  const typename R::Reg rows[12][2] = {MG_GEMM_FOR_ROWS(MG_GEMM_ROW_OUT)};
+  gemm_store_rows<Family, R, MR>(rows, c, rs_c, cs_c, accumulate);
 }
 
-// 6 x 8 float64: the same loop with four doubles per register.
-template <class Family>
-void gemm_micro_avx2_f64(std::int64_t kc, const double* a, const double* b, double* c,
-                         std::int64_t rs_c, std::int64_t cs_c, bool accumulate) {
-  __m256d c00 = _mm256_setzero_pd(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
-          c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-  for (std::int64_t p = 0; p < kc; ++p) {
-    const __m256d b0 = _mm256_loadu_pd(b);
-    const __m256d b1 = _mm256_loadu_pd(b + 4);
-    MG_GEMM_ROW(0, _mm256_broadcast_sd, _mm256_fmadd_pd);
-    MG_GEMM_ROW(1, _mm256_broadcast_sd, _mm256_fmadd_pd);
-    MG_GEMM_ROW(2, _mm256_broadcast_sd, _mm256_fmadd_pd);
-    MG_GEMM_ROW(3, _mm256_broadcast_sd, _mm256_fmadd_pd);
-    MG_GEMM_ROW(4, _mm256_broadcast_sd, _mm256_fmadd_pd);
-    MG_GEMM_ROW(5, _mm256_broadcast_sd, _mm256_fmadd_pd);
-    a += 6;
-    b += 8;
-  }
-  const __m256d rows[6][2] = {{c00, c01}, {c10, c11}, {c20, c21},
-                              {c30, c31}, {c40, c41}, {c50, c51}};
-  gemm_store_rows<Family, double, __m256d, 8>(
-      rows, c, rs_c, cs_c, accumulate, [](const double* p) { return _mm256_loadu_pd(p); },
-      [](double* p, __m256d v) { _mm256_storeu_pd(p, v); },
-      [](__m256d x, __m256d y) { return _mm256_add_pd(x, y); });
-}
-
-#undef MG_GEMM_ROW
-#undef MG_GEMM_ROW_AT
+#undef MG_GEMM_FOR_ROWS
+#undef MG_GEMM_DECLARE
+#undef MG_GEMM_STEP
+#undef MG_GEMM_ROW_OUT
 
 #endif
 

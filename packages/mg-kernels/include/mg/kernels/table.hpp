@@ -72,6 +72,8 @@ struct GemmMicroKernel {
   std::int64_t mr = 1, nr = 1;          // register tile
   std::int64_t mc = 1, kc = 1, nc = 1;  // cache blocks: A block mc x kc, B block kc x nc
 };
+// The largest register tile (mr * nr) of any table: the driver's scratch tile for edges.
+inline constexpr std::int64_t kGemmMaxTile = 12 * 32;
 struct GemmKernels {
   GemmMicroKernel<float> f32;
   GemmMicroKernel<double> f64;
