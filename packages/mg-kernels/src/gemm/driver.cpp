@@ -14,6 +14,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 // Note [GEMM loops]
 // ~~~~~~~~~~~~~~~~~
@@ -92,7 +95,10 @@ constexpr std::int64_t kInPlacePanels = 8;
 
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 
-// A per-thread buffer that only grows, aligned for the widest vector loads.
+// A per-thread buffer that only grows, aligned for the widest vector loads. One of 2 MiB or
+// more is backed by huge pages where Linux gives them on request (transparent huge pages in
+// "madvise" mode): a packed B block of several MiB then needs a few TLB entries instead of
+// hundreds (2048^2 float32 on AVX-512: 137-141 -> 140-153 GFLOP/s, process time).
 class Scratch {
  public:
   Scratch() = default;
@@ -104,20 +110,26 @@ class Scratch {
     const auto bytes = static_cast<std::size_t>(count) * sizeof(T);
     if (bytes > bytes_) {
       release();
-      data_ = ::operator new(bytes, std::align_val_t{64});
+      align_ = bytes >= kHugePage ? kHugePage : 64;
+      data_ = ::operator new(bytes, std::align_val_t{align_});
       bytes_ = bytes;
+#if defined(__linux__)
+      if (align_ == kHugePage) madvise(data_, bytes / kHugePage * kHugePage, MADV_HUGEPAGE);
+#endif
     }
     return static_cast<T*>(data_);
   }
 
  private:
+  static constexpr std::size_t kHugePage = std::size_t{2} << 20;
   void release() {
-    if (data_ != nullptr) ::operator delete(data_, std::align_val_t{64});
+    if (data_ != nullptr) ::operator delete(data_, std::align_val_t{align_});
     data_ = nullptr;
     bytes_ = 0;
   }
   void* data_ = nullptr;
   std::size_t bytes_ = 0;
+  std::size_t align_ = 64;
 };
 
 // The shared packed B block lives on the calling thread, the A blocks on each worker: two
