@@ -32,16 +32,20 @@
 // its valid part is stored (edge handling). Packing reads any strides, which is how transposed
 // and strided operands cost nothing extra, and converts float16/bfloat16 to float32 on the way.
 //
-// Threads split the work of one (jc, pc) step into tasks, one per row block (a multiple of the
-// thread count): the threads pack the B block together, then each task packs its own A block
-// and reads the shared packed B. When there are fewer row blocks than threads (m below about
-// mc times the thread count, as in (64, 1024) x (1024, 1024)), the tasks are row blocks times
-// chunks of whole micro-panels of columns instead, each running every (jc, pc) step of its part
-// of C and packing its own B chunk: one hand-off to the pool per product, where sharing B took
-// two per depth block and left a thread waiting at each whenever the other was descheduled.
-// No two tasks write the same C element, and each element's sum runs in the same order (the
-// same kc blocks, each summed by the micro-kernel) whatever the split, so results do not depend
-// on the thread count.
+// Threads split the work of a column block into tasks, one per row block (a multiple of the
+// thread count, handed out one at a time, so a thread that runs faster takes more). The threads
+// pack the B of several depth blocks together (up to kSharedB bytes: all of k for 1024^2), then
+// each task runs those depth blocks in order, packing its own A block for each and reading the
+// shared packed B. So threads meet twice per column block and kSharedB of B, where packing one
+// depth block at a time made them meet twice per 256-deep block: on a VM whose second vCPU is
+// slowed by its neighbours, every meeting waited for it. When there are fewer row blocks than
+// threads (m below about mc times the thread count, as in (64, 1024) x (1024, 1024)), the tasks are
+// row blocks times chunks of whole micro-panels of columns instead, each running every (jc, pc)
+// step of its part of C and packing its own B chunk: one hand-off to the pool per product, where
+// sharing B took two per depth block and left a thread waiting at each whenever the other was
+// descheduled. No two tasks write the same C element, and each element's sum runs in the same order
+// (the same kc blocks, each summed by the micro-kernel) whatever the split, so results do not
+// depend on the thread count.
 
 namespace mg::gemm {
 
@@ -79,6 +83,8 @@ Acc widen(Src x) noexcept {
 
 namespace {
 
+// The most packed B the threads share in one step (Note [GEMM loops]).
+constexpr std::int64_t kSharedB = std::int64_t{16} << 20;
 // Below this many multiply-adds a product runs on one thread (the pool's hand-off costs more).
 constexpr std::int64_t kMinThreadedMacs = std::int64_t{1} << 18;
 // Products up to this many multiply-adds, and matrix-vector products, skip packing.
@@ -295,27 +301,33 @@ struct Job {
   MatrixRef<Src> a, b;
   MutMatrixRef<Acc> c;
   const kernels::GemmMicroKernel<Acc>* uk = nullptr;
-  // The current (jc, pc) step.
-  std::int64_t jc = 0, nc = 0, pc = 0, kc = 0;
-  const Acc* b_packed = nullptr;
+  // The current step: column block jc of nc columns, depths [p0, p0 + depth), whose B is packed
+  // at b_packed, one kc-deep block after another (each panels * nr * kc elements).
+  std::int64_t jc = 0, nc = 0, p0 = 0, depth = 0, panels = 0;
+  Acc* b_packed = nullptr;
   // The split into tasks: row blocks times column chunks of chunk_panels panels. Row block b
   // holds A's micro-panels [b * row_panels / row_blocks, (b + 1) * row_panels / row_blocks).
   std::int64_t row_panels = 1, row_blocks = 1, col_chunks = 1, chunk_panels = 1;
-  // B packing split: panels per task.
-  Acc* b_dst = nullptr;
-  std::int64_t pack_panels = 1;
+  // B packing split: each depth block's panels in pack_chunks tasks.
+  std::int64_t pack_chunks = 1;
 };
 
+// One task of packing the step's B: a chunk of the panels of one kc-deep block.
 template <class Src, class Acc>
 void pack_b_task(void* context, std::int64_t task) {
   auto& job = *static_cast<Job<Src, Acc>*>(context);
   const std::int64_t nr = job.uk->nr;
-  const std::int64_t j0 = task * job.pack_panels * nr;
+  const std::int64_t q = task / job.pack_chunks;  // depth block
+  const std::int64_t chunk_panels = ceil_div(job.panels, job.pack_chunks);
+  const std::int64_t j0 = (task % job.pack_chunks) * chunk_panels * nr;
   if (j0 >= job.nc) return;
-  const std::int64_t cols = std::min(job.pack_panels * nr, job.nc - j0);
-  const MatrixRef<Src> block{job.b.data + job.pc * job.b.rs + (job.jc + j0) * job.b.cs, job.b.rs,
+  const std::int64_t cols = std::min(chunk_panels * nr, job.nc - j0);
+  const std::int64_t pc = job.p0 + q * job.uk->kc;
+  const std::int64_t kc = std::min(job.uk->kc, job.p0 + job.depth - pc);
+  const MatrixRef<Src> block{job.b.data + pc * job.b.rs + (job.jc + j0) * job.b.cs, job.b.rs,
                              job.b.cs};
-  pack_b<Src, Acc>(block, job.kc, cols, nr, job.b_dst + j0 * job.kc, *job.uk);
+  Acc* dst = job.b_packed + q * job.panels * nr * job.uk->kc + j0 * kc;
+  pack_b<Src, Acc>(block, kc, cols, nr, dst, *job.uk);
 }
 
 // Rows [ic, ic + mc) of C, columns [j0, j0 + cols): the packed A block (mc rows) times the
@@ -396,22 +408,24 @@ void pack_a_block(const Job<Src, Acc>& job, std::int64_t ic, std::int64_t mc, st
   pack_a<Src, Acc>(block, mc - skip, kc, mr, a_packed + skip * kc, *job.uk);
 }
 
-// One task of a (jc, pc) step: a row block times a chunk of the shared packed B block.
+// One task of a step: a row block times the shared packed B, every kc-deep block of the step's
+// depths in order.
 template <class Src, class Acc>
 void macro_task(void* context, std::int64_t task) {
   auto& job = *static_cast<Job<Src, Acc>*>(context);
-  const std::int64_t block = task / job.col_chunks;
-  const std::int64_t ic = block_begin(job, block);
-  const std::int64_t mc = block_begin(job, block + 1) - ic;
-  const std::int64_t j_begin = (task % job.col_chunks) * job.chunk_panels * job.uk->nr;
-  if (mc <= 0 || j_begin >= job.nc) return;
-  const std::int64_t j_end = std::min(job.nc, j_begin + job.chunk_panels * job.uk->nr);
-  const std::int64_t mr = job.uk->mr;
-  Acc* a_packed = a_scratch().get<Acc>(ceil_div(mc, mr) * mr * job.kc);
-  const Src* in_place = a_in_place(job, ic, job.pc, j_end - j_begin);
-  pack_a_block(job, ic, mc, job.pc, job.kc, in_place != nullptr, a_packed);
-  macro_kernel(job, ic, mc, job.jc + j_begin, j_end - j_begin, a_packed, in_place,
-               job.b_packed + j_begin * job.kc, job.kc, job.pc > 0);
+  const std::int64_t ic = block_begin(job, task);
+  const std::int64_t mc = block_begin(job, task + 1) - ic;
+  if (mc <= 0) return;
+  const auto& uk = *job.uk;
+  const Acc* b_packed = job.b_packed;
+  for (std::int64_t pc = job.p0; pc < job.p0 + job.depth; pc += uk.kc) {
+    const std::int64_t kc = std::min(uk.kc, job.p0 + job.depth - pc);
+    Acc* a_packed = a_scratch().get<Acc>(ceil_div(mc, uk.mr) * uk.mr * kc);
+    const Src* in_place = a_in_place(job, ic, pc, job.nc);
+    pack_a_block(job, ic, mc, pc, kc, in_place != nullptr, a_packed);
+    macro_kernel(job, ic, mc, job.jc, job.nc, a_packed, in_place, b_packed, kc, pc > 0);
+    b_packed += job.panels * uk.nr * uk.kc;
+  }
 }
 
 // One task of the whole product when there are fewer row blocks than threads (Note [GEMM
@@ -648,26 +662,29 @@ void gemm(Dims dims, MatrixRef<Src> a, MatrixRef<Src> b, MutMatrixRef<Acc> c,
     parallel_for(job.row_blocks * job.col_chunks, &chunk_task<Src, Acc>, &job);
     return;
   }
+  // One thread takes B one kc-deep block at a time (just packed, it is still in cache). Threads
+  // pack several depth blocks at once (up to kSharedB bytes), so they meet twice per step, not
+  // twice per depth block (Note [GEMM loops]).
+  const std::int64_t block_elems = ceil_div(std::min(uk.nc, n), nr) * nr * uk.kc;
+  const std::int64_t step_blocks =
+      threads > 1 ? std::max<std::int64_t>(1, kSharedB / (block_elems * sizeof(Acc))) : 1;
   for (std::int64_t jc = 0; jc < n; jc += uk.nc) {
     job.jc = jc;
     job.nc = std::min(uk.nc, n - jc);
-    const std::int64_t panels = ceil_div(job.nc, nr);
-    job.col_chunks = 1;
-    job.chunk_panels = panels;
-    for (std::int64_t pc = 0; pc < k; pc += uk.kc) {
-      job.pc = pc;
-      job.kc = std::min(uk.kc, k - pc);
-      job.b_dst = b_scratch().get<Acc>(panels * nr * job.kc);
-      job.b_packed = job.b_dst;
-      const std::int64_t tasks = job.row_blocks;
+    job.panels = ceil_div(job.nc, nr);
+    for (std::int64_t p0 = 0; p0 < k; p0 += step_blocks * uk.kc) {
+      job.p0 = p0;
+      job.depth = std::min(step_blocks * uk.kc, k - p0);
+      const std::int64_t blocks = ceil_div(job.depth, uk.kc);
+      job.b_packed = b_scratch().get<Acc>(blocks * job.panels * nr * uk.kc);
       if (threads > 1) {
-        job.pack_panels = ceil_div(panels, threads);
-        parallel_for(threads, &pack_b_task<Src, Acc>, &job);
-        parallel_for(tasks, &macro_task<Src, Acc>, &job);
+        job.pack_chunks = std::min<std::int64_t>(threads, job.panels);
+        parallel_for(blocks * job.pack_chunks, &pack_b_task<Src, Acc>, &job);
+        parallel_for(job.row_blocks, &macro_task<Src, Acc>, &job);
       } else {
-        job.pack_panels = panels;
-        pack_b_task<Src, Acc>(&job, 0);
-        for (std::int64_t t = 0; t < tasks; ++t) macro_task<Src, Acc>(&job, t);
+        job.pack_chunks = 1;
+        for (std::int64_t q = 0; q < blocks; ++q) pack_b_task<Src, Acc>(&job, q);
+        for (std::int64_t t = 0; t < job.row_blocks; ++t) macro_task<Src, Acc>(&job, t);
       }
     }
   }

@@ -8,6 +8,7 @@
 #include <iterator>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "mg/gemm/matmul.hpp"
@@ -274,6 +275,26 @@ TEST_P(GemmIsa, LargeThreadedProductIsBitIdentical) {
   plan_matmul({out2, 0, Shape{n, 1}, Shape{m, n}}, {a, 0, Shape{1, m}, Shape{m, k}},
               {b, 0, Shape{n, 1}, Shape{k, n}}, table(GetParam()))
       .run();
+  set_num_threads(before);
+  EXPECT_TRUE(same_bytes(out1, out2));
+}
+
+TEST_P(GemmIsa, SharedBInSeveralStepsIsBitIdentical) {
+  // Threads share packed B for several depth blocks at once, up to 16 MiB (kSharedB in
+  // src/gemm/driver.cpp): here two column blocks (n > nc) of 3 MiB per depth block, so k = 1300
+  // takes two steps, the second shorter, each with several depth blocks; one thread packs B one
+  // depth block at a time.
+  const std::int64_t m = 490, k = 1300, n = 3100;
+  Storage a = random_storage<float>(m * k, 9);
+  Storage b = random_storage<float>(k * n, 10);
+  Storage out1(DType::kFloat32, m * n), out2(DType::kFloat32, m * n);
+  const int before = num_threads();
+  for (auto [threads, out] : {std::pair{1, &out1}, std::pair{2, &out2}}) {
+    set_num_threads(threads);
+    plan_matmul({*out, 0, Shape{n, 1}, Shape{m, n}}, {a, 0, Shape{k, 1}, Shape{m, k}},
+                {b, 0, Shape{n, 1}, Shape{k, n}}, table(GetParam()))
+        .run();
+  }
   set_num_threads(before);
   EXPECT_TRUE(same_bytes(out1, out2));
 }
