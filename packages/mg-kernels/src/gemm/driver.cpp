@@ -220,6 +220,9 @@ void pack_a_rows(const Src* panel, std::int64_t rs, std::int64_t depth, Acc* dst
   }
 }
 
+// The tallest A micro-panel the float16 packing widens through its stack buffer.
+constexpr std::int64_t kMaxHalfRows = 12;
+
 template <class Src, class Acc>
 void pack_a(MatrixRef<Src> a, std::int64_t rows, std::int64_t depth, std::int64_t mr, Acc* dst,
             const kernels::GemmMicroKernel<Acc>& uk) {
@@ -227,16 +230,20 @@ void pack_a(MatrixRef<Src> a, std::int64_t rows, std::int64_t depth, std::int64_
     const std::int64_t h = std::min(mr, rows - ir);
     const Src* panel = a.data + ir * a.rs;
     if constexpr (std::is_same_v<Src, Half>) {
-      if (a.cs == 1 && h == mr) {
-        // Row-major float16 A: widen each row in runs (vector conversion), then scatter.
-        constexpr std::int64_t kRun = 256;
-        Acc run[kRun];
-        for (std::int64_t i = 0; i < mr; ++i) {
-          const Src* row = panel + i * a.rs;
-          for (std::int64_t p0 = 0; p0 < depth; p0 += kRun) {
-            const std::int64_t len = std::min(kRun, depth - p0);
-            widen_run<Src, Acc>(row + p0, len, run, uk);
-            for (std::int64_t p = 0; p < len; ++p) dst[(p0 + p) * mr + i] = run[p];
+      if (a.cs == 1 && h == mr && mr <= kMaxHalfRows) {
+        // Row-major float16 A: widen a run of each row (vector conversion), then write the
+        // panel column by column from the widened runs (contiguous stores; scattering each
+        // row's run mr elements apart made the stores collide).
+        constexpr std::int64_t kRun = 128;
+        alignas(64) Acc runs[kMaxHalfRows][kRun];
+        for (std::int64_t p0 = 0; p0 < depth; p0 += kRun) {
+          const std::int64_t len = std::min(kRun, depth - p0);
+          for (std::int64_t i = 0; i < mr; ++i) {
+            widen_run<Src, Acc>(panel + i * a.rs + p0, len, runs[i], uk);
+          }
+          Acc* out = dst + p0 * mr;
+          for (std::int64_t p = 0; p < len; ++p) {
+            for (std::int64_t i = 0; i < mr; ++i) out[p * mr + i] = runs[i][p];
           }
         }
         dst += mr * depth;

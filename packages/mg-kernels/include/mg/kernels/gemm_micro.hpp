@@ -11,7 +11,7 @@
 #include <cstdint>
 
 #if defined(__AVX2__) && defined(__FMA__)
-#include <immintrin.h>
+#include "mg/simd/intrinsics.hpp"
 #endif
 
 namespace mg::kernels {

@@ -15,23 +15,11 @@
 #error "vec_avx512.hpp needs -mavx512f -mavx512bw -mavx512dq -mavx512vl (the avx512 units)"
 #endif
 
-// GCC 12's AVX-512 intrinsics build their "undefined" pass-through operand as `__m512i __Y = __Y`,
-// which -W(maybe-)uninitialized reports wherever they are inlined (GCC bug 105593, fixed in 13).
-// The warning is located in the intrinsic header, so silencing it around this include suffices.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#include <immintrin.h>
-#pragma GCC diagnostic pop
-#else
-#include <immintrin.h>
-#endif
-
 #include <cstdint>
 #include <type_traits>
 
 #include "mg/half.hpp"
+#include "mg/simd/intrinsics.hpp"  // GCC 12 warnings silenced there
 
 namespace mg::simd::avx512 {
 
