@@ -120,7 +120,7 @@ PYBIND11_MODULE(_mg_kernels, m) {
   m.def("has_amx_bf16", &mg::amx_bf16_usable,
         "True when bfloat16 matmul can run on AMX tiles: this build has the AMX unit, the CPU\n"
         "has AMX-BF16 and the OS lets the process use tiles. Used only while isa() is 'avx512',\n"
-        "for products of at least 32**3 multiply-adds that are not matrix-vector.");
+        "for products of at least 16**3 multiply-adds that are not matrix-vector.");
 
   m.def("set_num_threads", &mg::set_num_threads, py::arg("n"),
         "Let kernels use up to n threads (n >= 1, else ValueError); 1 runs everything on the\n"

@@ -16,10 +16,10 @@
 //
 // The loops are Goto's (Note [GEMM loops] in driver.cpp), with packed tiles for micro-panels:
 // for each column block (kNc) and depth block (kKc) the threads pack B together, then each task
-// packs a block of A rows (kMc) and runs the kernel over its part of C, B's 32 columns outer so
-// one B tile pair (32 x kKc) stays in L1 while the A block streams from L2. The first depth
-// block's sums start from zero, later ones load C back: every C element sums the same depth
-// blocks in the same order whatever the split, so results do not depend on the thread count.
+// packs one pair of A row tiles (32 rows x kKc, 32 KiB, kept in L1) and runs the kernel along
+// its part of the B block, which streams from L2. The first depth block's sums start from zero,
+// later ones load C back: every C element sums the same depth blocks in the same order whatever
+// the split, so results do not depend on the thread count.
 //
 // Tile state is per thread: every task loads the configuration and releases it when done
 // (TILERELEASE, so the OS need not save 8 KiB of tile data for an idle thread). Linux also wants
@@ -51,9 +51,11 @@ constexpr std::int64_t kTile = 512;
 constexpr std::int64_t kDepthTile = 32;  // depths per tile
 constexpr std::int64_t kSide = 16;       // rows of an A tile, columns of a B tile
 constexpr std::int64_t kBlock = 32;      // the kernel's C block is kBlock x kBlock
-// Cache blocks (Note [AMX tiles]): an A block of kMc x kKc bfloat16 = 128 KiB, for L2; a B pair
-// panel of 32 x kKc = 32 KiB, for a 48 KiB L1; a packed B block kKc x kNc = 1 MiB.
-constexpr std::int64_t kMc = 128;
+// Cache blocks (Note [AMX tiles]): an A block of kMc x kKc bfloat16 = 32 KiB, for a 48 KiB L1;
+// a packed B block kKc x kNc = 1 MiB, for a 2 MiB L2. Measured (process time, one thread, 512^3
+// and 1024^3): kMc 128 (A from L2, B tile pairs in L1) took 350 and 2980 us, kMc 32 310-320 and
+// 2580-2660 us; kKc 384 or 1024 lost to 512 on one size or the other.
+constexpr std::int64_t kMc = 32;
 constexpr std::int64_t kKc = 512;
 constexpr std::int64_t kNc = 1024;
 
@@ -123,23 +125,35 @@ const std::uint16_t* bits_of(const BFloat16* p) {
   return reinterpret_cast<const std::uint16_t*>(p);
 }
 
-// rows x depth of A (rows <= kSide) into `tiles` row tiles, zero-padded. Row-major A copies
-// whole runs; any other layout goes element by element.
+// The low `count` (<= 32) bits set.
+__mmask32 low_bits(std::int64_t count) {
+  return count >= 32 ? ~__mmask32{0} : static_cast<__mmask32>((1u << count) - 1u);
+}
+
+// rows x depth of A (rows <= kSide) into `tiles` row tiles, zero-padded. Row-major A moves each
+// tile row with one masked 64-byte load (nothing past the row's end is read); any other layout
+// goes element by element.
 void pack_a_panel(MatrixRef<BFloat16> a, std::int64_t rows, std::int64_t depth, std::int64_t tiles,
                   std::uint16_t* dst) {
-  std::memset(dst, 0, static_cast<std::size_t>(tiles * kTile) * sizeof(std::uint16_t));
+  if (a.cs != 1)
+    std::memset(dst, 0, static_cast<std::size_t>(tiles * kTile) * sizeof(std::uint16_t));
   for (std::int64_t t = 0; t < tiles; ++t) {
     const std::int64_t p0 = t * kDepthTile;
     const std::int64_t len = min64(kDepthTile, depth - p0);
     std::uint16_t* tile = dst + t * kTile;
+    if (a.cs == 1) {
+      const __mmask32 mask = low_bits(len);
+      for (std::int64_t i = 0; i < kSide; ++i) {
+        const __m512i row = i < rows ? _mm512_maskz_loadu_epi16(mask, a.data + i * a.rs + p0)
+                                     : _mm512_setzero_si512();
+        _mm512_store_si512(tile + i * kDepthTile, row);
+      }
+      continue;
+    }
     for (std::int64_t i = 0; i < rows; ++i) {
       const std::uint16_t* src = bits_of(a.data + i * a.rs + p0 * a.cs);
       std::uint16_t* row = tile + i * kDepthTile;
-      if (a.cs == 1) {
-        std::memcpy(row, src, static_cast<std::size_t>(len) * sizeof(std::uint16_t));
-      } else {
-        for (std::int64_t p = 0; p < len; ++p) row[p] = src[p * a.cs];
-      }
+      for (std::int64_t p = 0; p < len; ++p) row[p] = src[p * a.cs];
     }
   }
 }
@@ -148,28 +162,48 @@ void pack_a_panel(MatrixRef<BFloat16> a, std::int64_t rows, std::int64_t depth, 
 // row p / 2, position 2 * j + p % 2 of tile p / 32.
 void pack_b_panel(MatrixRef<BFloat16> b, std::int64_t depth, std::int64_t cols, std::int64_t tiles,
                   std::uint16_t* dst) {
-  std::memset(dst, 0, static_cast<std::size_t>(tiles * kTile) * sizeof(std::uint16_t));
   const std::uint16_t* base = bits_of(b.data);
   if (b.cs == 1) {
     // Row-major B: two rows of 16 (masked at the edge, so nothing past the end is read) become
-    // one row of pairs through a word permutation.
-    const auto mask = static_cast<__mmask32>((1u << cols) - 1u);
-    // Word 2j of a row of pairs is word j of the even row, word 2j + 1 word j of the odd one
-    // (words 32 and up of the permutation's second operand).
+    // one row of pairs through a word permutation: word 2j of the result is word j of the even
+    // row, word 2j + 1 word j of the odd one (words 32 and up of the second operand).
+    const __mmask32 mask = low_bits(cols);
     const __m512i interleave =
         _mm512_set_epi16(47, 15, 46, 14, 45, 13, 44, 12, 43, 11, 42, 10, 41, 9, 40, 8, 39, 7, 38, 6,
                          37, 5, 36, 4, 35, 3, 34, 2, 33, 1, 32, 0);
-    for (std::int64_t p = 0; p < depth; p += 2) {
-      const __m512i even = _mm512_maskz_loadu_epi16(mask, base + p * b.rs);
+    for (std::int64_t p = 0; p < tiles * kDepthTile; p += 2) {
+      const __m512i even =
+          p < depth ? _mm512_maskz_loadu_epi16(mask, base + p * b.rs) : _mm512_setzero_si512();
       const __m512i odd = p + 1 < depth ? _mm512_maskz_loadu_epi16(mask, base + (p + 1) * b.rs)
                                         : _mm512_setzero_si512();
-      _mm512_storeu_si512(dst + p / kDepthTile * kTile + (p % kDepthTile) / 2 * kDepthTile,
-                          _mm512_permutex2var_epi16(even, interleave, odd));
+      _mm512_store_si512(dst + p / 2 * kDepthTile,
+                         _mm512_permutex2var_epi16(even, interleave, odd));
     }
     return;
   }
-  for (std::int64_t p = 0; p < depth; ++p) {
-    std::uint16_t* row = dst + p / kDepthTile * kTile + (p % kDepthTile) / 2 * kDepthTile + p % 2;
+  std::memset(dst, 0, static_cast<std::size_t>(tiles * kTile) * sizeof(std::uint16_t));
+  const std::int64_t pairs = depth / 2;
+  if (b.rs == 1 && b.cs < (std::int64_t{1} << 26) && b.cs > -(std::int64_t{1} << 26)) {
+    // Column-major B (x @ W.T): depths 2r and 2r + 1 of a column are one 32-bit pair, so a row of
+    // pairs is a gather of one pair from each of the 16 columns (indices in bfloat16 units).
+    const __m512i columns =
+        _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+                           _mm512_set1_epi32(static_cast<int>(b.cs)));
+    const auto mask = static_cast<__mmask16>(low_bits(cols));
+    for (std::int64_t r = 0; r < pairs; ++r) {
+      const __m512i row =
+          _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), mask, columns, base + 2 * r, 2);
+      _mm512_store_si512(dst + r * kDepthTile, row);
+    }
+  } else {
+    for (std::int64_t p = 0; p < 2 * pairs; ++p) {
+      std::uint16_t* row = dst + p / 2 * kDepthTile + p % 2;
+      for (std::int64_t j = 0; j < cols; ++j) row[2 * j] = base[p * b.rs + j * b.cs];
+    }
+  }
+  // An odd depth's last row pairs with zeros.
+  for (std::int64_t p = 2 * pairs; p < depth; ++p) {
+    std::uint16_t* row = dst + p / 2 * kDepthTile;
     for (std::int64_t j = 0; j < cols; ++j) row[2 * j] = base[p * b.rs + j * b.cs];
   }
 }
