@@ -21,6 +21,12 @@
 // later ones load C back: every C element sums the same depth blocks in the same order whatever
 // the split, so results do not depend on the thread count.
 //
+// Numerics: TDPBF16PS reads subnormal bfloat16 inputs as zero and flushes subnormal results to
+// zero, whatever MXCSR says, and sums each tile's products in its own order; the widened
+// float32 path keeps subnormals and sums depth by depth. Both stay within the tests' float64
+// bound; docs/kernels.md ("Matrix products") says so to users, tests/cpp/test_gemm_amx.cpp
+// checks both effects.
+//
 // Tile state is per thread: every task loads the configuration and releases it when done
 // (TILERELEASE, so the OS need not save 8 KiB of tile data for an idle thread). Linux also wants
 // the process's permission to use tile data (arch_prctl), asked once by amx_bf16_usable().

@@ -253,7 +253,8 @@ def test_empty_and_zero_depth() -> None:
 
 
 # bfloat16 on AMX tiles (Note [AMX tiles] in src/gemm/amx_bf16.cpp): only under the avx512 table,
-# on a CPU and OS that allow AMX, for products of at least 16**3 multiply-adds that are not matrix-vector.
+# on a CPU and OS that allow AMX, for products of at least 16**3 multiply-adds that are not
+# matrix-vector.
 AMX_SIZES = (1, 3, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 513)
 needs_amx = pytest.mark.skipif(
     not mk.has_amx_bf16(), reason="no AMX-BF16 here (CPU, OS permission or build lacks it)"
