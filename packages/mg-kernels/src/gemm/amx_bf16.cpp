@@ -64,9 +64,23 @@ constexpr std::int64_t kBlock = 32;      // the kernel's C block is kBlock x kBl
 constexpr std::int64_t kMc = 32;
 constexpr std::int64_t kKc = 512;
 constexpr std::int64_t kNc = 1024;
+// Below this many multiply-adds a product runs on one thread: the same time per task (a few
+// microseconds) as the float32 driver's 2^18 (driver.cpp) at the tiles' four to five times its
+// speed. On the shared 2-core test machine 2 threads did not pay below 384^3 at all (128^3:
+// 11-15 us on one thread, 11-21 on two; 256^3: 45-60 against 59-150), the second core being
+// mostly taken by other processes; so this is the driver's reasoning, not a measured optimum.
+constexpr std::int64_t kMinThreadedMacs = std::int64_t{1} << 21;
 
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 std::int64_t min64(std::int64_t a, std::int64_t b) { return a < b ? a : b; }
+
+// m * n * k >= limit, in floating point: k may be huge behind a zero stride, and gemm.hpp's
+// macs_of is an inline function of a shared header (see the top of the file).
+bool macs_at_least(Dims d, std::int64_t limit) {
+  const double macs =
+      static_cast<double>(d.m) * static_cast<double>(d.n) * static_cast<double>(d.k);
+  return macs >= static_cast<double>(limit);
+}
 
 // The palette-1 configuration of LDTILECFG: 64 bytes, rows and bytes per row of each tile.
 struct alignas(64) TileConfig {
@@ -370,6 +384,7 @@ void gemm_bf16_amx(Dims dims, MatrixRef<BFloat16> a, MatrixRef<BFloat16> b, MutM
                    int threads) noexcept {
   const auto [m, n, k] = dims;
   if (m == 0 || n == 0) return;
+  if (!macs_at_least(dims, kMinThreadedMacs)) threads = 1;
   if (k == 0) {
     for (std::int64_t i = 0; i < m; ++i) {
       for (std::int64_t j = 0; j < n; ++j) c.data[i * c.rs + j * c.cs] = 0.0f;

@@ -116,8 +116,8 @@ TEST(GemmAmx, OddSizesLayoutsAgainstDoubleSums) {
 
 TEST(GemmAmx, DepthAndColumnBlocksAndThreads) {
   // k over one depth block (512) and not a multiple of 32; n over one column block (1024); m
-  // below, at and above a row block (128); each at 1 to 4 threads (splits by rows, and by
-  // column chunks when the rows run short).
+  // below, at and above a row block (32); each at 1 to 4 threads: split by rows, by column
+  // chunks when the rows run short (m = 7), and one thread below 2^21 multiply-adds (129 rows).
   MG_SKIP_WITHOUT_AMX();
   const int before = num_threads();
   struct Size {

@@ -301,10 +301,13 @@ def test_bfloat16_amx_odd_sizes_and_layouts(layout: str) -> None:
 
 @needs_amx
 @pytest.mark.usefixtures("avx512")
-@pytest.mark.parametrize("shape", [(513, 1100, 65), (33, 520, 1090), (130, 63, 127), (7, 600, 300)])
+@pytest.mark.parametrize(
+    "shape", [(513, 1100, 65), (33, 520, 1090), (130, 63, 127), (7, 1100, 300)]
+)
 def test_bfloat16_amx_threads_give_the_same_bits(shape: tuple[int, int, int]) -> None:
-    # Depth over one 512-deep block, columns over one 1024-wide block, rows short of a row block
-    # (column chunks per thread): 1 to 4 threads, the same bits, near the float64 sums.
+    # Depth over one 512-deep block, columns over one 1024-wide block, one thread below 2**21
+    # multiply-adds (130 x 63 x 127), a single row block cut into column chunks per thread
+    # (m = 7): 1 to 4 threads, the same bits, near the float64 sums.
     m, k, n = shape
     rng = np.random.default_rng(m + k + n)
     a = random_matrix(rng, (m, k), "bfloat16")
