@@ -19,17 +19,33 @@
 namespace mg::test {
 namespace {
 
-#if defined(MG_KERNELS_HAVE_AMX_BF16)
-constexpr bool kAmxCompiled = true;
-#else
-constexpr bool kAmxCompiled = false;
-#endif
+// matmul's choice: AMX only for bfloat16 under the avx512 table on an AMX machine (never in a
+// build without the AMX unit).
+TEST(GemmAmx, MatmulUsesTilesOnlyForBfloat16UnderAvx512) {
+  Storage a(DType::kBFloat16, 64 * 64), b(DType::kBFloat16, 64 * 64);
+  Storage out(DType::kBFloat16, 64 * 64);
+  const Shape shape{64, 64}, strides{64, 1};
+  for (Isa isa : isas()) {
+    const MatmulPlan plan = plan_matmul({out, 0, strides, shape}, {a, 0, strides, shape},
+                                        {b, 0, strides, shape}, table(isa));
+    EXPECT_EQ(plan.amx_bf16, isa == Isa::kAvx512 && amx_bf16_usable()) << isa_name(isa);
+  }
+  Storage af(DType::kFloat32, 64 * 64), bf(DType::kFloat32, 64 * 64), of(DType::kFloat32, 64 * 64);
+  for (Isa isa : isas()) {
+    const MatmulPlan plan = plan_matmul({of, 0, strides, shape}, {af, 0, strides, shape},
+                                        {bf, 0, strides, shape}, table(isa));
+    EXPECT_FALSE(plan.amx_bf16) << isa_name(isa);
+  }
+}
 
-#define MG_SKIP_WITHOUT_AMX()                                                                \
-  do {                                                                                       \
-    if (!kAmxCompiled) GTEST_SKIP() << "this build has no AMX unit (x86-64 GCC/Clang only)"; \
-    if (!amx_bf16_usable())                                                                  \
-      GTEST_SKIP() << "the CPU lacks AMX-BF16/AMX-TILE or the OS refused tile data";         \
+#if !defined(MG_KERNELS_HAVE_AMX_BF16)
+TEST(GemmAmx, Kernels) { GTEST_SKIP() << "this build has no AMX unit (x86-64 GCC/Clang only)"; }
+#else
+
+#define MG_SKIP_WITHOUT_AMX()                                                        \
+  do {                                                                               \
+    if (!amx_bf16_usable())                                                          \
+      GTEST_SKIP() << "the CPU lacks AMX-BF16/AMX-TILE or the OS refused tile data"; \
   } while (false)
 
 // Moderate finite bfloat16 values (no subnormals, which AMX reads as zero).
@@ -209,25 +225,8 @@ TEST(GemmAmx, SubnormalInputsCountAsZeroAndSubnormalSumsFlush) {
   EXPECT_EQ(f32[1 * n + 1], 0x1p-140f);
 }
 
-// matmul's choice: AMX only for bfloat16 under the avx512 table on an AMX machine, and the
-// rounded bfloat16 result there within the tolerance of tests/cpp/test_gemm.cpp.
-TEST(GemmAmx, MatmulUsesTilesOnlyForBfloat16UnderAvx512) {
-  Storage a(DType::kBFloat16, 64 * 64), b(DType::kBFloat16, 64 * 64);
-  Storage out(DType::kBFloat16, 64 * 64);
-  const Shape shape{64, 64}, strides{64, 1};
-  for (Isa isa : isas()) {
-    const MatmulPlan plan = plan_matmul({out, 0, strides, shape}, {a, 0, strides, shape},
-                                        {b, 0, strides, shape}, table(isa));
-    EXPECT_EQ(plan.amx_bf16, isa == Isa::kAvx512 && amx_bf16_usable()) << isa_name(isa);
-  }
-  Storage af(DType::kFloat32, 64 * 64), bf(DType::kFloat32, 64 * 64), of(DType::kFloat32, 64 * 64);
-  for (Isa isa : isas()) {
-    const MatmulPlan plan = plan_matmul({of, 0, strides, shape}, {af, 0, strides, shape},
-                                        {bf, 0, strides, shape}, table(isa));
-    EXPECT_FALSE(plan.amx_bf16) << isa_name(isa);
-  }
-}
-
+// The rounded bfloat16 result of a batched matmul on the tiles, within the tolerance of
+// tests/cpp/test_gemm.cpp.
 TEST(GemmAmx, MatmulRoundsTheSumsOnceWithBatches) {
   // (2, 1, 70, 90) @ (3, 90, 40): batches broadcast, b transposed in memory; each bfloat16 of
   // out within one rounding of the double sum plus the float32 sums' error.
@@ -263,6 +262,8 @@ TEST(GemmAmx, MatmulRoundsTheSumsOnceWithBatches) {
     }
   }
 }
+
+#endif  // MG_KERNELS_HAVE_AMX_BF16
 
 }  // namespace
 }  // namespace mg::test
