@@ -20,6 +20,10 @@
 #else
 #include <cpuid.h>
 #endif
+#if defined(__linux__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 #endif
 
 namespace mg {
@@ -98,6 +102,33 @@ bool detect_avx512_bf16() {
   if (cpuid(7, 0).eax < 1) return false;
   return bit(cpuid(7, 1).eax, 5);
 }
+
+#if defined(MG_KERNELS_HAVE_AMX_BF16)
+// AMX-BF16 (Note [AMX tiles] in src/gemm/amx_bf16.cpp), whose unit is also compiled with the
+// avx512 flags: CPUID leaf 7 EDX bits 22 (AMX-BF16) and 24 (AMX-TILE), and XCR0 bits 17 and 18
+// (tile configuration and tile data states). Linux (5.16+) also wants each process to ask for
+// tile data (arch_prctl ARCH_REQ_XCOMP_PERM), or the first tile instruction raises SIGILL; the
+// grant is per process, so every thread of the pool may then use tiles. Other OSes: no AMX
+// (untested there).
+bool detect_amx_bf16() {
+  if (!detect_avx512()) return false;
+  const std::uint32_t edx = cpuid(7, 0).edx;
+  if (!(bit(edx, 22) && bit(edx, 24))) return false;
+  constexpr std::uint64_t kTileStates = std::uint64_t{3} << 17;
+  if ((xgetbv0() & kTileStates) != kTileStates) return false;
+#if defined(__linux__)
+  constexpr int kArchGetXcompPerm = 0x1022;
+  constexpr int kArchReqXcompPerm = 0x1023;
+  constexpr unsigned long kXfeatureXtiledata = 18;
+  if (syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata) != 0) return false;
+  unsigned long granted = 0;
+  if (syscall(SYS_arch_prctl, kArchGetXcompPerm, &granted) != 0) return false;
+  return ((granted >> kXfeatureXtiledata) & 1u) != 0;
+#else
+  return false;
+#endif
+}
+#endif
 #endif
 
 // The available ISAs (lowest first) and the active one; built on first use.
@@ -165,6 +196,15 @@ bool cpu_supports_avx512_bf16() noexcept {
 #if defined(MG_KERNELS_X86_64)
   static const bool kBf16 = detect_avx512_bf16();
   return kBf16;
+#else
+  return false;
+#endif
+}
+
+bool amx_bf16_usable() noexcept {
+#if defined(MG_KERNELS_X86_64) && defined(MG_KERNELS_HAVE_AMX_BF16)
+  static const bool kAmx = detect_amx_bf16();  // asks Linux for tile data once
+  return kAmx;
 #else
   return false;
 #endif

@@ -47,6 +47,12 @@ bool isa_compiled(Isa isa) noexcept;
 // True when the running CPU and OS can execute `isa` (CPUID + XGETBV on x86-64).
 bool cpu_supports(Isa isa) noexcept;
 
+// True when this build has the bfloat16 GEMM on AMX tiles (Note [AMX tiles]) and the CPU and OS
+// let it run: CPUID AMX-BF16 and AMX-TILE, XCR0's tile state, and on Linux the process's
+// permission to use tile data, asked for on the first call. False elsewhere, and when any of
+// these fails. Thread-safe; the answer is cached.
+bool amx_bf16_usable() noexcept;
+
 // Compiled and supported ISAs, lowest first. Never empty: scalar is always there.
 std::span<const Isa> available_isas() noexcept;
 

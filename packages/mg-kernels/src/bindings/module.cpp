@@ -117,6 +117,11 @@ PYBIND11_MODULE(_mg_kernels, m) {
       "Switch kernels to ISA `name` (for tests and benchmarks; the environment variable\n"
       "MG_KERNELS_ISA does the same at import). ValueError naming the available ISAs.");
 
+  m.def("has_amx_bf16", &mg::amx_bf16_usable,
+        "True when bfloat16 matmul can run on AMX tiles: this build has the AMX unit, the CPU\n"
+        "has AMX-BF16 and the OS lets the process use tiles. Used only while isa() is 'avx512',\n"
+        "for products of at least 16**3 multiply-adds that are not matrix-vector.");
+
   m.def("set_num_threads", &mg::set_num_threads, py::arg("n"),
         "Let kernels use up to n threads (n >= 1, else ValueError); 1 runs everything on the\n"
         "calling thread. Large kernels split their work over a persistent thread pool; results\n"

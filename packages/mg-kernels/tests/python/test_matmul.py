@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from mg_kernels_numpy_bridge import np_dtype, to_array, to_storage
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from conftest import OperandMaker
 
 DTYPES = tuple(d.name for d in mk.dtypes())
@@ -248,3 +250,119 @@ def test_empty_and_zero_depth() -> None:
     np.testing.assert_array_equal(to_array(out), np.zeros(6))
     b12 = mk.Storage("float64", 12)
     mk.matmul(out, 0, (3, 1), (0, 3), a, 0, (4, 1), (0, 4), b12, 0, (3, 1), (4, 3))  # no work
+
+
+# bfloat16 on AMX tiles (Note [AMX tiles] in src/gemm/amx_bf16.cpp): only under the avx512 table,
+# on a CPU and OS that allow AMX, for products of at least 16**3 multiply-adds that are not
+# matrix-vector.
+AMX_SIZES = (1, 3, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 513)
+needs_amx = pytest.mark.skipif(
+    not mk.has_amx_bf16(), reason="no AMX-BF16 here (CPU, OS permission or build lacks it)"
+)
+
+
+@pytest.fixture
+def avx512() -> Iterator[None]:
+    previous = mk.isa()
+    mk.set_isa("avx512")
+    yield
+    mk.set_isa(previous)
+
+
+def bfloat16_bound(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """float32 sums (exact products, any order) and one rounding to bfloat16 at the end."""
+    return tolerance(a, b, "float32") + 2.0**-8 * np.abs(reference(a, b))
+
+
+def operand_views(x: np.ndarray, layout: str) -> np.ndarray:
+    """x itself, a transposed copy's .T, or x inside a wider array with a column step."""
+    if layout == "t":
+        return np.ascontiguousarray(x.T).T
+    if layout == "s":
+        wide = np.zeros((x.shape[0], 3 * x.shape[1] + 1), dtype=x.dtype)
+        wide[:, 1::3] = x
+        return wide[:, 1::3]
+    return x
+
+
+@needs_amx
+@pytest.mark.usefixtures("avx512")
+@pytest.mark.parametrize("layout", ["nn", "tn", "nt", "tt", "ss"])
+def test_bfloat16_amx_odd_sizes_and_layouts(layout: str) -> None:
+    rng = np.random.default_rng(21)
+    for i, m in enumerate(AMX_SIZES):
+        for j, n in enumerate(AMX_SIZES):
+            k = AMX_SIZES[(i + 2 * j) % len(AMX_SIZES)]
+            a = operand_views(random_matrix(rng, (m, k), "bfloat16"), layout[0])
+            b = operand_views(random_matrix(rng, (k, n), "bfloat16"), layout[1])
+            err = np.abs(run_matmul(a, b, "bfloat16").astype(np.float64) - reference(a, b))
+            assert np.all(err <= bfloat16_bound(a, b)), (m, k, n, layout)
+
+
+@needs_amx
+@pytest.mark.usefixtures("avx512")
+@pytest.mark.parametrize(
+    "shape", [(513, 1100, 65), (33, 520, 1090), (130, 63, 127), (7, 1100, 300)]
+)
+def test_bfloat16_amx_threads_give_the_same_bits(shape: tuple[int, int, int]) -> None:
+    # Depth over one 512-deep block, columns over one 1024-wide block, one thread below 2**21
+    # multiply-adds (130 x 63 x 127), a single row block cut into column chunks per thread
+    # (m = 7): 1 to 4 threads, the same bits, near the float64 sums.
+    m, k, n = shape
+    rng = np.random.default_rng(m + k + n)
+    a = random_matrix(rng, (m, k), "bfloat16")
+    b = np.ascontiguousarray(random_matrix(rng, (n, k), "bfloat16")).T
+    previous = mk.get_num_threads()
+    try:
+        results = []
+        for threads in (1, 2, 3, 4):
+            mk.set_num_threads(threads)
+            results.append(run_matmul(a, b, "bfloat16"))
+    finally:
+        mk.set_num_threads(previous)
+    err = np.abs(results[0].astype(np.float64) - reference(a, b))
+    assert np.all(err <= bfloat16_bound(a, b)), shape
+    for threads, got in zip((2, 3, 4), results[1:], strict=True):
+        assert got.tobytes() == results[0].tobytes(), (shape, threads)
+
+
+@needs_amx
+def test_bfloat16_amx_batches_and_the_float32_path_agree() -> None:
+    # (2, 1, 70, 90) @ (3, 90, 40), b reversed along its rows: tiles under avx512, the float32
+    # kernel under avx2; both near the float64 sums, and near each other.
+    rng = np.random.default_rng(5)
+    a = random_matrix(rng, (2, 1, 70, 90), "bfloat16")
+    b = random_matrix(rng, (3, 90, 40), "bfloat16")[:, ::-1]
+    previous = mk.isa()
+    try:
+        mk.set_isa("avx512")
+        tiles = run_matmul(a, b, "bfloat16").astype(np.float64)
+        mk.set_isa("avx2")
+        widened = run_matmul(a, b, "bfloat16").astype(np.float64)
+    finally:
+        mk.set_isa(previous)
+    bound = bfloat16_bound(a, b)
+    assert np.all(np.abs(tiles - reference(a, b)) <= bound)
+    assert np.all(np.abs(widened - reference(a, b)) <= bound)
+    assert np.all(np.abs(tiles - widened) <= 2 * bound)
+
+
+def test_bfloat16_subnormal_inputs_under_amx() -> None:
+    # The subnormal 2**-127 times 2**100: the float32 path keeps the normal product 2**-27; AMX
+    # reads the subnormal as zero (docs/kernels.md, "Matrix products"). 64 x 64 x 64, so the
+    # tiles take it where they can.
+    a = np.zeros((64, 64), dtype=np_dtype("bfloat16"))
+    b = np.zeros((64, 64), dtype=np_dtype("bfloat16"))
+    a[0, 0] = 2.0**-127
+    a[1, 1] = 0.5
+    b[0, 0] = b[1, 0] = 2.0**100
+    previous = mk.isa()
+    try:
+        for name in mk.available_isas():
+            mk.set_isa(name)
+            got = run_matmul(a, b, "bfloat16").astype(np.float64)
+            tiles = name == "avx512" and mk.has_amx_bf16()
+            assert got[0, 0] == (0.0 if tiles else 2.0**-27), name
+            assert got[1, 0] == 2.0**99, name
+    finally:
+        mk.set_isa(previous)

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "mg/half.hpp"
 #include "mg/kernels/table.hpp"
 
 namespace mg::gemm {
@@ -56,5 +57,12 @@ void gemm(Dims dims, MatrixRef<Src> a, MatrixRef<Src> b, MutMatrixRef<Acc> c,
 // gemm() use and the tests compare the micro-kernels with.
 template <class Src, class Acc>
 void gemm_unpacked(Dims dims, MatrixRef<Src> a, MatrixRef<Src> b, MutMatrixRef<Acc> c) noexcept;
+
+// c = a @ b in float32 from bfloat16 operands on AMX tiles (src/gemm/amx_bf16.cpp, Note [AMX
+// tiles]), any strides, m, n, k >= 0; up to `threads` threads; results do not depend on
+// `threads`. Defined only in builds with MG_KERNELS_HAVE_AMX_BF16; call only when
+// amx_bf16_usable() (mg/isa.hpp), or the first tile instruction faults.
+void gemm_bf16_amx(Dims dims, MatrixRef<BFloat16> a, MatrixRef<BFloat16> b, MutMatrixRef<float> c,
+                   int threads) noexcept;
 
 }  // namespace mg::gemm

@@ -30,6 +30,9 @@ class MatmulPlan {
   DType dtype = DType::kFloat32;
   const kernels::GemmKernels* kernels = nullptr;
   const kernels::CopyKernels* copy = nullptr;  // rounds float16/bfloat16/narrow-int outputs
+  // bfloat16 with the avx512 table on a CPU and OS that allow AMX: large enough products run
+  // on AMX tiles (Note [AMX tiles]).
+  bool amx_bf16 = false;
   std::int64_t m = 0, n = 0, k = 0;
   std::vector<std::int64_t> batch_shape;
   std::vector<std::int64_t> batch_strides[3];  // out, a, b; 0 where broadcast
