@@ -36,6 +36,9 @@ KERNELS_BUILD_TOOLS = ("scikit-build-core>=0.11", "pybind11>=3.0,<4", "cmake>=3.
 # The digits demo: the dataset ships inside scikit-learn; graphviz renders only if `dot` exists.
 DEMO_REQUIREMENTS = ("scikit-learn>=1.3", "tqdm>=4.66", "matplotlib>=3.8", "graphviz>=0.20")
 KERNELS_CACHE = ROOT / ".nox" / "_mg-kernels"
+# Note [Parallel tests] (docs/architecture.md): pytest-xdist, one worker per core; tests that
+# share an expensive module fixture stay on one worker (`xdist_group`). `-- -n 0` runs serially.
+PYTEST_WORKERS = ("-n", "auto", "--dist", "loadgroup")
 # What the kernels' build reads (tests/cpp: the GoogleTest suite built beside the wheel).
 KERNELS_BUILD_INPUTS = (
     "CMakeLists.txt",
@@ -178,13 +181,13 @@ def tests(session: nox.Session, target: str) -> None:
     if target == "integration":
         install(session, AUTOGRAD)
         session.install(*AUTOGRAD.test_requires, *KERNELS_BUILD_TOOLS)  # test_abi_skew builds
-        session.run("pytest", "tests-integration", *session.posargs)
+        session.run("pytest", *PYTEST_WORKERS, "tests-integration", *session.posargs)
         session.run("pytest", "--doctest-modules", str(ROOT / "tools"), *session.posargs)
         return
     pkg = BY_SHORT[target]
     install(session, pkg)
     session.install(*pkg.test_requires)
-    session.run("pytest", str(pkg.path / "tests"), *session.posargs)
+    session.run("pytest", *PYTEST_WORKERS, str(pkg.path / "tests"), *session.posargs)
     if pkg is not KERNELS:  # the kernels' Python side is a stub and a re-export: no doctests
         session.run("pytest", "--doctest-modules", str(pkg.source), *session.posargs)
 
@@ -447,11 +450,13 @@ def run_sanitized(session: nox.Session, name: str) -> None:
         session.warn("MG_KERNELS_BUILD_TESTS=OFF: the C++ tests were not built, not run")
     env = sanitizer_runtime(session)
     suites = [str(p.path / "tests") for p in PACKAGES] + [str(ROOT / "tests-integration")]
-    # One pytest process for all suites; test_abi_skew builds a wheel (unrelated to memory
-    # safety), so it is left out.
+    # One pytest run for all suites (PYTEST_WORKERS: a worker per core; a sanitizer report ends
+    # its worker, and xdist fails the test it was running); test_abi_skew builds a wheel
+    # (unrelated to memory safety), so it is left out.
     # --capture=sys: a sanitizer writes its report to file descriptor 2 and exits; pytest's
     # default fd capture would swallow it.
-    session.run("pytest", *suites, "-q", "-p", "no:cacheprovider", "--capture=sys",
+    session.run("pytest", *PYTEST_WORKERS, *suites, "-q", "-p", "no:cacheprovider",
+                "--capture=sys",
                 "--deselect", "tests-integration/test_abi_skew.py",
                 # compares the build's ISAs with the CPU's; sanitizer builds compile a subset
                 "--deselect", "packages/mg-kernels/tests/python/test_isa.py"
