@@ -31,6 +31,16 @@ nox.options.sessions = ["lint", "typecheck", "tests"]
 if "PIP_FIND_LINKS" in os.environ:
     os.environ.setdefault("UV_FIND_LINKS", os.environ["PIP_FIND_LINKS"])
 
+# Note [Compiler cache] (docs/architecture.md): with ccache on PATH every CMake build of the
+# kernels compiles through it, into a cache of this checkout (.nox/_ccache), so `nox -s build`
+# takes the kernel objects of the sdist's wheel from the build `kernels_wheel` made. Paths are
+# hashed relative to the build folder (CCACHE_BASEDIR=/), which is two levels below the sources
+# in both builds. MG_CCACHE=0 turns it off; CCACHE_DIR and CCACHE_BASEDIR in the environment win.
+if shutil.which("ccache") and os.environ.get("MG_CCACHE", "1") != "0":
+    os.environ.setdefault("CMAKE_CXX_COMPILER_LAUNCHER", "ccache")
+    os.environ.setdefault("CCACHE_DIR", str(ROOT / ".nox" / "_ccache"))
+    os.environ.setdefault("CCACHE_BASEDIR", "/")
+
 TORCH = "torch==2.13.0"  # the CPU wheel; see UV_FIND_LINKS above
 KERNELS_BUILD_TOOLS = ("scikit-build-core>=0.11", "pybind11>=3.0,<4", "cmake>=3.26", "ninja")
 # The digits demo: the dataset ships inside scikit-learn; graphviz renders only if `dot` exists.
@@ -118,14 +128,17 @@ def kernels_wheel(session: nox.Session) -> Path:
 
     Note [One build of the kernels per checkout]: the wheel is cached under .nox/_mg-kernels,
     keyed by the Python tag and a digest of every source file, and every venv installs the same
-    file. The venv that builds it keeps the CMake build folder (incremental rebuilds), with the
-    GoogleTest suite when GoogleTest is installed; `cpp_tests` runs ctest there.
+    file. The venv that builds it has its CMake build folder, packages/mg-kernels/build/nox-<venv>
+    (incremental rebuilds), with the GoogleTest suite when GoogleTest is installed; `cpp_tests`
+    runs ctest there.
     """
     tag = session.run(
         "python", "-c", "import sys; print(sys.implementation.cache_tag)", silent=True
     )
     entry = KERNELS_CACHE / f"{str(tag).strip()}-{source_digest(KERNELS.path)}"
-    build_dir = Path(session.virtualenv.location) / "mg-kernels-build"
+    # Two levels below the sources, like the `build/{wheel_tag}` folder of a build from the
+    # sdist (pyproject.toml), so both compile the same relative paths (Note [Compiler cache]).
+    build_dir = KERNELS.path / "build" / f"nox-{Path(session.virtualenv.location).name}"
     record = entry / "build-dir.txt"
     if not (record.exists() and Path(record.read_text()).is_dir()):
         shutil.rmtree(entry, ignore_errors=True)
@@ -295,6 +308,8 @@ def build(session: nox.Session) -> None:
     installer = ["--installer=uv"] if uv else []
     for pkg in PACKAGES:
         session.run("python", "-m", "build", *installer, "--outdir", str(dist), str(pkg.path))
+    if os.environ.get("CMAKE_CXX_COMPILER_LAUNCHER") == "ccache":  # Note [Compiler cache]
+        session.run("ccache", "--show-stats", external=True)
     session.run("twine", "check", "--strict", *(str(p) for p in sorted(dist.iterdir())))
     session.run("python", str(ROOT / "tests-integration" / "check_wheels.py"), str(dist))
 
