@@ -31,11 +31,24 @@ nox.options.sessions = ["lint", "typecheck", "tests"]
 if "PIP_FIND_LINKS" in os.environ:
     os.environ.setdefault("UV_FIND_LINKS", os.environ["PIP_FIND_LINKS"])
 
+# Note [Compiler cache] (docs/architecture.md): with ccache on PATH every CMake build of the
+# kernels compiles through it, into a cache of this checkout (.nox/_ccache), so `nox -s build`
+# takes the kernel objects of the sdist's wheel from the build `kernels_wheel` made. Paths are
+# hashed relative to the build folder (CCACHE_BASEDIR=/), which is two levels below the sources
+# in both builds. MG_CCACHE=0 turns it off; CCACHE_DIR and CCACHE_BASEDIR in the environment win.
+if shutil.which("ccache") and os.environ.get("MG_CCACHE", "1") != "0":
+    os.environ.setdefault("CMAKE_CXX_COMPILER_LAUNCHER", "ccache")
+    os.environ.setdefault("CCACHE_DIR", str(ROOT / ".nox" / "_ccache"))
+    os.environ.setdefault("CCACHE_BASEDIR", "/")
+
 TORCH = "torch==2.13.0"  # the CPU wheel; see UV_FIND_LINKS above
 KERNELS_BUILD_TOOLS = ("scikit-build-core>=0.11", "pybind11>=3.0,<4", "cmake>=3.26", "ninja")
 # The digits demo: the dataset ships inside scikit-learn; graphviz renders only if `dot` exists.
 DEMO_REQUIREMENTS = ("scikit-learn>=1.3", "tqdm>=4.66", "matplotlib>=3.8", "graphviz>=0.20")
 KERNELS_CACHE = ROOT / ".nox" / "_mg-kernels"
+# Note [Parallel tests] (docs/architecture.md): pytest-xdist, one worker per core; tests that
+# share an expensive module fixture stay on one worker (`xdist_group`). `-- -n 0` runs serially.
+PYTEST_WORKERS = ("-n", "auto", "--dist", "loadgroup")
 # What the kernels' build reads (tests/cpp: the GoogleTest suite built beside the wheel).
 KERNELS_BUILD_INPUTS = (
     "CMakeLists.txt",
@@ -115,14 +128,17 @@ def kernels_wheel(session: nox.Session) -> Path:
 
     Note [One build of the kernels per checkout]: the wheel is cached under .nox/_mg-kernels,
     keyed by the Python tag and a digest of every source file, and every venv installs the same
-    file. The venv that builds it keeps the CMake build folder (incremental rebuilds), with the
-    GoogleTest suite when GoogleTest is installed; `cpp_tests` runs ctest there.
+    file. The venv that builds it has its CMake build folder, packages/mg-kernels/build/nox-<venv>
+    (incremental rebuilds), with the GoogleTest suite when GoogleTest is installed; `cpp_tests`
+    runs ctest there.
     """
     tag = session.run(
         "python", "-c", "import sys; print(sys.implementation.cache_tag)", silent=True
     )
     entry = KERNELS_CACHE / f"{str(tag).strip()}-{source_digest(KERNELS.path)}"
-    build_dir = Path(session.virtualenv.location) / "mg-kernels-build"
+    # Two levels below the sources, like the `build/{wheel_tag}` folder of a build from the
+    # sdist (pyproject.toml), so both compile the same relative paths (Note [Compiler cache]).
+    build_dir = KERNELS.path / "build" / f"nox-{Path(session.virtualenv.location).name}"
     record = entry / "build-dir.txt"
     if not (record.exists() and Path(record.read_text()).is_dir()):
         shutil.rmtree(entry, ignore_errors=True)
@@ -178,13 +194,13 @@ def tests(session: nox.Session, target: str) -> None:
     if target == "integration":
         install(session, AUTOGRAD)
         session.install(*AUTOGRAD.test_requires, *KERNELS_BUILD_TOOLS)  # test_abi_skew builds
-        session.run("pytest", "tests-integration", *session.posargs)
+        session.run("pytest", *PYTEST_WORKERS, "tests-integration", *session.posargs)
         session.run("pytest", "--doctest-modules", str(ROOT / "tools"), *session.posargs)
         return
     pkg = BY_SHORT[target]
     install(session, pkg)
     session.install(*pkg.test_requires)
-    session.run("pytest", str(pkg.path / "tests"), *session.posargs)
+    session.run("pytest", *PYTEST_WORKERS, str(pkg.path / "tests"), *session.posargs)
     if pkg is not KERNELS:  # the kernels' Python side is a stub and a re-export: no doctests
         session.run("pytest", "--doctest-modules", str(pkg.source), *session.posargs)
 
@@ -292,6 +308,8 @@ def build(session: nox.Session) -> None:
     installer = ["--installer=uv"] if uv else []
     for pkg in PACKAGES:
         session.run("python", "-m", "build", *installer, "--outdir", str(dist), str(pkg.path))
+    if os.environ.get("CMAKE_CXX_COMPILER_LAUNCHER") == "ccache":  # Note [Compiler cache]
+        session.run("ccache", "--show-stats", external=True)
     session.run("twine", "check", "--strict", *(str(p) for p in sorted(dist.iterdir())))
     session.run("python", str(ROOT / "tests-integration" / "check_wheels.py"), str(dist))
 
@@ -447,11 +465,13 @@ def run_sanitized(session: nox.Session, name: str) -> None:
         session.warn("MG_KERNELS_BUILD_TESTS=OFF: the C++ tests were not built, not run")
     env = sanitizer_runtime(session)
     suites = [str(p.path / "tests") for p in PACKAGES] + [str(ROOT / "tests-integration")]
-    # One pytest process for all suites; test_abi_skew builds a wheel (unrelated to memory
-    # safety), so it is left out.
+    # One pytest run for all suites (PYTEST_WORKERS: a worker per core; a sanitizer report ends
+    # its worker, and xdist fails the test it was running); test_abi_skew builds a wheel
+    # (unrelated to memory safety), so it is left out.
     # --capture=sys: a sanitizer writes its report to file descriptor 2 and exits; pytest's
     # default fd capture would swallow it.
-    session.run("pytest", *suites, "-q", "-p", "no:cacheprovider", "--capture=sys",
+    session.run("pytest", *PYTEST_WORKERS, *suites, "-q", "-p", "no:cacheprovider",
+                "--capture=sys",
                 "--deselect", "tests-integration/test_abi_skew.py",
                 # compares the build's ISAs with the CPU's; sanitizer builds compile a subset
                 "--deselect", "packages/mg-kernels/tests/python/test_isa.py"
