@@ -46,9 +46,9 @@ KERNELS_BUILD_TOOLS = ("scikit-build-core>=0.11", "pybind11>=3.0,<4", "cmake>=3.
 # The digits demo: the dataset ships inside scikit-learn; graphviz renders only if `dot` exists.
 DEMO_REQUIREMENTS = ("scikit-learn>=1.3", "tqdm>=4.66", "matplotlib>=3.8", "graphviz>=0.20")
 KERNELS_CACHE = ROOT / ".nox" / "_mg-kernels"
-# Note [Parallel tests] (docs/architecture.md): pytest-xdist, one worker per core; tests that
-# share an expensive module fixture stay on one worker (`xdist_group`). `-- -n 0` runs serially.
-PYTEST_WORKERS = ("-n", "auto", "--dist", "loadgroup")
+# Note [Parallel tests] (docs/architecture.md): pytest-xdist, one worker per core, each test
+# sent to the next free worker. `-- -n 0` runs serially.
+PYTEST_WORKERS = ("-n", "auto")
 # What the kernels' build reads (tests/cpp: the GoogleTest suite built beside the wheel).
 KERNELS_BUILD_INPUTS = (
     "CMakeLists.txt",
@@ -194,7 +194,9 @@ def tests(session: nox.Session, target: str) -> None:
     if target == "integration":
         install(session, AUTOGRAD)
         session.install(*AUTOGRAD.test_requires, *KERNELS_BUILD_TOOLS)  # test_abi_skew builds
-        session.run("pytest", *PYTEST_WORKERS, "tests-integration", *session.posargs)
+        # --dist loadfile: a module's tests share a worker, so test_abi_skew builds its wheel once
+        session.run("pytest", *PYTEST_WORKERS, "--dist", "loadfile", "tests-integration",
+                    *session.posargs)  # fmt: skip
         session.run("pytest", "--doctest-modules", str(ROOT / "tools"), *session.posargs)
         return
     pkg = BY_SHORT[target]

@@ -21,9 +21,6 @@ from mg_core import _kernels
 ROOT = Path(__file__).resolve().parents[1]
 OTHER_ABI = _kernels.KERNELS_ABI + 1
 
-# One build for the module: under pytest-xdist (`nox -s tests`) its tests share one worker.
-pytestmark = pytest.mark.xdist_group("abi-skew")
-
 
 @pytest.fixture(scope="module")
 def other_abi_kernels(tmp_path_factory: pytest.TempPathFactory) -> Path:
