@@ -261,42 +261,60 @@ TEST_P(GemmIsa, BatchBroadcastAndThreadsGiveTheSameBits) {
   for (std::int64_t i = 0; i < 40 * 60; ++i) ASSERT_EQ(o[i], data<float>(single)[i]) << i;
 }
 
+// a (m, k) @ b (k, n) into a fresh row-major (m, n) storage of dtype T, run at `threads` threads;
+// a's strides are a_strides, b is row-major.
+template <class T>
+Storage product_at(int threads, Isa isa, Storage& a, Shape a_strides, Storage& b, std::int64_t m,
+                   std::int64_t k, std::int64_t n) {
+  Storage out(kDTypeOf<T>, static_cast<std::size_t>(m * n));
+  const int before = num_threads();
+  set_num_threads(threads);
+  plan_matmul({out, 0, Shape{n, 1}, Shape{m, n}}, {a, 0, a_strides, Shape{m, k}},
+              {b, 0, Shape{n, 1}, Shape{k, n}}, table(isa))
+      .run();
+  set_num_threads(before);
+  return out;
+}
+
 TEST_P(GemmIsa, LargeThreadedProductIsBitIdentical) {
   const std::int64_t m = 301, k = 520, n = 333;
   Storage a = random_storage<double>(m * k, 7);
   Storage b = random_storage<double>(k * n, 8);
-  Storage out1(DType::kFloat64, m * n), out2(DType::kFloat64, m * n);
-  const int before = num_threads();
-  set_num_threads(1);
-  plan_matmul({out1, 0, Shape{n, 1}, Shape{m, n}}, {a, 0, Shape{1, m}, Shape{m, k}},
-              {b, 0, Shape{n, 1}, Shape{k, n}}, table(GetParam()))
-      .run();
-  set_num_threads(2);
-  plan_matmul({out2, 0, Shape{n, 1}, Shape{m, n}}, {a, 0, Shape{1, m}, Shape{m, k}},
-              {b, 0, Shape{n, 1}, Shape{k, n}}, table(GetParam()))
-      .run();
-  set_num_threads(before);
-  EXPECT_TRUE(same_bytes(out1, out2));
+  const Shape a_strides{1, m};  // column-major A
+  EXPECT_TRUE(same_bytes(product_at<double>(1, GetParam(), a, a_strides, b, m, k, n),
+                         product_at<double>(2, GetParam(), a, a_strides, b, m, k, n)));
 }
 
 TEST_P(GemmIsa, SharedBInSeveralStepsIsBitIdentical) {
   // Threads share packed B for several depth blocks at once, up to 16 MiB (kSharedB in
   // src/gemm/driver.cpp): here two column blocks (n > nc) of 3 MiB per depth block, so k = 1300
   // takes two steps, the second shorter, each with several depth blocks; one thread packs B one
-  // depth block at a time.
+  // depth block at a time. Finite inputs, so sampled elements are also checked against double
+  // sums (a step both paths skipped would give them the same wrong bits).
   const std::int64_t m = 490, k = 1300, n = 3100;
-  Storage a = random_storage<float>(m * k, 9);
-  Storage b = random_storage<float>(k * n, 10);
-  Storage out1(DType::kFloat32, m * n), out2(DType::kFloat32, m * n);
-  const int before = num_threads();
-  for (auto [threads, out] : {std::pair{1, &out1}, std::pair{2, &out2}}) {
-    set_num_threads(threads);
-    plan_matmul({*out, 0, Shape{n, 1}, Shape{m, n}}, {a, 0, Shape{k, 1}, Shape{m, k}},
-                {b, 0, Shape{n, 1}, Shape{k, n}}, table(GetParam()))
-        .run();
-  }
-  set_num_threads(before);
+  const auto av = finite_values<float>(static_cast<std::size_t>(m * k), 9);
+  const auto bv = finite_values<float>(static_cast<std::size_t>(k * n), 10);
+  Storage a = storage_of(av);
+  Storage b = storage_of(bv);
+  const Shape a_strides{k, 1};
+  Storage out1 = product_at<float>(1, GetParam(), a, a_strides, b, m, k, n);
+  Storage out2 = product_at<float>(2, GetParam(), a, a_strides, b, m, k, n);
   EXPECT_TRUE(same_bytes(out1, out2));
+  for (std::int64_t i : {std::int64_t{0}, std::int64_t{245}, m - 1}) {
+    for (std::int64_t j : {std::int64_t{0}, std::int64_t{3071}, std::int64_t{3072}, n - 1}) {
+      double want = 0;
+      double scale = 0;
+      for (std::int64_t p = 0; p < k; ++p) {
+        const double x = static_cast<double>(av[static_cast<std::size_t>(i * k + p)]) *
+                         static_cast<double>(bv[static_cast<std::size_t>(p * n + j)]);
+        want += x;
+        scale += std::fabs(x);
+      }
+      const double got = static_cast<double>(data<float>(out2)[i * n + j]);
+      ASSERT_NEAR(got, want, 2 * scale * epsilon_of<float>() * static_cast<double>(k + 1))
+          << i << "," << j;
+    }
+  }
 }
 
 TEST_P(GemmIsa, EveryThreadSplitMatchesTheReference) {
