@@ -98,6 +98,14 @@ constexpr std::int64_t kMaxUnpackedMacs = 8 * 8 * 8;
 // Packing took a quarter of (64, 128) x (128, 10); the rows kernel makes the same sums in the same
 // order.
 constexpr std::int64_t kInPlacePanels = 8;
+// Note [Thin products]
+// ~~~~~~~~~~~~~~~~~~~~
+// Packing B pays when each packed B micro-panel is read by many A micro-panels, that is for many
+// rows of A. A product with at most kInPlaceBRows rows (a training batch times a weight matrix:
+// (64, 1024) x (1024, 1024)) spent a quarter of its time packing B (perf), so with row-major B
+// the unit's bcols kernel reads B's micro-panels in place instead, and only a last partial one
+// is packed. The sums are the packed kernel's, in the same order.
+constexpr std::int64_t kInPlaceBRows = 256;
 
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 
@@ -344,33 +352,36 @@ void pack_b_task(void* context, std::int64_t task) {
 template <class Src, class Acc>
 void macro_kernel(const Job<Src, Acc>& job, std::int64_t ic, std::int64_t mc, std::int64_t j0,
                   std::int64_t cols, const Acc* a_packed, const Src* a_in_place,
-                  const Acc* b_packed, std::int64_t kc, bool accumulate) {
+                  const Acc* b_packed, const Src* b_in_place, std::int64_t kc, bool accumulate) {
   const auto& uk = *job.uk;
   const std::int64_t mr = uk.mr;
   const std::int64_t nr = uk.nr;
   const MutMatrixRef<Acc> c = job.c;
   alignas(64) Acc tile[kernels::kGemmMaxTile];
-  const auto micro = [&](std::int64_t ir, std::int64_t h, const Acc* bp, Acc* out, std::int64_t rs,
-                         std::int64_t cs, bool add) {
+  const auto micro = [&](std::int64_t ir, std::int64_t h, std::int64_t jr, std::int64_t w, Acc* out,
+                         std::int64_t rs, std::int64_t cs, bool add) {
     if constexpr (std::is_same_v<Src, Acc>) {
       if (a_in_place != nullptr && h == mr) {
-        uk.fn_rows(kc, a_in_place + ir * job.a.rs, job.a.rs, bp, out, rs, cs, add);
+        uk.fn_rows(kc, a_in_place + ir * job.a.rs, job.a.rs, b_packed + jr * kc, out, rs, cs, add);
+        return;
+      }
+      if (b_in_place != nullptr && w == nr) {
+        uk.fn_bcols(kc, a_packed + ir * kc, b_in_place + jr, job.b.rs, out, rs, cs, add);
         return;
       }
     }
-    uk.fn(kc, a_packed + ir * kc, bp, out, rs, cs, add);
+    uk.fn(kc, a_packed + ir * kc, b_packed + jr * kc, out, rs, cs, add);
   };
   for (std::int64_t jr = 0; jr < cols; jr += nr) {
     const std::int64_t w = std::min(nr, cols - jr);
-    const Acc* bp = b_packed + jr * kc;
     for (std::int64_t ir = 0; ir < mc; ir += mr) {
       const std::int64_t h = std::min(mr, mc - ir);
       Acc* cc = c.data + (ic + ir) * c.rs + (j0 + jr) * c.cs;
       if (h == mr && w == nr) {
-        micro(ir, h, bp, cc, c.rs, c.cs, accumulate);
+        micro(ir, h, jr, w, cc, c.rs, c.cs, accumulate);
         continue;
       }
-      micro(ir, h, bp, tile, nr, 1, false);
+      micro(ir, h, jr, w, tile, nr, 1, false);
       for (std::int64_t i = 0; i < h; ++i) {
         for (std::int64_t j = 0; j < w; ++j) {
           Acc& dst = cc[i * c.rs + j * c.cs];
@@ -415,6 +426,20 @@ void pack_a_block(const Job<Src, Acc>& job, std::int64_t ic, std::int64_t mc, st
   pack_a<Src, Acc>(block, mc - skip, kc, mr, a_packed + skip * kc, *job.uk);
 }
 
+// Where the kc x nc B block at (pc, jc) can be read in place instead of packed, for a row block of
+// mc rows whose A is packed, or nullptr (Note [Thin products]).
+template <class Src, class Acc>
+const Src* b_in_place(const Job<Src, Acc>& job, std::int64_t mc, std::int64_t pc, std::int64_t jc,
+                      const Src* a_in_place) {
+  if constexpr (std::is_same_v<Src, Acc>) {
+    if (job.uk->fn_bcols != nullptr && a_in_place == nullptr && job.b.cs == 1 &&
+        mc <= kInPlaceBRows) {
+      return job.b.data + pc * job.b.rs + jc;
+    }
+  }
+  return nullptr;
+}
+
 // One task of a step: a row block times the shared packed B, every kc-deep block of the step's
 // depths in order.
 template <class Src, class Acc>
@@ -430,7 +455,8 @@ void macro_task(void* context, std::int64_t task) {
     Acc* a_packed = a_scratch().get<Acc>(ceil_div(mc, uk.mr) * uk.mr * kc);
     const Src* in_place = a_in_place(job, ic, pc, job.nc);
     pack_a_block(job, ic, mc, pc, kc, in_place != nullptr, a_packed);
-    macro_kernel(job, ic, mc, job.jc, job.nc, a_packed, in_place, b_packed, kc, pc > 0);
+    macro_kernel(job, ic, mc, job.jc, job.nc, a_packed, in_place, b_packed,
+                 static_cast<const Src*>(nullptr), kc, pc > 0);
     b_packed += job.panels * uk.nr * uk.kc;
   }
 }
@@ -453,13 +479,17 @@ void chunk_task(void* context, std::int64_t task) {
     const std::int64_t nc = std::min(uk.nc, c_end - jc);
     for (std::int64_t pc = 0; pc < k; pc += uk.kc) {
       const std::int64_t kc = std::min(uk.kc, k - pc);
+      const Src* a_direct = a_in_place(job, ic, pc, nc);
+      const Src* b_direct = b_in_place(job, mc, pc, jc, a_direct);
+      // With B in place only a last partial micro-panel is packed, at its place.
+      const std::int64_t skip = b_direct != nullptr ? nc / uk.nr * uk.nr : 0;
       Acc* b_packed = b_scratch().get<Acc>(ceil_div(nc, uk.nr) * uk.nr * kc);
-      const MatrixRef<Src> b_block{job.b.data + pc * job.b.rs + jc * job.b.cs, job.b.rs, job.b.cs};
-      pack_b<Src, Acc>(b_block, kc, nc, uk.nr, b_packed, uk);
+      const MatrixRef<Src> b_block{job.b.data + pc * job.b.rs + (jc + skip) * job.b.cs, job.b.rs,
+                                   job.b.cs};
+      pack_b<Src, Acc>(b_block, kc, nc - skip, uk.nr, b_packed + skip * kc, uk);
       Acc* a_packed = a_scratch().get<Acc>(ceil_div(mc, uk.mr) * uk.mr * kc);
-      const Src* in_place = a_in_place(job, ic, pc, nc);
-      pack_a_block(job, ic, mc, pc, kc, in_place != nullptr, a_packed);
-      macro_kernel(job, ic, mc, jc, nc, a_packed, in_place, b_packed, kc, pc > 0);
+      pack_a_block(job, ic, mc, pc, kc, a_direct != nullptr, a_packed);
+      macro_kernel(job, ic, mc, jc, nc, a_packed, a_direct, b_packed, b_direct, kc, pc > 0);
     }
   }
 }
@@ -659,6 +689,14 @@ void gemm(Dims dims, MatrixRef<Src> a, MatrixRef<Src> b, MutMatrixRef<Acc> c,
   if (threads > 1 && row_blocks >= threads) row_blocks = ceil_div(row_blocks, threads) * threads;
   job.row_blocks = std::min(row_blocks, job.row_panels);
 
+  if (threads == 1 && job.row_blocks == 1 &&
+      b_in_place(job, m, 0, 0, static_cast<const Src*>(nullptr)) != nullptr) {
+    // A thin product on one thread: one task of the whole product, B read in place.
+    job.col_chunks = 1;
+    job.chunk_panels = ceil_div(n, nr);
+    chunk_task<Src, Acc>(&job, 0);
+    return;
+  }
   if (threads > 1 && job.row_blocks < threads) {
     // Too few row blocks to go round: each task takes a row block and a chunk of whole
     // micro-panels of columns for the whole product, and packs its own B (chunk_task).

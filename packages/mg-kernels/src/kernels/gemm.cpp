@@ -59,13 +59,17 @@ constexpr GemmKernels make() {
   // 2048^2 a few per cent; kc 384 or 512 helped 2048^2 but cost (64, 1024) x (1024, 1024).
   t.f32 = micro<float>(&gemm_micro_simd<Family, ZmmF32, 12>, 12, 32, 480, 256, 3072);
   t.f32.fn_rows = &gemm_micro_simd_rows<Family, ZmmF32, 12>;
+  t.f32.fn_bcols = &gemm_micro_simd_bcols<Family, ZmmF32, 12>;
   t.f64 = micro<double>(&gemm_micro_simd<Family, ZmmF64, 12>, 12, 16, 120, 256, 3072);
+  t.f64.fn_bcols = &gemm_micro_simd_bcols<Family, ZmmF64, 12>;
 #elif defined(__AVX2__) && defined(__FMA__)
   // 12 of the 16 YMM registers hold the tile. A block mc x kc of float32 = 144 x 256 x 4 bytes
   // = 144 KiB, in L2; one B micro-panel kc x nr = 16 KiB, in L1.
   t.f32 = micro<float>(&gemm_micro_simd<Family, YmmF32, 6>, 6, 16, 144, 256, 3072);
   t.f32.fn_rows = &gemm_micro_simd_rows<Family, YmmF32, 6>;
+  t.f32.fn_bcols = &gemm_micro_simd_bcols<Family, YmmF32, 6>;
   t.f64 = micro<double>(&gemm_micro_simd<Family, YmmF64, 6>, 6, 8, 72, 256, 3072);
+  t.f64.fn_bcols = &gemm_micro_simd_bcols<Family, YmmF64, 6>;
 #else
   t.f32 = micro<float>(&gemm_micro_portable<Family, float, 4, 8>, 4, 8, 128, 256, 3072);
   t.f64 = micro<double>(&gemm_micro_portable<Family, double, 4, 4>, 4, 4, 64, 256, 3072);

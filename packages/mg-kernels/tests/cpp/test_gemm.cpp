@@ -5,6 +5,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <stdexcept>
 #include <string>
@@ -84,6 +85,37 @@ TEST_P(GemmIsa, RowsKernelGivesThePackedKernelsBits) {
       }
     }
   }
+}
+
+// The bcols kernel (B read in place, rows rs_b apart) gives the packed kernel's bits too.
+template <class T>
+void check_bcols(const kernels::GemmMicroKernel<T>& uk) {
+  const std::int64_t kc = 41, rs_b = uk.nr + 5;
+  const auto a = random_values<T>(static_cast<std::size_t>(uk.mr * kc), 5);
+  const auto rows = random_values<T>(static_cast<std::size_t>(rs_b * kc), 6);
+  std::vector<T> packed(static_cast<std::size_t>(uk.nr * kc));
+  for (std::int64_t p = 0; p < kc; ++p) {
+    for (std::int64_t j = 0; j < uk.nr; ++j) packed[p * uk.nr + j] = rows[p * rs_b + j];
+  }
+  for (bool transposed : {false, true}) {
+    const std::int64_t rs = transposed ? 1 : uk.nr;
+    const std::int64_t cs = transposed ? uk.mr : 1;
+    std::vector<T> want(static_cast<std::size_t>(uk.mr * uk.nr), T{3});
+    std::vector<T> got = want;
+    for (bool accumulate : {false, true}) {
+      uk.fn(kc, a.data(), packed.data(), want.data(), rs, cs, accumulate);
+      uk.fn_bcols(kc, a.data(), rows.data(), rs_b, got.data(), rs, cs, accumulate);
+      ASSERT_EQ(std::memcmp(got.data(), want.data(), want.size() * sizeof(T)), 0)
+          << " transposed=" << transposed << " accumulate=" << accumulate;
+    }
+  }
+}
+
+TEST_P(GemmIsa, BColsKernelGivesThePackedKernelsBits) {
+  const auto& g = *table(GetParam()).gemm;
+  if (g.f32.fn_bcols == nullptr) GTEST_SKIP() << "this unit packs B always";
+  check_bcols(g.f32);
+  check_bcols(g.f64);
 }
 
 TEST_P(GemmIsa, IntegerMicroKernelsWrap) {
@@ -331,6 +363,40 @@ TEST_P(GemmIsa, EveryThreadSplitMatchesTheReference) {
     for (int threads = 1; threads <= 4; ++threads) {
       set_num_threads(threads);
       check_matmul<float>(GetParam(), s.m, s.k, s.n, false, threads % 2 == 0);
+    }
+  }
+  set_num_threads(before);
+}
+
+TEST_P(GemmIsa, ThinProductsReadingBInPlaceGiveThePackedBits) {
+  // Up to 256 rows with row-major B, B's micro-panels are read in place (Note [Thin products]);
+  // the same product from a column-major copy of B packs it. Both must give the same bits, at
+  // one and two threads, with a partial last micro-panel (n = 1007) and k over one kc block.
+  const std::int64_t k = 300, n = 1007;
+  const auto bv = finite_values<float>(static_cast<std::size_t>(k * n), 14);
+  std::vector<float> bt(bv.size());
+  for (std::int64_t p = 0; p < k; ++p) {
+    for (std::int64_t j = 0; j < n; ++j) bt[j * k + p] = bv[p * n + j];
+  }
+  Storage b = storage_of(bv);
+  Storage b_cols = storage_of(bt);
+  const int before = num_threads();
+  for (const std::int64_t m : {5, 64, 256, 257}) {
+    Storage a = storage_of(finite_values<float>(static_cast<std::size_t>(m * k), 13));
+    for (const int threads : {1, 2}) {
+      set_num_threads(threads);
+      Storage in_place(DType::kFloat32, static_cast<std::size_t>(m * n));
+      Storage packed(DType::kFloat32, static_cast<std::size_t>(m * n));
+      const Shape out_strides{n, 1}, out_shape{m, n}, a_strides{k, 1}, a_shape{m, k};
+      const Shape b_shape{k, n}, b_rows{n, 1}, b_columns{1, k};
+      const MatmulOperand a_op{a, 0, a_strides, a_shape};
+      plan_matmul({in_place, 0, out_strides, out_shape}, a_op, {b, 0, b_rows, b_shape},
+                  table(GetParam()))
+          .run();
+      plan_matmul({packed, 0, out_strides, out_shape}, a_op, {b_cols, 0, b_columns, b_shape},
+                  table(GetParam()))
+          .run();
+      EXPECT_TRUE(same_bytes(in_place, packed)) << "m=" << m << " threads=" << threads;
     }
   }
   set_num_threads(before);

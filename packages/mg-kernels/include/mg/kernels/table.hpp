@@ -66,6 +66,11 @@ struct GemmMicroKernel {
   using RowsFn = void (*)(std::int64_t kc, const T* a, std::int64_t rs_a, const T* b, T* c,
                           std::int64_t rs_c, std::int64_t cs_c, bool accumulate);
   RowsFn fn_rows = nullptr;
+  // The same product with B read in place: row p of the kc x nr panel at b + p * rs_b (unit
+  // column stride, all nr columns present); A packed. Same sums as fn, so the same bits.
+  using BColsFn = void (*)(std::int64_t kc, const T* a, const T* b, std::int64_t rs_b, T* c,
+                           std::int64_t rs_c, std::int64_t cs_c, bool accumulate);
+  BColsFn fn_bcols = nullptr;
   // float16 -> T for `count` contiguous elements, used while packing (set for float only: F16C
   // where the unit has it); nullptr: convert one element at a time.
   void (*widen_half)(const Half* src, std::int64_t count, T* dst) = nullptr;
