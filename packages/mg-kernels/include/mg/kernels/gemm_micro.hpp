@@ -176,8 +176,12 @@ template <class Family, class R, int MR, bool kStridedB, class APanel>
   for (std::int64_t p = 0; p < kc; ++p) {
     if (p == fetch_at) gemm_prefetch_tile<R, MR>(c, rs_c, cs_c);
     if constexpr (kStridedB) {
-      _mm_prefetch(reinterpret_cast<const char*>(b + kBAhead * rs_b), _MM_HINT_T0);
-      _mm_prefetch(reinterpret_cast<const char*>(b + kBAhead * rs_b + R::kLanes), _MM_HINT_T0);
+      // By address arithmetic, not a pointer: near B's end the row ahead is past the array (a
+      // prefetch never faults, but forming such a pointer would be undefined).
+      const auto ahead = reinterpret_cast<std::uintptr_t>(b) +
+                         static_cast<std::uintptr_t>(kBAhead * rs_b) * sizeof(*b);
+      _mm_prefetch(reinterpret_cast<const char*>(ahead), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(ahead + R::kLanes * sizeof(*b)), _MM_HINT_T0);
     }
     const auto b0 = R::load(b);
     const auto b1 = R::load(b + R::kLanes);
