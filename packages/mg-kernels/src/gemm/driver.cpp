@@ -426,18 +426,14 @@ void pack_a_block(const Job<Src, Acc>& job, std::int64_t ic, std::int64_t mc, st
   pack_a<Src, Acc>(block, mc - skip, kc, mr, a_packed + skip * kc, *job.uk);
 }
 
-// Where the kc x nc B block at (pc, jc) can be read in place instead of packed, for a row block of
-// mc rows whose A is packed, or nullptr (Note [Thin products]).
+// Whether a row block of mc rows whose A is packed reads B's full micro-panels in place instead
+// of packing them (Note [Thin products]).
 template <class Src, class Acc>
-const Src* b_in_place(const Job<Src, Acc>& job, std::int64_t mc, std::int64_t pc, std::int64_t jc,
-                      const Src* a_in_place) {
+bool reads_b_in_place(const Job<Src, Acc>& job, std::int64_t mc) {
   if constexpr (std::is_same_v<Src, Acc>) {
-    if (job.uk->fn_bcols != nullptr && a_in_place == nullptr && job.b.cs == 1 &&
-        mc <= kInPlaceBRows) {
-      return job.b.data + pc * job.b.rs + jc;
-    }
+    return job.uk->fn_bcols != nullptr && job.b.cs == 1 && mc <= kInPlaceBRows;
   }
-  return nullptr;
+  return false;
 }
 
 // One task of a step: a row block times the shared packed B, every kc-deep block of the step's
@@ -455,8 +451,8 @@ void macro_task(void* context, std::int64_t task) {
     Acc* a_packed = a_scratch().get<Acc>(ceil_div(mc, uk.mr) * uk.mr * kc);
     const Src* in_place = a_in_place(job, ic, pc, job.nc);
     pack_a_block(job, ic, mc, pc, kc, in_place != nullptr, a_packed);
-    macro_kernel(job, ic, mc, job.jc, job.nc, a_packed, in_place, b_packed,
-                 static_cast<const Src*>(nullptr), kc, pc > 0);
+    macro_kernel<Src, Acc>(job, ic, mc, job.jc, job.nc, a_packed, in_place, b_packed, nullptr, kc,
+                           pc > 0);
     b_packed += job.panels * uk.nr * uk.kc;
   }
 }
@@ -480,7 +476,9 @@ void chunk_task(void* context, std::int64_t task) {
     for (std::int64_t pc = 0; pc < k; pc += uk.kc) {
       const std::int64_t kc = std::min(uk.kc, k - pc);
       const Src* a_direct = a_in_place(job, ic, pc, nc);
-      const Src* b_direct = b_in_place(job, mc, pc, jc, a_direct);
+      const Src* b_direct = a_direct == nullptr && reads_b_in_place(job, mc)
+                                ? job.b.data + pc * job.b.rs + jc
+                                : nullptr;
       // With B in place only a last partial micro-panel is packed, at its place.
       const std::int64_t skip = b_direct != nullptr ? nc / uk.nr * uk.nr : 0;
       Acc* b_packed = b_scratch().get<Acc>(ceil_div(nc, uk.nr) * uk.nr * kc);
@@ -689,8 +687,7 @@ void gemm(Dims dims, MatrixRef<Src> a, MatrixRef<Src> b, MutMatrixRef<Acc> c,
   if (threads > 1 && row_blocks >= threads) row_blocks = ceil_div(row_blocks, threads) * threads;
   job.row_blocks = std::min(row_blocks, job.row_panels);
 
-  if (threads == 1 && job.row_blocks == 1 &&
-      b_in_place(job, m, 0, 0, static_cast<const Src*>(nullptr)) != nullptr) {
+  if (threads == 1 && job.row_blocks == 1 && reads_b_in_place(job, m)) {
     // A thin product on one thread: one task of the whole product, B read in place.
     job.col_chunks = 1;
     job.chunk_panels = ceil_div(n, nr);

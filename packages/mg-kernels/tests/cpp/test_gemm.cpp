@@ -59,8 +59,27 @@ TEST_P(GemmIsa, MicroKernelsMatchDoubleSums) {
   check_micro(g.f64);
 }
 
-// The rows kernel (A read in place, row-major) gives the packed kernel's bits: the driver picks
-// either by the product's shape, and results must not depend on that.
+// Runs the packed kernel on packed a and b, and `in_place` (the same product read from an operand
+// where it lies), over contiguous and transposed C, writing then accumulating, and compares bits:
+// the driver picks either kernel by the product's shape, and results must not depend on that.
+template <class T, class InPlace>
+void expect_packed_bits(const kernels::GemmMicroKernel<T>& uk, std::int64_t kc, const T* a,
+                        const T* b, InPlace in_place) {
+  for (bool transposed : {false, true}) {
+    const std::int64_t rs = transposed ? 1 : uk.nr;
+    const std::int64_t cs = transposed ? uk.mr : 1;
+    std::vector<T> want(static_cast<std::size_t>(uk.mr * uk.nr), T{3});
+    std::vector<T> got = want;
+    for (bool accumulate : {false, true}) {
+      uk.fn(kc, a, b, want.data(), rs, cs, accumulate);
+      in_place(got.data(), rs, cs, accumulate);
+      ASSERT_EQ(std::memcmp(got.data(), want.data(), want.size() * sizeof(T)), 0)
+          << " transposed=" << transposed << " accumulate=" << accumulate;
+    }
+  }
+}
+
+// The rows kernel reads A's rows in place, rs_a apart.
 TEST_P(GemmIsa, RowsKernelGivesThePackedKernelsBits) {
   const auto& uk = table(GetParam()).gemm->f32;
   if (uk.fn_rows == nullptr) GTEST_SKIP() << "this unit packs A always";
@@ -71,23 +90,13 @@ TEST_P(GemmIsa, RowsKernelGivesThePackedKernelsBits) {
   for (std::int64_t i = 0; i < uk.mr; ++i) {
     for (std::int64_t p = 0; p < kc; ++p) packed[p * uk.mr + i] = rows[i * rs_a + p];
   }
-  for (bool transposed : {false, true}) {
-    const std::int64_t rs = transposed ? 1 : uk.nr;
-    const std::int64_t cs = transposed ? uk.mr : 1;
-    std::vector<float> want(static_cast<std::size_t>(uk.mr * uk.nr), 3.0f);
-    std::vector<float> got = want;
-    for (bool accumulate : {false, true}) {
-      uk.fn(kc, packed.data(), b.data(), want.data(), rs, cs, accumulate);
-      uk.fn_rows(kc, rows.data(), rs_a, b.data(), got.data(), rs, cs, accumulate);
-      for (std::size_t e = 0; e < want.size(); ++e) {
-        ASSERT_EQ(std::bit_cast<std::uint32_t>(got[e]), std::bit_cast<std::uint32_t>(want[e]))
-            << e << " transposed=" << transposed << " accumulate=" << accumulate;
-      }
-    }
-  }
+  expect_packed_bits(uk, kc, packed.data(), b.data(),
+                     [&](float* c, std::int64_t rs, std::int64_t cs, bool add) {
+                       uk.fn_rows(kc, rows.data(), rs_a, b.data(), c, rs, cs, add);
+                     });
 }
 
-// The bcols kernel (B read in place, rows rs_b apart) gives the packed kernel's bits too.
+// The bcols kernel reads B's rows in place, rs_b apart.
 template <class T>
 void check_bcols(const kernels::GemmMicroKernel<T>& uk) {
   const std::int64_t kc = 41, rs_b = uk.nr + 5;
@@ -97,18 +106,10 @@ void check_bcols(const kernels::GemmMicroKernel<T>& uk) {
   for (std::int64_t p = 0; p < kc; ++p) {
     for (std::int64_t j = 0; j < uk.nr; ++j) packed[p * uk.nr + j] = rows[p * rs_b + j];
   }
-  for (bool transposed : {false, true}) {
-    const std::int64_t rs = transposed ? 1 : uk.nr;
-    const std::int64_t cs = transposed ? uk.mr : 1;
-    std::vector<T> want(static_cast<std::size_t>(uk.mr * uk.nr), T{3});
-    std::vector<T> got = want;
-    for (bool accumulate : {false, true}) {
-      uk.fn(kc, a.data(), packed.data(), want.data(), rs, cs, accumulate);
-      uk.fn_bcols(kc, a.data(), rows.data(), rs_b, got.data(), rs, cs, accumulate);
-      ASSERT_EQ(std::memcmp(got.data(), want.data(), want.size() * sizeof(T)), 0)
-          << " transposed=" << transposed << " accumulate=" << accumulate;
-    }
-  }
+  expect_packed_bits(uk, kc, a.data(), packed.data(),
+                     [&](T* c, std::int64_t rs, std::int64_t cs, bool add) {
+                       uk.fn_bcols(kc, a.data(), rows.data(), rs_b, c, rs, cs, add);
+                     });
 }
 
 TEST_P(GemmIsa, BColsKernelGivesThePackedKernelsBits) {
