@@ -104,7 +104,7 @@ bool detect_avx512_bf16() {
 }
 
 #if defined(MG_KERNELS_HAVE_AMX_BF16)
-// AMX-BF16 (Note [AMX tiles] in src/gemm/amx_bf16.cpp), whose unit is also compiled with the
+// AMX-BF16 (Note [AMX tiles] in src/gemm/bf16_pairs.cpp), whose unit is also compiled with the
 // avx512 flags: CPUID leaf 7 EDX bits 22 (AMX-BF16) and 24 (AMX-TILE), and XCR0 bits 17 and 18
 // (tile configuration and tile data states). Linux (5.16+) also wants each process to ask for
 // tile data (arch_prctl ARCH_REQ_XCOMP_PERM), or the first tile instruction raises SIGILL; the

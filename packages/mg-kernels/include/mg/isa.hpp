@@ -53,6 +53,11 @@ bool cpu_supports(Isa isa) noexcept;
 // these fails. Thread-safe; the answer is cached.
 bool amx_bf16_usable() noexcept;
 
+// True when the CPU has AVX512-BF16 (CPUID leaf 7 subleaf 1 EAX bit 5) and the OS keeps AVX-512
+// state: VCVTNEPS2BF16 casts (Note [AVX512-BF16 casts]) and VDPBF16PS products (Note [bfloat16
+// pairs]) under the avx512 table. Thread-safe; the answer is cached.
+bool cpu_supports_avx512_bf16() noexcept;
+
 // Compiled and supported ISAs, lowest first. Never empty: scalar is always there.
 std::span<const Isa> available_isas() noexcept;
 

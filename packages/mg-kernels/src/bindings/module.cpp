@@ -12,6 +12,7 @@
 
 #include "bindings.hpp"
 #include "mg/dtype.hpp"
+#include "mg/gemm/matmul.hpp"
 #include "mg/isa.hpp"
 #include "mg/parallel.hpp"
 
@@ -121,6 +122,23 @@ PYBIND11_MODULE(_mg_kernels, m) {
         "True when bfloat16 matmul can run on AMX tiles: this build has the AMX unit, the CPU\n"
         "has AMX-BF16 and the OS lets the process use tiles. Used only while isa() is 'avx512',\n"
         "for products of at least 16**3 multiply-adds that are not matrix-vector.");
+  m.def(
+      "bfloat16_matmul_engine",
+      [] {
+        switch (mg::bf16_engine(mg::DType::kBFloat16, mg::active_isa())) {
+          case mg::PairEngine::kAmx:
+            return "amx";
+          case mg::PairEngine::kAvx512Bf16:
+            return "avx512_bf16";
+          case mg::PairEngine::kNone:
+            break;
+        }
+        return "float32";
+      },
+      "What multiplies bfloat16 matrices under the active ISA: 'amx' (AMX tiles),\n"
+      "'avx512_bf16' (VDPBF16PS vectors) or 'float32' (widened to float32). The first two\n"
+      "read subnormal inputs as zero and flush subnormal sums; they take products of at least\n"
+      "16**3 multiply-adds that are not matrix-vector.");
 
   m.def("set_num_threads", &mg::set_num_threads, py::arg("n"),
         "Let kernels use up to n threads (n >= 1, else ValueError); 1 runs everything on the\n"

@@ -70,16 +70,16 @@ const kernels::GemmMicroKernel<Acc>& micro_kernel(const kernels::GemmKernels& g)
 }
 
 #if defined(MG_KERNELS_HAVE_AMX_BF16)
-// The products AMX tiles take (Note [AMX tiles]): not a vector product, which keeps its unpacked
-// loop (one multiply-add per element of the matrix), nor one below a single tile's 16 x 16 x 16.
-// Measured against the avx512 float32 path (process time, one thread, src/gemm/amx_bf16.cpp's
-// setup included): 16^3 0.26 vs 0.45 us, 32^3 0.31 vs 1.1 us, (4, 256) x (256, 256) 11 vs 22 us,
-// 512^3 0.36 vs 1.8 ms; the tiles never lost above 8^3.
-constexpr std::int64_t kMinAmxMacs = std::int64_t{16} * 16 * 16;
+// The products the pair engines take (Note [AMX tiles]): not a vector product, which keeps its
+// unpacked loop (one multiply-add per element of the matrix), nor one below a single tile's
+// 16 x 16 x 16. Measured against the avx512 float32 path (process time, one thread,
+// src/gemm/bf16_pairs.cpp's setup included): 16^3 0.26 vs 0.45 us, 32^3 0.31 vs 1.1 us,
+// (4, 256) x (256, 256) 11 vs 22 us, 512^3 0.36 vs 1.8 ms; the tiles never lost above 8^3.
+constexpr std::int64_t kMinPairMacs = std::int64_t{16} * 16 * 16;
 
-bool runs_on_amx(const MatmulPlan& plan) {
-  return plan.amx_bf16 && plan.m > 1 && plan.n > 1 &&
-         gemm::macs_of({plan.m, plan.n, plan.k}) >= kMinAmxMacs;
+bool runs_on_pairs(const MatmulPlan& plan) {
+  return plan.bf16_engine != PairEngine::kNone && plan.m > 1 && plan.n > 1 &&
+         gemm::macs_of({plan.m, plan.n, plan.k}) >= kMinPairMacs;
 }
 #endif
 
@@ -90,8 +90,12 @@ void narrow_sums(const MatmulPlan& plan, gemm::MatrixRef<T> a, gemm::MatrixRef<T
   const gemm::Dims dims{plan.m, plan.n, plan.k};
 #if defined(MG_KERNELS_HAVE_AMX_BF16)
   if constexpr (std::is_same_v<T, BFloat16>) {
-    if (runs_on_amx(plan)) {
-      gemm::gemm_bf16_amx(dims, a, b, c, threads);
+    if (runs_on_pairs(plan)) {
+      if (plan.bf16_engine == PairEngine::kAmx) {
+        gemm::gemm_bf16_amx(dims, a, b, c, threads);
+      } else {
+        gemm::gemm_bf16_avx512(dims, a, b, c, threads);
+      }
       return;
     }
   }
@@ -185,6 +189,20 @@ void run_batches(const MatmulPlan& plan) {
 
 }  // namespace
 
+// Tiles first: they are several times quicker than vectors where a CPU has both.
+PairEngine bf16_engine(DType dtype, Isa isa) noexcept {
+#if defined(MG_KERNELS_HAVE_AMX_BF16)
+  if (dtype == DType::kBFloat16 && isa == Isa::kAvx512) {
+    if (amx_bf16_usable()) return PairEngine::kAmx;
+    if (cpu_supports_avx512_bf16()) return PairEngine::kAvx512Bf16;
+  }
+#else
+  static_cast<void>(dtype);
+  static_cast<void>(isa);
+#endif
+  return PairEngine::kNone;
+}
+
 void MatmulPlan::run() const noexcept {
   if (kernels == nullptr) return;
   visit_dtype(dtype, [this](auto tag) { run_batches<typename decltype(tag)::type>(*this); });
@@ -247,7 +265,7 @@ MatmulPlan plan_matmul(const MatmulOperand& out, const MatmulOperand& a, const M
   plan.dtype = dtype;
   plan.kernels = table.gemm;
   plan.copy = table.copy;
-  plan.amx_bf16 = dtype == DType::kBFloat16 && table.isa == Isa::kAvx512 && amx_bf16_usable();
+  plan.bf16_engine = bf16_engine(dtype, table.isa);
   plan.m = a.shape[na - 2];
   plan.k = a.shape[na - 1];
   plan.n = b.shape[nb - 1];

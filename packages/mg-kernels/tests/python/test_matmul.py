@@ -252,13 +252,44 @@ def test_empty_and_zero_depth() -> None:
     mk.matmul(out, 0, (3, 1), (0, 3), a, 0, (4, 1), (0, 4), b12, 0, (3, 1), (4, 3))  # no work
 
 
-# bfloat16 on AMX tiles (Note [AMX tiles] in src/gemm/amx_bf16.cpp): only under the avx512 table,
-# on a CPU and OS that allow AMX, for products of at least 16**3 multiply-adds that are not
-# matrix-vector.
-AMX_SIZES = (1, 3, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 513)
-needs_amx = pytest.mark.skipif(
-    not mk.has_amx_bf16(), reason="no AMX-BF16 here (CPU, OS permission or build lacks it)"
+# bfloat16 on pairs (Notes [AMX tiles] and [bfloat16 pairs] in src/gemm/bf16_pairs.cpp): AMX
+# tiles or AVX512-BF16 vectors, only under the avx512 table, on a CPU (and OS) that has one, for
+# products of at least 16**3 multiply-adds that are not matrix-vector.
+PAIR_SIZES = (1, 3, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 513)
+
+
+def avx512_bfloat16_engine() -> str:
+    """What multiplies bfloat16 under the avx512 table here ('float32' without that table)."""
+    if "avx512" not in mk.available_isas():
+        return "float32"
+    previous = mk.isa()
+    mk.set_isa("avx512")
+    try:
+        return mk.bfloat16_matmul_engine()
+    finally:
+        mk.set_isa(previous)
+
+
+needs_pairs = pytest.mark.skipif(
+    avx512_bfloat16_engine() == "float32",
+    reason="no AMX-BF16 or AVX512-BF16 here (CPU, OS permission or build lacks them)",
 )
+
+
+def test_bfloat16_engine_follows_the_isa_and_the_cpu() -> None:
+    previous = mk.isa()
+    try:
+        for name in mk.available_isas():
+            mk.set_isa(name)
+            engine = mk.bfloat16_matmul_engine()
+            if name != "avx512":
+                assert engine == "float32", name
+            elif mk.has_amx_bf16():
+                assert engine == "amx"
+            else:
+                assert engine in ("avx512_bf16", "float32")
+    finally:
+        mk.set_isa(previous)
 
 
 @pytest.fixture
@@ -285,26 +316,26 @@ def operand_views(x: np.ndarray, layout: str) -> np.ndarray:
     return x
 
 
-@needs_amx
+@needs_pairs
 @pytest.mark.usefixtures("avx512")
 @pytest.mark.parametrize("layout", ["nn", "tn", "nt", "tt", "ss"])
-def test_bfloat16_amx_odd_sizes_and_layouts(layout: str) -> None:
+def test_bfloat16_pairs_odd_sizes_and_layouts(layout: str) -> None:
     rng = np.random.default_rng(21)
-    for i, m in enumerate(AMX_SIZES):
-        for j, n in enumerate(AMX_SIZES):
-            k = AMX_SIZES[(i + 2 * j) % len(AMX_SIZES)]
+    for i, m in enumerate(PAIR_SIZES):
+        for j, n in enumerate(PAIR_SIZES):
+            k = PAIR_SIZES[(i + 2 * j) % len(PAIR_SIZES)]
             a = operand_views(random_matrix(rng, (m, k), "bfloat16"), layout[0])
             b = operand_views(random_matrix(rng, (k, n), "bfloat16"), layout[1])
             err = np.abs(run_matmul(a, b, "bfloat16").astype(np.float64) - reference(a, b))
             assert np.all(err <= bfloat16_bound(a, b)), (m, k, n, layout)
 
 
-@needs_amx
+@needs_pairs
 @pytest.mark.usefixtures("avx512")
 @pytest.mark.parametrize(
     "shape", [(513, 1100, 65), (33, 520, 1090), (130, 63, 127), (7, 1100, 300)]
 )
-def test_bfloat16_amx_threads_give_the_same_bits(shape: tuple[int, int, int]) -> None:
+def test_bfloat16_pairs_threads_give_the_same_bits(shape: tuple[int, int, int]) -> None:
     # Depth over one 512-deep block, columns over one 1024-wide block, one thread below 2**21
     # multiply-adds (130 x 63 x 127), a single row block cut into column chunks per thread
     # (m = 7): 1 to 4 threads, the same bits, near the float64 sums.
@@ -326,9 +357,9 @@ def test_bfloat16_amx_threads_give_the_same_bits(shape: tuple[int, int, int]) ->
         assert got.tobytes() == results[0].tobytes(), (shape, threads)
 
 
-@needs_amx
-def test_bfloat16_amx_batches_and_the_float32_path_agree() -> None:
-    # (2, 1, 70, 90) @ (3, 90, 40), b reversed along its rows: tiles under avx512, the float32
+@needs_pairs
+def test_bfloat16_pairs_batches_and_the_float32_path_agree() -> None:
+    # (2, 1, 70, 90) @ (3, 90, 40), b reversed along its rows: pairs under avx512, the float32
     # kernel under avx2; both near the float64 sums, and near each other.
     rng = np.random.default_rng(5)
     a = random_matrix(rng, (2, 1, 70, 90), "bfloat16")
@@ -336,21 +367,21 @@ def test_bfloat16_amx_batches_and_the_float32_path_agree() -> None:
     previous = mk.isa()
     try:
         mk.set_isa("avx512")
-        tiles = run_matmul(a, b, "bfloat16").astype(np.float64)
+        pairs = run_matmul(a, b, "bfloat16").astype(np.float64)
         mk.set_isa("avx2")
         widened = run_matmul(a, b, "bfloat16").astype(np.float64)
     finally:
         mk.set_isa(previous)
     bound = bfloat16_bound(a, b)
-    assert np.all(np.abs(tiles - reference(a, b)) <= bound)
+    assert np.all(np.abs(pairs - reference(a, b)) <= bound)
     assert np.all(np.abs(widened - reference(a, b)) <= bound)
-    assert np.all(np.abs(tiles - widened) <= 2 * bound)
+    assert np.all(np.abs(pairs - widened) <= 2 * bound)
 
 
-def test_bfloat16_subnormal_inputs_under_amx() -> None:
-    # The subnormal 2**-127 times 2**100: the float32 path keeps the normal product 2**-27; AMX
-    # reads the subnormal as zero (docs/kernels.md, "Matrix products"). 64 x 64 x 64, so the
-    # tiles take it where they can.
+def test_bfloat16_subnormal_inputs_under_pairs() -> None:
+    # The subnormal 2**-127 times 2**100: the float32 path keeps the normal product 2**-27; the
+    # pair engines read the subnormal as zero (docs/kernels.md, "Matrix products"). 64 x 64 x 64,
+    # so they take it where they can.
     a = np.zeros((64, 64), dtype=np_dtype("bfloat16"))
     b = np.zeros((64, 64), dtype=np_dtype("bfloat16"))
     a[0, 0] = 2.0**-127
@@ -361,8 +392,8 @@ def test_bfloat16_subnormal_inputs_under_amx() -> None:
         for name in mk.available_isas():
             mk.set_isa(name)
             got = run_matmul(a, b, "bfloat16").astype(np.float64)
-            tiles = name == "avx512" and mk.has_amx_bf16()
-            assert got[0, 0] == (0.0 if tiles else 2.0**-27), name
+            pairs = mk.bfloat16_matmul_engine() != "float32"
+            assert got[0, 0] == (0.0 if pairs else 2.0**-27), name
             assert got[1, 0] == 2.0**99, name
     finally:
         mk.set_isa(previous)

@@ -58,11 +58,17 @@ void gemm(Dims dims, MatrixRef<Src> a, MatrixRef<Src> b, MutMatrixRef<Acc> c,
 template <class Src, class Acc>
 void gemm_unpacked(Dims dims, MatrixRef<Src> a, MatrixRef<Src> b, MutMatrixRef<Acc> c) noexcept;
 
-// c = a @ b in float32 from bfloat16 operands on AMX tiles (src/gemm/amx_bf16.cpp, Note [AMX
+// c = a @ b in float32 from bfloat16 operands on AMX tiles (src/gemm/bf16_pairs.cpp, Note [AMX
 // tiles]), any strides, m, n, k >= 0; up to `threads` threads; results do not depend on
 // `threads`. Defined only in builds with MG_KERNELS_HAVE_AMX_BF16; call only when
 // amx_bf16_usable() (mg/isa.hpp), or the first tile instruction faults.
 void gemm_bf16_amx(Dims dims, MatrixRef<BFloat16> a, MatrixRef<BFloat16> b, MutMatrixRef<float> c,
                    int threads) noexcept;
+
+// The same with AVX512-BF16's VDPBF16PS on vectors (Note [bfloat16 pairs]), the same packing,
+// loops and numerics. Defined only in builds with MG_KERNELS_HAVE_AMX_BF16 (the same unit); call
+// only when cpu_supports_avx512_bf16() (mg/isa.hpp).
+void gemm_bf16_avx512(Dims dims, MatrixRef<BFloat16> a, MatrixRef<BFloat16> b,
+                      MutMatrixRef<float> c, int threads) noexcept;
 
 }  // namespace mg::gemm

@@ -22,6 +22,14 @@ struct MatmulOperand {
   Extents shape;
 };
 
+// The instructions that multiply a bfloat16 product's pairs (src/gemm/bf16_pairs.cpp): none
+// (the float32 kernels on widened values), AMX tiles, or AVX512-BF16 vectors.
+enum class PairEngine { kNone, kAmx, kAvx512Bf16 };
+
+// The engine large products of `dtype` take under `isa`'s table here: in builds with the unit,
+// bfloat16 under avx512 on a CPU with AMX (and the OS's leave) or AVX512-BF16; else kNone.
+PairEngine bf16_engine(DType dtype, Isa isa) noexcept;
+
 class MatmulPlan {
  public:
   void run() const noexcept;
@@ -30,9 +38,10 @@ class MatmulPlan {
   DType dtype = DType::kFloat32;
   const kernels::GemmKernels* kernels = nullptr;
   const kernels::CopyKernels* copy = nullptr;  // rounds float16/bfloat16/narrow-int outputs
-  // bfloat16 with the avx512 table on a CPU and OS that allow AMX: large enough products run
-  // on AMX tiles (Note [AMX tiles]).
-  bool amx_bf16 = false;
+  // bfloat16 with the avx512 table: large enough products run on AMX tiles where the CPU and
+  // OS allow them (Note [AMX tiles]), else on AVX512-BF16 vectors where the CPU has them (Note
+  // [bfloat16 pairs]); other products widen to float32.
+  PairEngine bf16_engine = PairEngine::kNone;
   std::int64_t m = 0, n = 0, k = 0;
   std::vector<std::int64_t> batch_shape;
   std::vector<std::int64_t> batch_strides[3];  // out, a, b; 0 where broadcast

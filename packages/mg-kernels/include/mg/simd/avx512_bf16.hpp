@@ -20,12 +20,8 @@
 #include <cstdint>
 
 #include "mg/half.hpp"
+#include "mg/isa.hpp"  // cpu_supports_avx512_bf16
 #include "mg/simd/vec_avx512.hpp"
-
-namespace mg {
-// CPUID leaf 7 subleaf 1 EAX bit 5, with the AVX-512 OS state (src/dispatch.cpp).
-bool cpu_supports_avx512_bf16() noexcept;
-}  // namespace mg
 
 namespace mg::simd::avx512 {
 

@@ -1,7 +1,8 @@
-// The bfloat16 GEMM on AMX tiles (src/gemm/amx_bf16.cpp, Note [AMX tiles]): its float32 sums
-// against a double-precision triple loop over odd sizes, transposes, strides and thread counts;
-// against the packed float32 path; its denormal behaviour; and when matmul picks it. Skipped,
-// saying why, on a build or CPU without AMX-BF16.
+// The bfloat16 GEMM on bfloat16 pairs (src/gemm/bf16_pairs.cpp, Notes [AMX tiles] and [bfloat16
+// pairs]), each engine (AMX tiles, AVX512-BF16 vectors): its float32 sums against a
+// double-precision triple loop over odd sizes, transposes, strides and thread counts; against
+// the packed float32 path; its denormal behaviour; and when matmul picks which. An engine the
+// build, CPU or OS lacks is skipped, saying why.
 #include <gtest/gtest.h>
 
 #include <bit>
@@ -19,34 +20,62 @@
 namespace mg::test {
 namespace {
 
-// matmul's choice: AMX only for bfloat16 under the avx512 table on an AMX machine (never in a
-// build without the AMX unit).
-TEST(GemmAmx, MatmulUsesTilesOnlyForBfloat16UnderAvx512) {
+// The engine matmul would pick for bfloat16 under `isa`'s table: tiles first, then vectors, only
+// under avx512 and never in a build without the unit.
+PairEngine expected_engine(Isa isa) {
+#if defined(MG_KERNELS_HAVE_AMX_BF16)
+  if (isa == Isa::kAvx512 && amx_bf16_usable()) return PairEngine::kAmx;
+  if (isa == Isa::kAvx512 && cpu_supports_avx512_bf16()) return PairEngine::kAvx512Bf16;
+#endif
+  static_cast<void>(isa);
+  return PairEngine::kNone;
+}
+
+TEST(GemmBf16Pairs, MatmulUsesPairsOnlyForBfloat16UnderAvx512) {
   Storage a(DType::kBFloat16, 64 * 64), b(DType::kBFloat16, 64 * 64);
   Storage out(DType::kBFloat16, 64 * 64);
   const Shape shape{64, 64}, strides{64, 1};
   for (Isa isa : isas()) {
     const MatmulPlan plan = plan_matmul({out, 0, strides, shape}, {a, 0, strides, shape},
                                         {b, 0, strides, shape}, table(isa));
-    EXPECT_EQ(plan.amx_bf16, isa == Isa::kAvx512 && amx_bf16_usable()) << isa_name(isa);
+    EXPECT_EQ(plan.bf16_engine, expected_engine(isa)) << isa_name(isa);
   }
   Storage af(DType::kFloat32, 64 * 64), bf(DType::kFloat32, 64 * 64), of(DType::kFloat32, 64 * 64);
   for (Isa isa : isas()) {
     const MatmulPlan plan = plan_matmul({of, 0, strides, shape}, {af, 0, strides, shape},
                                         {bf, 0, strides, shape}, table(isa));
-    EXPECT_FALSE(plan.amx_bf16) << isa_name(isa);
+    EXPECT_EQ(plan.bf16_engine, PairEngine::kNone) << isa_name(isa);
   }
 }
 
 #if !defined(MG_KERNELS_HAVE_AMX_BF16)
-TEST(GemmAmx, Kernels) { GTEST_SKIP() << "this build has no AMX unit (x86-64 GCC/Clang only)"; }
+TEST(GemmBf16Pairs, Kernels) {
+  GTEST_SKIP() << "this build has no bfloat16 pairs unit (x86-64 GCC/Clang only)";
+}
 #else
 
-#define MG_SKIP_WITHOUT_AMX()                                                        \
-  do {                                                                               \
-    if (!amx_bf16_usable())                                                          \
-      GTEST_SKIP() << "the CPU lacks AMX-BF16/AMX-TILE or the OS refused tile data"; \
-  } while (false)
+// One engine of the unit, and whether this CPU and OS can run it.
+struct Engine {
+  const char* name;
+  void (*gemm)(gemm::Dims, gemm::MatrixRef<BFloat16>, gemm::MatrixRef<BFloat16>,
+               gemm::MutMatrixRef<float>, int) noexcept;
+  bool (*usable)() noexcept;
+};
+
+class GemmBf16Pairs : public testing::TestWithParam<Engine> {
+ protected:
+  void SetUp() override {
+    if (!GetParam().usable()) {
+      GTEST_SKIP() << GetParam().name << ": the CPU lacks it (or, for AMX, the OS refused tiles)";
+    }
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(
+    Engines, GemmBf16Pairs,
+    testing::Values(Engine{"amx", &gemm::gemm_bf16_amx, &amx_bf16_usable},
+                    Engine{"avx512_bf16", &gemm::gemm_bf16_avx512, &cpu_supports_avx512_bf16}),
+    [](const testing::TestParamInfo<Engine>& info) { return std::string(info.param.name); });
 
 // Moderate finite bfloat16 values (no subnormals, which AMX reads as zero).
 std::vector<BFloat16> values(std::size_t n, std::uint32_t seed) {
@@ -87,15 +116,16 @@ Operand make(std::int64_t rows, std::int64_t cols, int layout, std::uint32_t see
   return o;
 }
 
-// The AMX float32 sums of a (m x k) @ b (k x n), into a C with a row gap and column step 2,
+// The engine's float32 sums of a (m x k) @ b (k x n), into a C with a row gap and column step 2,
 // checked element by element against double sums: products are exact, so only float32 summing
 // errs, by at most (k + 1) * 2^-24 * sum |products| with any order; twice that is the bound.
-void check_sums(std::int64_t m, std::int64_t k, std::int64_t n, int la, int lb, int threads) {
+void check_sums(const Engine& engine, std::int64_t m, std::int64_t k, std::int64_t n, int la,
+                int lb, int threads) {
   const Operand a = make(m, k, la, static_cast<std::uint32_t>(m * 31 + k));
   const Operand b = make(k, n, lb, static_cast<std::uint32_t>(n * 17 + k + 1));
   const std::int64_t crs = 2 * n + 3;
   std::vector<float> c(static_cast<std::size_t>(m * crs), -7.0f);
-  gemm::gemm_bf16_amx({m, n, k}, a.ref(), b.ref(), {c.data(), crs, 2}, threads);
+  engine.gemm({m, n, k}, a.ref(), b.ref(), {c.data(), crs, 2}, threads);
   for (std::int64_t i = 0; i < m; ++i) {
     for (std::int64_t j = 0; j < n; ++j) {
       double want = 0;
@@ -118,23 +148,21 @@ void check_sums(std::int64_t m, std::int64_t k, std::int64_t n, int la, int lb, 
   }
 }
 
-TEST(GemmAmx, OddSizesLayoutsAgainstDoubleSums) {
-  MG_SKIP_WITHOUT_AMX();
+TEST_P(GemmBf16Pairs, OddSizesLayoutsAgainstDoubleSums) {
   const std::int64_t sizes[] = {1, 3, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127};
   for (std::int64_t m : sizes) {
     for (std::int64_t n : sizes) {
       const std::int64_t k = sizes[static_cast<std::size_t>(m + 2 * n) % std::size(sizes)];
       for (int layouts = 0; layouts < 9; ++layouts)
-        check_sums(m, k, n, layouts % 3, layouts / 3, 1);
+        check_sums(GetParam(), m, k, n, layouts % 3, layouts / 3, 1);
     }
   }
 }
 
-TEST(GemmAmx, DepthAndColumnBlocksAndThreads) {
+TEST_P(GemmBf16Pairs, DepthAndColumnBlocksAndThreads) {
   // k over one depth block (512) and not a multiple of 32; n over one column block (1024); m
   // below, at and above a row block (32); each at 1 to 4 threads: split by rows, by column
   // chunks when the rows run short (m = 7), and one thread below 2^21 multiply-adds (129 rows).
-  MG_SKIP_WITHOUT_AMX();
   const int before = num_threads();
   struct Size {
     std::int64_t m, k, n;
@@ -143,14 +171,13 @@ TEST(GemmAmx, DepthAndColumnBlocksAndThreads) {
        {Size{513, 1100, 65}, Size{33, 520, 1090}, Size{129, 63, 127}, Size{7, 1025, 300}}) {
     for (int threads = 1; threads <= 4; ++threads) {
       set_num_threads(threads);
-      check_sums(s.m, s.k, s.n, threads % 2, threads / 2 % 3, threads);
+      check_sums(GetParam(), s.m, s.k, s.n, threads % 2, threads / 2 % 3, threads);
     }
   }
   set_num_threads(before);
 }
 
-TEST(GemmAmx, ThreadCountsGiveTheSameBits) {
-  MG_SKIP_WITHOUT_AMX();
+TEST_P(GemmBf16Pairs, ThreadCountsGiveTheSameBits) {
   const std::int64_t m = 300, k = 1100, n = 1100;
   const Operand a = make(m, k, 0, 1);
   const Operand b = make(k, n, 1, 2);
@@ -159,7 +186,7 @@ TEST(GemmAmx, ThreadCountsGiveTheSameBits) {
   for (int threads = 1; threads <= 4; ++threads) {
     set_num_threads(threads);
     std::vector<float> c(static_cast<std::size_t>(m * n));
-    gemm::gemm_bf16_amx({m, n, k}, a.ref(), b.ref(), {c.data(), n, 1}, threads);
+    GetParam().gemm({m, n, k}, a.ref(), b.ref(), {c.data(), n, 1}, threads);
     if (threads == 1) {
       first = c;
     } else {
@@ -169,15 +196,14 @@ TEST(GemmAmx, ThreadCountsGiveTheSameBits) {
   set_num_threads(before);
 }
 
-TEST(GemmAmx, AgreesWithThePackedFloat32Path) {
-  // The AVX-512 float32 kernel on widened bfloat16 and the tiles make the same exact products
+TEST_P(GemmBf16Pairs, AgreesWithThePackedFloat32Path) {
+  // The AVX-512 float32 kernel on widened bfloat16 and the engine make the same exact products
   // and differ only in the order of their float32 sums.
-  MG_SKIP_WITHOUT_AMX();
   const std::int64_t m = 130, k = 700, n = 97;
   const Operand a = make(m, k, 2, 3);
   const Operand b = make(k, n, 0, 4);
-  std::vector<float> amx(static_cast<std::size_t>(m * n)), packed(amx.size());
-  gemm::gemm_bf16_amx({m, n, k}, a.ref(), b.ref(), {amx.data(), n, 1}, 2);
+  std::vector<float> pairs(static_cast<std::size_t>(m * n)), packed(pairs.size());
+  GetParam().gemm({m, n, k}, a.ref(), b.ref(), {pairs.data(), n, 1}, 2);
   gemm::gemm<BFloat16, float>({m, n, k}, a.ref(), b.ref(), {packed.data(), n, 1},
                               table(Isa::kAvx512).gemm->f32, 2);
   for (std::int64_t i = 0; i < m; ++i) {
@@ -185,18 +211,18 @@ TEST(GemmAmx, AgreesWithThePackedFloat32Path) {
       double scale = 0;
       for (std::int64_t p = 0; p < k; ++p) scale += std::fabs(a.at(i, p) * b.at(p, j));
       const auto e = static_cast<std::size_t>(i * n + j);
-      ASSERT_NEAR(amx[e], packed[e], 4 * static_cast<double>(k + 1) * 0x1p-24 * scale)
+      ASSERT_NEAR(pairs[e], packed[e], 4 * static_cast<double>(k + 1) * 0x1p-24 * scale)
           << i << "," << j;
     }
   }
 }
 
-TEST(GemmAmx, SubnormalInputsCountAsZeroAndSubnormalSumsFlush) {
-  // Note [AMX tiles]: TDPBF16PS reads bfloat16 subnormals as zero and flushes subnormal float32
-  // results, where the float32 path keeps both. Row 0: the subnormal 2^-127 (bits 0x0040) times
-  // 2^100, whose exact product 2^-27 is normal, gives 0. Row 1: 2^-70 * 2^-70 = 2^-140, a float32
-  // subnormal, gives 0. Row 2: a normal product next to the subnormal input is kept exactly.
-  MG_SKIP_WITHOUT_AMX();
+TEST_P(GemmBf16Pairs, SubnormalInputsCountAsZeroAndSubnormalSumsFlush) {
+  // Notes [AMX tiles] and [bfloat16 pairs]: TDPBF16PS and VDPBF16PS read bfloat16 subnormals as
+  // zero and flush subnormal float32 results, where the float32 path keeps both. Row 0: the
+  // subnormal 2^-127 (bits 0x0040) times 2^100, whose exact product 2^-27 is normal, gives 0. Row
+  // 1: 2^-70 * 2^-70 = 2^-140, a float32 subnormal, gives 0. Row 2: a normal product next to the
+  // subnormal input is kept exactly.
   const std::int64_t m = 32, k = 32, n = 32;
   std::vector<BFloat16> a(static_cast<std::size_t>(m * k), BFloat16{0});
   std::vector<BFloat16> b(static_cast<std::size_t>(k * n), BFloat16{0});
@@ -212,7 +238,7 @@ TEST(GemmAmx, SubnormalInputsCountAsZeroAndSubnormalSumsFlush) {
   b[0 * n + 1] = tiny;
   ASSERT_EQ(bfloat16_to_float(subnormal), 0x1p-127f);
   std::vector<float> c(static_cast<std::size_t>(m * n), 1.0f);
-  gemm::gemm_bf16_amx({m, n, k}, {a.data(), k, 1}, {b.data(), n, 1}, {c.data(), n, 1}, 1);
+  GetParam().gemm({m, n, k}, {a.data(), k, 1}, {b.data(), n, 1}, {c.data(), n, 1}, 1);
   EXPECT_EQ(c[0 * n + 0], 0.0f);     // subnormal * 2^100
   EXPECT_EQ(c[1 * n + 1], 0.0f);     // 2^-70 * 2^-70
   EXPECT_EQ(c[1 * n + 0], 0x1p30f);  // 2^-70 * 2^100, normal
@@ -225,12 +251,14 @@ TEST(GemmAmx, SubnormalInputsCountAsZeroAndSubnormalSumsFlush) {
   EXPECT_EQ(f32[1 * n + 1], 0x1p-140f);
 }
 
-// The rounded bfloat16 result of a batched matmul on the tiles, within the tolerance of
-// tests/cpp/test_gemm.cpp.
-TEST(GemmAmx, MatmulRoundsTheSumsOnceWithBatches) {
+// The rounded bfloat16 result of a batched matmul on the engine matmul picks, within the tolerance
+// of tests/cpp/test_gemm.cpp.
+TEST(GemmBf16Pairs, MatmulRoundsTheSumsOnceWithBatches) {
   // (2, 1, 70, 90) @ (3, 90, 40): batches broadcast, b transposed in memory; each bfloat16 of
   // out within one rounding of the double sum plus the float32 sums' error.
-  MG_SKIP_WITHOUT_AMX();
+  if (expected_engine(Isa::kAvx512) == PairEngine::kNone) {
+    GTEST_SKIP() << "no pair engine here: the CPU lacks AMX-BF16 and AVX512-BF16";
+  }
   const std::int64_t m = 70, k = 90, n = 40;
   const auto av = values(static_cast<std::size_t>(2 * m * k), 5);
   const auto bv = values(static_cast<std::size_t>(3 * k * n), 6);

@@ -1,6 +1,8 @@
-// bfloat16 x bfloat16 -> float32 sums on AMX tiles (TDPBF16PS). Compiled on its own with the
-// avx512 flags plus -mamx-tile -mamx-bf16 (CMakeLists.txt), and run only when
-// amx_bf16_usable() (src/dispatch.cpp) and the avx512 table is active (src/gemm/matmul.cpp).
+// bfloat16 x bfloat16 -> float32 sums with the instructions that multiply bfloat16 pairs: AMX
+// tiles (TDPBF16PS) or AVX512-BF16 vectors (VDPBF16PS). Compiled on its own with the avx512 flags
+// plus -mamx-tile -mamx-bf16 -mavx512bf16 (CMakeLists.txt), and run only when the avx512 table is
+// active and the CPU has the engine: amx_bf16_usable() or cpu_supports_avx512_bf16()
+// (src/dispatch.cpp, src/gemm/matmul.cpp).
 //
 // Note [AMX tiles]
 // ~~~~~~~~~~~~~~~~
@@ -24,8 +26,20 @@
 // Numerics: TDPBF16PS reads subnormal bfloat16 inputs as zero and flushes subnormal results to
 // zero, whatever MXCSR says, and sums each tile's products in its own order; the widened
 // float32 path keeps subnormals and sums depth by depth. Both stay within the tests' float64
-// bound; docs/kernels.md ("Matrix products") says so to users, tests/cpp/test_gemm_amx.cpp
+// bound; docs/kernels.md ("Matrix products") says so to users, tests/cpp/test_gemm_bf16_pairs.cpp
 // checks both effects.
+//
+// Note [bfloat16 pairs]
+// ~~~~~~~~~~~~~~~~~~~~~~
+// Without AMX (AMD Zen 4), VDPBF16PS does the same on vectors: each float32 lane of the
+// accumulator adds the products of one bfloat16 pair of A and one of B, twice the multiply-adds
+// of a float32 FMA per instruction. It takes B's VNNI rows as they are packed for the tiles (a
+// panel's 16 columns of one depth pair are one 64-byte row) and A's pairs from the packed A tiles,
+// broadcast, so both engines share the packing and the loops above; only the 32 x 32 block
+// kernel differs (dp_2x2: four row groups of 8 x 32, 16 accumulators). Its numerics are the
+// tiles': subnormal inputs read as zero, subnormal results flushed, round to nearest even
+// whatever MXCSR says, and each lane adds the pair's odd product first, then the even one
+// (checked on Zen 4 by tests/cpp/test_gemm_bf16_pairs.cpp).
 //
 // Tile state is per thread: every task loads the configuration and releases it when done
 // (TILERELEASE, so the OS need not save 8 KiB of tile data for an idle thread). Linux also wants
@@ -45,8 +59,10 @@
 #include "mg/half.hpp"
 #include "mg/parallel.hpp"
 
-#if !defined(__AMX_TILE__) || !defined(__AMX_BF16__) || !defined(__AVX512BW__)
-#error "amx_bf16.cpp needs -mamx-tile -mamx-bf16 and the avx512 flags (CMakeLists.txt)"
+#if !defined(__AMX_TILE__) || !defined(__AMX_BF16__) || !defined(__AVX512BF16__) || \
+    !defined(__AVX512BW__)
+#error \
+    "bf16_pairs.cpp needs -mamx-tile -mamx-bf16 -mavx512bf16 and the avx512 flags (CMakeLists.txt)"
 #endif
 
 namespace mg::gemm {
@@ -273,6 +289,70 @@ void kernel_2x2(const std::uint16_t* a0, const std::uint16_t* a1, const std::uin
   _tile_stored(3, c_lower + kSide, ldc);
 }
 
+// Rows [0, kRows) of the A tiles at `a` times the B panel pair over `tiles` depth tiles into
+// C's kRows x 32 block at c (float32 rows ldc elements apart), with VDPBF16PS (Note [bfloat16
+// pairs]): one broadcast A pair and two B rows per depth pair.
+template <int kRows>
+void dp_rows(const std::uint16_t* a, const std::uint16_t* b0, const std::uint16_t* b1,
+             std::int64_t tiles, float* c, std::int64_t ldc, bool accumulate) {
+  __m512 acc[kRows][2];
+  for (int i = 0; i < kRows; ++i) {
+    acc[i][0] = accumulate ? _mm512_loadu_ps(c + i * ldc) : _mm512_setzero_ps();
+    acc[i][1] = accumulate ? _mm512_loadu_ps(c + i * ldc + kSide) : _mm512_setzero_ps();
+  }
+  for (std::int64_t t = 0; t < tiles; ++t) {
+    const std::uint16_t* a_tile = a + t * kTile;
+    const std::uint16_t* b_rows0 = b0 + t * kTile;
+    const std::uint16_t* b_rows1 = b1 + t * kTile;
+    for (std::int64_t r = 0; r < kSide; ++r) {
+      const auto x0 = reinterpret_cast<__m512bh>(_mm512_load_si512(b_rows0 + r * 2 * kSide));
+      const auto x1 = reinterpret_cast<__m512bh>(_mm512_load_si512(b_rows1 + r * 2 * kSide));
+      for (int i = 0; i < kRows; ++i) {
+        std::int32_t pair;
+        std::memcpy(&pair, a_tile + i * kDepthTile + 2 * r, sizeof(pair));
+        const auto y = reinterpret_cast<__m512bh>(_mm512_set1_epi32(pair));
+        acc[i][0] = _mm512_dpbf16_ps(acc[i][0], y, x0);
+        acc[i][1] = _mm512_dpbf16_ps(acc[i][1], y, x1);
+      }
+    }
+  }
+  for (int i = 0; i < kRows; ++i) {
+    _mm512_storeu_ps(c + i * ldc, acc[i][0]);
+    _mm512_storeu_ps(c + i * ldc + kSide, acc[i][1]);
+  }
+}
+
+// kernel_2x2's block with VDPBF16PS, in row groups of kDpRows; groups at or past `rows` (the
+// rows of C the caller keeps) are skipped.
+constexpr std::int64_t kDpRows = 8;
+void dp_2x2(const std::uint16_t* a0, const std::uint16_t* a1, const std::uint16_t* b0,
+            const std::uint16_t* b1, std::int64_t tiles, float* c, std::int64_t ldc,
+            bool accumulate, std::int64_t rows) {
+  const std::int64_t ld = ldc / static_cast<std::int64_t>(sizeof(float));
+  for (std::int64_t g = 0; g < kBlock && g < rows; g += kDpRows) {
+    const std::uint16_t* a = (g < kSide ? a0 : a1) + g % kSide * kDepthTile;
+    dp_rows<kDpRows>(a, b0, b1, tiles, c + g * ld, ld, accumulate);
+  }
+}
+
+// The two engines' block kernels and per-task setup.
+struct AmxEngine {
+  using Scope = TileScope;
+  static void block(const std::uint16_t* a0, const std::uint16_t* a1, const std::uint16_t* b0,
+                    const std::uint16_t* b1, std::int64_t tiles, float* c, std::int64_t ldc,
+                    bool accumulate, std::int64_t /*rows*/) {
+    kernel_2x2(a0, a1, b0, b1, tiles, c, ldc, accumulate);
+  }
+};
+struct DpEngine {
+  struct Scope {};
+  static void block(const std::uint16_t* a0, const std::uint16_t* a1, const std::uint16_t* b0,
+                    const std::uint16_t* b1, std::int64_t tiles, float* c, std::int64_t ldc,
+                    bool accumulate, std::int64_t rows) {
+    dp_2x2(a0, a1, b0, b1, tiles, c, ldc, accumulate, rows);
+  }
+};
+
 struct Job {
   Dims dims;
   MatrixRef<BFloat16> a, b;
@@ -317,6 +397,7 @@ void pack_b_task(void* context, std::int64_t chunk) {
 
 // One 32 x 32 block of C at (i0, j0) from packed tile pairs; through a scratch block when it
 // sticks out of C or C's rows are not contiguous.
+template <class Engine>
 void run_block(const Job& job, std::int64_t i0, std::int64_t j0, const std::uint16_t* a_pair,
                const std::uint16_t* b_pair) {
   const std::int64_t tiles = job.tiles;
@@ -327,8 +408,8 @@ void run_block(const Job& job, std::int64_t i0, std::int64_t j0, const std::uint
   const std::int64_t h = min64(kBlock, job.dims.m - i0);
   const std::int64_t w = min64(kBlock, job.dims.n - j0);
   if (h == kBlock && w == kBlock && c.cs == 1 && c.rs > 0) {
-    kernel_2x2(a_pair, a_second, b_pair, b_second, tiles, c.data + i0 * c.rs + j0,
-               c.rs * static_cast<std::int64_t>(sizeof(float)), accumulate);
+    Engine::block(a_pair, a_second, b_pair, b_second, tiles, c.data + i0 * c.rs + j0,
+                  c.rs * static_cast<std::int64_t>(sizeof(float)), accumulate, h);
     return;
   }
   alignas(64) float block[kBlock * kBlock] = {};
@@ -338,8 +419,8 @@ void run_block(const Job& job, std::int64_t i0, std::int64_t j0, const std::uint
         block[i * kBlock + j] = c.data[(i0 + i) * c.rs + (j0 + j) * c.cs];
     }
   }
-  kernel_2x2(a_pair, a_second, b_pair, b_second, tiles, block,
-             kBlock * static_cast<std::int64_t>(sizeof(float)), accumulate);
+  Engine::block(a_pair, a_second, b_pair, b_second, tiles, block,
+                kBlock * static_cast<std::int64_t>(sizeof(float)), accumulate, h);
   for (std::int64_t i = 0; i < h; ++i) {
     for (std::int64_t j = 0; j < w; ++j)
       c.data[(i0 + i) * c.rs + (j0 + j) * c.cs] = block[i * kBlock + j];
@@ -347,6 +428,7 @@ void run_block(const Job& job, std::int64_t i0, std::int64_t j0, const std::uint
 }
 
 // One task: rows [ic, ic + mc) of the step's block of C times a chunk of its B panel pairs.
+template <class Engine>
 void macro_task(void* context, std::int64_t task) {
   const auto& job = *static_cast<const Job*>(context);
   const std::int64_t ic = task / job.col_chunks * kMc;
@@ -369,19 +451,18 @@ void macro_task(void* context, std::int64_t task) {
   }
   // A is always packed: reading row-major A in place (a tile load takes any row stride) was
   // slower, 345 against 290-300 us at 512^3.
-  const TileScope tiles;
+  const typename Engine::Scope scope{};
   for (std::int64_t pair = pair0; pair < pair1; ++pair) {
     const std::uint16_t* b_pair = job.b_packed + 2 * pair * panel;
     for (std::int64_t r = 0; r < a_panels; r += 2) {
-      run_block(job, ic + r * kSide, job.jc + pair * kBlock, a_packed + r * panel, b_pair);
+      run_block<Engine>(job, ic + r * kSide, job.jc + pair * kBlock, a_packed + r * panel, b_pair);
     }
   }
 }
 
-}  // namespace
-
-void gemm_bf16_amx(Dims dims, MatrixRef<BFloat16> a, MatrixRef<BFloat16> b, MutMatrixRef<float> c,
-                   int threads) noexcept {
+template <class Engine>
+void gemm_bf16(Dims dims, MatrixRef<BFloat16> a, MatrixRef<BFloat16> b, MutMatrixRef<float> c,
+               int threads) noexcept {
   const auto [m, n, k] = dims;
   if (m == 0 || n == 0) return;
   if (!macs_at_least(dims, kMinThreadedMacs)) threads = 1;
@@ -414,14 +495,28 @@ void gemm_bf16_amx(Dims dims, MatrixRef<BFloat16> a, MatrixRef<BFloat16> b, MutM
       if (threads > 1) {
         job.pack_pairs = ceil_div(pairs, threads);
         parallel_for(ceil_div(pairs, job.pack_pairs), &pack_b_task, &job);
-        parallel_for(job.row_blocks * job.col_chunks, &macro_task, &job);
+        parallel_for(job.row_blocks * job.col_chunks, &macro_task<Engine>, &job);
       } else {
         job.pack_pairs = pairs;
         pack_b_task(&job, 0);
-        for (std::int64_t t = 0; t < job.row_blocks * job.col_chunks; ++t) macro_task(&job, t);
+        for (std::int64_t t = 0; t < job.row_blocks * job.col_chunks; ++t) {
+          macro_task<Engine>(&job, t);
+        }
       }
     }
   }
+}
+
+}  // namespace
+
+void gemm_bf16_amx(Dims dims, MatrixRef<BFloat16> a, MatrixRef<BFloat16> b, MutMatrixRef<float> c,
+                   int threads) noexcept {
+  gemm_bf16<AmxEngine>(dims, a, b, c, threads);
+}
+
+void gemm_bf16_avx512(Dims dims, MatrixRef<BFloat16> a, MatrixRef<BFloat16> b,
+                      MutMatrixRef<float> c, int threads) noexcept {
+  gemm_bf16<DpEngine>(dims, a, b, c, threads);
 }
 
 }  // namespace mg::gemm
