@@ -289,67 +289,99 @@ void kernel_2x2(const std::uint16_t* a0, const std::uint16_t* a1, const std::uin
   _tile_stored(3, c_lower + kSide, ldc);
 }
 
-// Rows [0, kRows) of the A tiles at `a` times the B panel pair over `tiles` depth tiles into
-// C's kRows x 32 block at c (float32 rows ldc elements apart), with VDPBF16PS (Note [bfloat16
-// pairs]): one broadcast A pair and two B rows per depth pair.
-template <int kRows>
-void dp_rows(const std::uint16_t* a, const std::uint16_t* b0, const std::uint16_t* b1,
-             std::int64_t tiles, float* c, std::int64_t ldc, bool accumulate) {
-  __m512 acc[kRows][2];
+// Where an A tile pair's 32 rows lie: packed (a0, a1 the two row tiles: rows kDepthTile apart,
+// depth tiles kTile apart) or, for the vector kernel, in place in row-major A (a1 = a0 + 16 rows,
+// depth tiles kDepthTile apart).
+struct APanels {
+  const std::uint16_t* a0;
+  const std::uint16_t* a1;
+  std::int64_t row_stride, tile_stride;
+};
+
+// Rows [kFirst, kFirst + kRows) of the A tile pair times the B panel pair over `tiles` depth
+// tiles into C's kRows x 32 block at c (float32 rows ldc elements apart), with VDPBF16PS (Note
+// [bfloat16 pairs]): one broadcast A pair and two B rows per depth pair.
+template <int kFirst, int kRows>
+void dp_rows(const APanels& a, const std::uint16_t* b0, const std::uint16_t* b1, std::int64_t tiles,
+             float* c, std::int64_t ldc, bool accumulate) {
+  c += kFirst * ldc;
+  const std::uint16_t* rows[kRows];
+#pragma GCC unroll 16
   for (int i = 0; i < kRows; ++i) {
-    acc[i][0] = accumulate ? _mm512_loadu_ps(c + i * ldc) : _mm512_setzero_ps();
-    acc[i][1] = accumulate ? _mm512_loadu_ps(c + i * ldc + kSide) : _mm512_setzero_ps();
+    const int row = kFirst + i;
+    rows[i] = row < kSide ? a.a0 + row * a.row_stride : a.a1 + (row - kSide) * a.row_stride;
+  }
+  // The block's sums start from zero and C is added at the end, so C's rows (from L3 or memory
+  // once C outgrows L2) arrive while the loop runs instead of stalling its start.
+  __m512 acc[kRows][2];
+#pragma GCC unroll 16
+  for (int i = 0; i < kRows; ++i) {
+    acc[i][0] = _mm512_setzero_ps();
+    acc[i][1] = _mm512_setzero_ps();
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + kSide), _MM_HINT_T0);
   }
   for (std::int64_t t = 0; t < tiles; ++t) {
-    const std::uint16_t* a_tile = a + t * kTile;
+    const std::int64_t depth = t * a.tile_stride;
     const std::uint16_t* b_rows0 = b0 + t * kTile;
     const std::uint16_t* b_rows1 = b1 + t * kTile;
     for (std::int64_t r = 0; r < kSide; ++r) {
       const auto x0 = reinterpret_cast<__m512bh>(_mm512_load_si512(b_rows0 + r * 2 * kSide));
       const auto x1 = reinterpret_cast<__m512bh>(_mm512_load_si512(b_rows1 + r * 2 * kSide));
+#pragma GCC unroll 16
       for (int i = 0; i < kRows; ++i) {
         std::int32_t pair;
-        std::memcpy(&pair, a_tile + i * kDepthTile + 2 * r, sizeof(pair));
+        std::memcpy(&pair, rows[i] + depth + 2 * r, sizeof(pair));
         const auto y = reinterpret_cast<__m512bh>(_mm512_set1_epi32(pair));
         acc[i][0] = _mm512_dpbf16_ps(acc[i][0], y, x0);
         acc[i][1] = _mm512_dpbf16_ps(acc[i][1], y, x1);
       }
     }
   }
+#pragma GCC unroll 16
   for (int i = 0; i < kRows; ++i) {
+    if (accumulate) {
+      acc[i][0] = _mm512_add_ps(_mm512_loadu_ps(c + i * ldc), acc[i][0]);
+      acc[i][1] = _mm512_add_ps(_mm512_loadu_ps(c + i * ldc + kSide), acc[i][1]);
+    }
     _mm512_storeu_ps(c + i * ldc, acc[i][0]);
     _mm512_storeu_ps(c + i * ldc + kSide, acc[i][1]);
   }
 }
 
-// kernel_2x2's block with VDPBF16PS, in row groups of kDpRows; groups at or past `rows` (the
-// rows of C the caller keeps) are skipped.
-constexpr std::int64_t kDpRows = 8;
-void dp_2x2(const std::uint16_t* a0, const std::uint16_t* a1, const std::uint16_t* b0,
-            const std::uint16_t* b1, std::int64_t tiles, float* c, std::int64_t ldc,
-            bool accumulate, std::int64_t rows) {
+// kernel_2x2's block with VDPBF16PS, in four row groups of 8 (16 accumulators; groups of 11 or
+// 12 rows, up to 24, were no quicker); groups at or past `rows` (the rows of C the caller keeps)
+// are skipped.
+void dp_2x2(const APanels& a, const std::uint16_t* b0, const std::uint16_t* b1, std::int64_t tiles,
+            float* c, std::int64_t ldc, bool accumulate, std::int64_t rows) {
   const std::int64_t ld = ldc / static_cast<std::int64_t>(sizeof(float));
-  for (std::int64_t g = 0; g < kBlock && g < rows; g += kDpRows) {
-    const std::uint16_t* a = (g < kSide ? a0 : a1) + g % kSide * kDepthTile;
-    dp_rows<kDpRows>(a, b0, b1, tiles, c + g * ld, ld, accumulate);
-  }
+  dp_rows<0, 8>(a, b0, b1, tiles, c, ld, accumulate);
+  if (rows > 8) dp_rows<8, 8>(a, b0, b1, tiles, c, ld, accumulate);
+  if (rows > 16) dp_rows<16, 8>(a, b0, b1, tiles, c, ld, accumulate);
+  if (rows > 24) dp_rows<24, 8>(a, b0, b1, tiles, c, ld, accumulate);
 }
 
-// The two engines' block kernels and per-task setup.
+// The two engines' block kernels and per-task setup. kSplitColumns: two or more threads take
+// column chunks of the whole product, each packing its own B (run_columns).
+// kReadsAInPlace: full row blocks of row-major A are read where they lie, not packed.
 struct AmxEngine {
   using Scope = TileScope;
-  static void block(const std::uint16_t* a0, const std::uint16_t* a1, const std::uint16_t* b0,
-                    const std::uint16_t* b1, std::int64_t tiles, float* c, std::int64_t ldc,
-                    bool accumulate, std::int64_t /*rows*/) {
-    kernel_2x2(a0, a1, b0, b1, tiles, c, ldc, accumulate);
+  static constexpr bool kSplitColumns = false;
+  static constexpr bool kReadsAInPlace = false;  // tiles load packed A (see macro_task)
+  static void block(const APanels& a, const std::uint16_t* b0, const std::uint16_t* b1,
+                    std::int64_t tiles, float* c, std::int64_t ldc, bool accumulate,
+                    std::int64_t /*rows*/) {
+    kernel_2x2(a.a0, a.a1, b0, b1, tiles, c, ldc, accumulate);
   }
 };
 struct DpEngine {
   struct Scope {};
-  static void block(const std::uint16_t* a0, const std::uint16_t* a1, const std::uint16_t* b0,
-                    const std::uint16_t* b1, std::int64_t tiles, float* c, std::int64_t ldc,
-                    bool accumulate, std::int64_t rows) {
-    dp_2x2(a0, a1, b0, b1, tiles, c, ldc, accumulate, rows);
+  static constexpr bool kSplitColumns = true;
+  static constexpr bool kReadsAInPlace = true;
+  static void block(const APanels& a, const std::uint16_t* b0, const std::uint16_t* b1,
+                    std::int64_t tiles, float* c, std::int64_t ldc, bool accumulate,
+                    std::int64_t rows) {
+    dp_2x2(a, b0, b1, tiles, c, ldc, accumulate, rows);
   }
 };
 
@@ -398,17 +430,16 @@ void pack_b_task(void* context, std::int64_t chunk) {
 // One 32 x 32 block of C at (i0, j0) from packed tile pairs; through a scratch block when it
 // sticks out of C or C's rows are not contiguous.
 template <class Engine>
-void run_block(const Job& job, std::int64_t i0, std::int64_t j0, const std::uint16_t* a_pair,
+void run_block(const Job& job, std::int64_t i0, std::int64_t j0, const APanels& a_pair,
                const std::uint16_t* b_pair) {
   const std::int64_t tiles = job.tiles;
-  const std::uint16_t* a_second = a_pair + tiles * kTile;
   const std::uint16_t* b_second = b_pair + tiles * kTile;
   const bool accumulate = job.pc > 0;
   const MutMatrixRef<float> c = job.c;
   const std::int64_t h = min64(kBlock, job.dims.m - i0);
   const std::int64_t w = min64(kBlock, job.dims.n - j0);
   if (h == kBlock && w == kBlock && c.cs == 1 && c.rs > 0) {
-    Engine::block(a_pair, a_second, b_pair, b_second, tiles, c.data + i0 * c.rs + j0,
+    Engine::block(a_pair, b_pair, b_second, tiles, c.data + i0 * c.rs + j0,
                   c.rs * static_cast<std::int64_t>(sizeof(float)), accumulate, h);
     return;
   }
@@ -419,7 +450,7 @@ void run_block(const Job& job, std::int64_t i0, std::int64_t j0, const std::uint
         block[i * kBlock + j] = c.data[(i0 + i) * c.rs + (j0 + j) * c.cs];
     }
   }
-  Engine::block(a_pair, a_second, b_pair, b_second, tiles, block,
+  Engine::block(a_pair, b_pair, b_second, tiles, block,
                 kBlock * static_cast<std::int64_t>(sizeof(float)), accumulate, h);
   for (std::int64_t i = 0; i < h; ++i) {
     for (std::int64_t j = 0; j < w; ++j)
@@ -438,6 +469,17 @@ void macro_task(void* context, std::int64_t task) {
   if (mc <= 0 || pair0 >= pair1) return;
   const std::int64_t panel = job.tiles * kTile;
   const std::int64_t a_panels = ceil_div(mc, kBlock) * 2;
+  // A read in place: a full row block of row-major A, depths in whole tiles (else the last
+  // tile's padding would read past the block).
+  if (Engine::kReadsAInPlace && mc == kMc && job.a.cs == 1 && job.kc % kDepthTile == 0) {
+    static_assert(kMc == kBlock);
+    const std::uint16_t* a0 = bits_of(job.a.data + ic * job.a.rs + job.pc);
+    const APanels a_pair{a0, a0 + kSide * job.a.rs, job.a.rs, kDepthTile};
+    for (std::int64_t pair = pair0; pair < pair1; ++pair) {
+      run_block<Engine>(job, ic, job.jc + pair * kBlock, a_pair, job.b_packed + 2 * pair * panel);
+    }
+    return;
+  }
   std::uint16_t* a_packed = a_scratch().get(a_panels * panel);
   for (std::int64_t r = 0; r < a_panels; ++r) {
     const std::int64_t i0 = r * kSide;
@@ -449,15 +491,47 @@ void macro_task(void* context, std::int64_t task) {
                                    job.a.cs};
     pack_a_panel(rows, min64(kSide, mc - i0), job.kc, job.tiles, a_packed + r * panel);
   }
-  // A is always packed: reading row-major A in place (a tile load takes any row stride) was
-  // slower, 345 against 290-300 us at 512^3.
+  // The tiles' A is always packed: reading row-major A in place (a tile load takes any row
+  // stride) was slower, 345 against 290-300 us at 512^3.
   const typename Engine::Scope scope{};
   for (std::int64_t pair = pair0; pair < pair1; ++pair) {
     const std::uint16_t* b_pair = job.b_packed + 2 * pair * panel;
     for (std::int64_t r = 0; r < a_panels; r += 2) {
-      run_block<Engine>(job, ic + r * kSide, job.jc + pair * kBlock, a_packed + r * panel, b_pair);
+      const APanels a_pair{a_packed + r * panel, a_packed + (r + 1) * panel, kDepthTile, kTile};
+      run_block<Engine>(job, ic + r * kSide, job.jc + pair * kBlock, a_pair, b_pair);
     }
   }
+}
+
+// Columns [c0, c1) of the product (c0 on a panel pair) on the calling thread: for each column
+// and depth block, B packed into this thread's scratch, then every row block.
+template <class Engine>
+void run_columns(Job job, std::int64_t c0, std::int64_t c1) {
+  for (std::int64_t jc = c0; jc < c1; jc += kNc) {
+    job.jc = jc;
+    job.nc = min64(kNc, c1 - jc);
+    job.b_panels = ceil_div(job.nc, kBlock) * 2;
+    job.col_chunks = 1;
+    job.chunk_pairs = job.pack_pairs = job.b_panels / 2;
+    for (std::int64_t pc = 0; pc < job.dims.k; pc += kKc) {
+      job.pc = pc;
+      job.kc = min64(kKc, job.dims.k - pc);
+      job.tiles = ceil_div(job.kc, kDepthTile);
+      job.b_packed = b_scratch().get(job.b_panels * job.tiles * kTile);
+      pack_b_task(&job, 0);
+      for (std::int64_t t = 0; t < job.row_blocks; ++t) macro_task<Engine>(&job, t);
+    }
+  }
+}
+
+// One task of a product split by columns (Engine::kSplitColumns): chunk_pairs panel pairs of
+// columns for all rows, with B packed by the thread that reads it.
+template <class Engine>
+void column_task(void* context, std::int64_t task) {
+  const auto& job = *static_cast<const Job*>(context);
+  const std::int64_t c0 = task * job.chunk_pairs * kBlock;
+  if (c0 < job.dims.n)
+    run_columns<Engine>(job, c0, min64(job.dims.n, c0 + job.chunk_pairs * kBlock));
 }
 
 template <class Engine>
@@ -478,6 +552,15 @@ void gemm_bf16(Dims dims, MatrixRef<BFloat16> a, MatrixRef<BFloat16> b, MutMatri
   job.b = b;
   job.c = c;
   job.row_blocks = ceil_div(m, kMc);
+  if (threads == 1) {
+    run_columns<Engine>(job, 0, n);
+    return;
+  }
+  if (Engine::kSplitColumns && ceil_div(n, kBlock) >= threads) {
+    job.chunk_pairs = ceil_div(ceil_div(n, kBlock), threads);
+    parallel_for(ceil_div(ceil_div(n, kBlock), job.chunk_pairs), &column_task<Engine>, &job);
+    return;
+  }
   for (std::int64_t jc = 0; jc < n; jc += kNc) {
     job.jc = jc;
     job.nc = min64(kNc, n - jc);
@@ -492,17 +575,9 @@ void gemm_bf16(Dims dims, MatrixRef<BFloat16> a, MatrixRef<BFloat16> b, MutMatri
       job.kc = min64(kKc, k - pc);
       job.tiles = ceil_div(job.kc, kDepthTile);
       job.b_packed = b_scratch().get(job.b_panels * job.tiles * kTile);
-      if (threads > 1) {
-        job.pack_pairs = ceil_div(pairs, threads);
-        parallel_for(ceil_div(pairs, job.pack_pairs), &pack_b_task, &job);
-        parallel_for(job.row_blocks * job.col_chunks, &macro_task<Engine>, &job);
-      } else {
-        job.pack_pairs = pairs;
-        pack_b_task(&job, 0);
-        for (std::int64_t t = 0; t < job.row_blocks * job.col_chunks; ++t) {
-          macro_task<Engine>(&job, t);
-        }
-      }
+      job.pack_pairs = ceil_div(pairs, threads);
+      parallel_for(ceil_div(pairs, job.pack_pairs), &pack_b_task, &job);
+      parallel_for(job.row_blocks * job.col_chunks, &macro_task<Engine>, &job);
     }
   }
 }

@@ -196,6 +196,35 @@ TEST_P(GemmBf16Pairs, ThreadCountsGiveTheSameBits) {
   set_num_threads(before);
 }
 
+TEST_P(GemmBf16Pairs, ReadingAInPlaceGivesThePackedBits) {
+  // Row-major A is read in place by the vector engine (full 32-row blocks, depth blocks in whole
+  // tiles of 32) and packed otherwise: the same sums in the same order. 96 rows (three full
+  // blocks) and 77 (a partial one), k = 1088 (two 512-deep blocks in place, a 64-deep one too),
+  // against the same values with a column step of 3 (always packed); 1 and 2 threads.
+  for (const std::int64_t m : {96, 77}) {
+    const std::int64_t k = 1088, n = 80;
+    const Operand a = make(m, k, 0, 7);
+    Operand strided;
+    strided.rs = 3 * k + 1;
+    strided.cs = 3;
+    strided.data.assign(static_cast<std::size_t>(m * strided.rs), BFloat16{0});
+    for (std::int64_t i = 0; i < m; ++i) {
+      for (std::int64_t p = 0; p < k; ++p) {
+        strided.data[static_cast<std::size_t>(i * strided.rs + p * strided.cs)] =
+            a.data[static_cast<std::size_t>(i * a.rs + p)];
+      }
+    }
+    const Operand b = make(k, n, 1, 8);
+    for (int threads : {1, 2}) {
+      std::vector<float> direct(static_cast<std::size_t>(m * n)), packed(direct.size());
+      GetParam().gemm({m, n, k}, a.ref(), b.ref(), {direct.data(), n, 1}, threads);
+      GetParam().gemm({m, n, k}, strided.ref(), b.ref(), {packed.data(), n, 1}, threads);
+      ASSERT_EQ(std::memcmp(direct.data(), packed.data(), direct.size() * sizeof(float)), 0)
+          << m << " rows, " << threads << " threads";
+    }
+  }
+}
+
 TEST_P(GemmBf16Pairs, AgreesWithThePackedFloat32Path) {
   // The AVX-512 float32 kernel on widened bfloat16 and the engine make the same exact products
   // and differ only in the order of their float32 sums.

@@ -189,6 +189,38 @@ def test_thread_counts_give_the_same_bits(
         assert got.tobytes() == results[0].tobytes(), (shape, threads)
 
 
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", "int8"])
+def test_narrowed_outputs_give_the_same_bits_on_any_thread_count(isa: str, dtype: str) -> None:
+    # 301 x 257 = 77,357 outputs: from 2**16 on, the float32/integer sums are narrowed to out on
+    # several threads (src/gemm/matmul.cpp). Out row-major and transposed, 1 to 3 threads.
+    m, k, n = 301, 64, 257
+    rng = np.random.default_rng(7)
+    a = random_matrix(rng, (m, k), dtype)
+    b = random_matrix(rng, (k, n), dtype)
+    previous = mk.get_num_threads()
+    results = []
+    try:
+        for threads in (1, 2, 3):
+            mk.set_num_threads(threads)
+            for strides in ((n, 1), (1, m)):
+                out = mk.Storage(dtype, m * n)
+                mk.matmul(out, 0, strides, (m, n), *as_operand(a), *as_operand(b))
+                flat = to_array(out)
+                got = flat.reshape(m, n) if strides[1] == 1 else flat.reshape(n, m).T
+                results.append(np.ascontiguousarray(got))
+    finally:
+        mk.set_num_threads(previous)
+    for got in results[1:]:
+        assert got.tobytes() == results[0].tobytes()
+    if dtype == "int8":
+        np.testing.assert_array_equal(results[0], np.matmul(a, b))
+    else:
+        out_eps = 2.0**-8 if dtype == "bfloat16" else float(np.finfo(np.float16).eps)
+        want = reference(a, b)
+        bound = tolerance(a, b, "float32") + out_eps * np.abs(want)
+        assert np.all(np.abs(results[0].astype(np.float64) - want) <= bound)
+
+
 @pytest.mark.parametrize("dtype", ["int8", "int16", "int32", "int64", "uint8", "uint64", "bool"])
 def test_integers_wrap_like_numpy(isa: str, dtype: str) -> None:
     rng = np.random.default_rng(3)
