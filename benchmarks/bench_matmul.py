@@ -14,9 +14,12 @@ rebuilds the same arrays from one seed; all multiply into a preallocated output.
 for a shape is the best of BATCHES batches of calls (one for 4096^2): on a shared machine the
 other cores come and go within a round, and the best batch is the one that had them.
 
-Then, per thread count, one child with all three libraries: float16/bfloat16 (512 x 512) against
-NumPy's float16 and PyTorch, and small products (the MLP's shapes, transposed views,
-matrix-vector) through `a @ b` with each library's Python overhead.
+The torch and mg children also time float16 and bfloat16 512^2 products (same rotation, same
+reason: at 2 threads, mg's bfloat16 time in one process with torch was 0.81 ms, alone 0.62).
+
+Then, per thread count, one child with all three libraries: mg's float16 512^2 against NumPy's
+float16 loop, and small products (the MLP's shapes, transposed views, matrix-vector) through
+`a @ b` with each library's Python overhead.
 
     python benchmarks/bench_matmul.py [--rounds 7] [--threads 1 2] [--only-large]
 """
@@ -140,6 +143,8 @@ LIBRARIES = ("numpy (OpenBLAS)", "torch", "mg")
 LARGE_SHAPES = ((256, 256, 256), (1024, 1024, 1024), (64, 1024, 1024), (4096, 4096, 4096))
 BIG_MACS = 2**30  # shapes larger than this are timed in a third of the rounds (seconds a call)
 BATCHES = 3  # a child's time for a shape: the least disturbed of this many batches
+NARROW = ("float16", "bfloat16")  # 512^2 products timed in the torch and mg children too
+NARROW_N = 512
 
 
 def large_operands(seed: int, big: bool) -> list[tuple[tuple[int, int, int], object, object]]:
@@ -186,6 +191,27 @@ def contender(
     return mg_matmul(sc, as_storage(a, "float32"), as_storage(b, "float32"), m, k, n), result
 
 
+def narrow_contender(library: str, threads: int, name: str) -> Callable[[], object]:
+    """torch's or mg's float16/bfloat16 NARROW_N^2 product into a preallocated output."""
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    n = NARROW_N
+    a = narrow_bits(rng.standard_normal((n, n), dtype=np.float32), name)
+    b = narrow_bits(rng.standard_normal((n, n), dtype=np.float32), name)
+    if library == "torch":
+        import torch
+
+        torch.set_num_threads(threads)
+        torch_type = torch.float16 if name == "float16" else torch.bfloat16
+        ta, tb = torch.from_numpy(a).view(torch_type), torch.from_numpy(b).view(torch_type)
+        return functools.partial(torch.matmul, ta, tb, out=torch.empty((n, n), dtype=torch_type))
+    import mg_kernels as mk
+
+    mk.set_num_threads(threads)
+    return mg_matmul(mk.Storage(name, n * n), as_storage(a, name), as_storage(b, name), n, n, n)
+
+
 def large_child(library: str, threads: int, big: bool, check: bool) -> None:
     """One library alone in this process: seconds per call for each large shape, as JSON.
 
@@ -209,6 +235,11 @@ def large_child(library: str, threads: int, big: bool, check: bool) -> None:
             want = a.astype(np.float64) @ b.astype(np.float64)
             got = np.asarray(result())
             np.testing.assert_allclose(got, want, rtol=1e-3, atol=1e-3 * np.sqrt(k))
+    if library != "numpy (OpenBLAS)":  # NumPy's float16 loop: narrow_bench, in-process
+        for name in NARROW:
+            call = narrow_contender(library, threads, name)
+            call()
+            seconds[name] = min(per_call_seconds(call) for _ in range(BATCHES))
     print(json.dumps(seconds))
 
 
@@ -261,6 +292,11 @@ def large_bench(threads: int, rounds: int) -> None:
             gflops = flops / seconds / 1e9
             print(f"  {name:<18} {gflops:8.1f} GFLOP/s  {gflops / peak:6.1%} of peak  "
                   f"{best_other / seconds:5.2f}x the faster of numpy/torch")  # fmt: skip
+    for name in NARROW:
+        torch_s, mg_s = (statistics.median(samples[lib][name]) for lib in ("torch", "mg"))
+        print(f"\n{name} ({NARROW_N},{NARROW_N}) x ({NARROW_N},{NARROW_N}), {rounds} rounds")
+        print(f"  torch              {torch_s * 1e3:8.3f} ms")
+        print(f"  mg                 {mg_s * 1e3:8.3f} ms   {torch_s / mg_s:5.2f}x torch's speed")
 
 
 def run_child(threads: int, rounds: int) -> None:
@@ -342,33 +378,26 @@ def narrow_bits(x: object, name: str) -> object:
 
 
 def narrow_bench(rounds: int, rng: object) -> None:
+    """mg's float16 NARROW_N^2 product against NumPy's float16 loop (single-threaded, so
+    in-process is fair; torch against mg is timed in the per-library children)."""
     import mg_kernels as mk
     import numpy as np
-    import torch
     from timing import compare
 
     assert isinstance(rng, np.random.Generator)
-    n = 512
-    for name, torch_type in (("float16", torch.float16), ("bfloat16", torch.bfloat16)):
-        a = narrow_bits(rng.standard_normal((n, n), dtype=np.float32), name)
-        b = narrow_bits(rng.standard_normal((n, n), dtype=np.float32), name)
-        sa, sb, sc = as_storage(a, name), as_storage(b, name), mk.Storage(name, n * n)
-        ta = torch.from_numpy(a).view(torch_type)
-        tb = torch.from_numpy(b).view(torch_type)
-        tc = torch.empty((n, n), dtype=torch_type)
-
-        contenders: dict[str, Callable[[], object]] = {
-            "mg": mg_matmul(sc, sa, sb, n, n, n),
-            "torch": lambda ta=ta, tb=tb, tc=tc: torch.matmul(ta, tb, out=tc),
-        }
-        if name == "float16":
-            a16, b16 = a.view(np.float16), b.view(np.float16)
-            contenders["numpy float16"] = lambda a=a16, b=b16: np.matmul(a, b)
-        medians = compare(contenders, max(3, rounds // 2))
-        print(f"\n{name} ({n},{n}) x ({n},{n})")
-        for who, seconds in medians.items():
-            print(f"  {who:<18} {seconds * 1e3:9.2f} ms   "
-                  f"{seconds / medians['mg']:7.2f}x mg's time")  # fmt: skip
+    n = NARROW_N
+    a = narrow_bits(rng.standard_normal((n, n), dtype=np.float32), "float16")
+    b = narrow_bits(rng.standard_normal((n, n), dtype=np.float32), "float16")
+    sa, sb, sc = as_storage(a, "float16"), as_storage(b, "float16"), mk.Storage("float16", n * n)
+    contenders: dict[str, Callable[[], object]] = {
+        "mg": mg_matmul(sc, sa, sb, n, n, n),
+        "numpy float16": functools.partial(np.matmul, a.view(np.float16), b.view(np.float16)),
+    }
+    medians = compare(contenders, max(3, rounds // 2))
+    print(f"\nfloat16 ({n},{n}) x ({n},{n}) against NumPy's float16")
+    for who, seconds in medians.items():
+        print(f"  {who:<18} {seconds * 1e3:9.2f} ms   "
+              f"{seconds / medians['mg']:7.2f}x mg's time")  # fmt: skip
 
 
 def main() -> None:
