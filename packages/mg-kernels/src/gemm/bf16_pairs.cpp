@@ -34,12 +34,15 @@
 // Without AMX (AMD Zen 4), VDPBF16PS does the same on vectors: each float32 lane of the
 // accumulator adds the products of one bfloat16 pair of A and one of B, twice the multiply-adds
 // of a float32 FMA per instruction. It takes B's VNNI rows as they are packed for the tiles (a
-// panel's 16 columns of one depth pair are one 64-byte row) and A's pairs from the packed A tiles,
-// broadcast, so both engines share the packing and the loops above; only the 32 x 32 block
-// kernel differs (dp_2x2: four row groups of 8 x 32, 16 accumulators). Its numerics are the
-// tiles': subnormal inputs read as zero, subnormal results flushed, round to nearest even
-// whatever MXCSR says, and each lane adds the pair's odd product first, then the even one
-// (checked on Zen 4 by tests/cpp/test_gemm_bf16_pairs.cpp).
+// panel's 16 columns of one depth pair are one 64-byte row) and broadcasts A's pairs, so both
+// engines share the packing and the loops above; the block kernel (dp_2x2: four row groups of
+// 8 x 32, 16 accumulators) and a few choices differ (DpEngine, measured on Zen 4): each block's
+// sums start from zero and C is added at the end; full row blocks of row-major A are read in
+// place (APanels); B blocks are 512 columns wide for a 1 MiB L2; and two or more threads split
+// the columns, each packing its own B, instead of sharing one packed B block. The numerics are
+// the tiles': subnormal inputs read as zero, subnormal results flushed, round to nearest even
+// whatever MXCSR says (tests/cpp/test_gemm_bf16_pairs.cpp checks the flushing for each engine);
+// each lane adds the pair's odd product first, then the even one (seen on Zen 4).
 //
 // Tile state is per thread: every task loads the configuration and releases it when done
 // (TILERELEASE, so the OS need not save 8 KiB of tile data for an idle thread). Linux also wants
