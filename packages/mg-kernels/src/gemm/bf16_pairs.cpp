@@ -44,6 +44,14 @@
 // whatever MXCSR says (tests/cpp/test_gemm_bf16_pairs.cpp checks the flushing for each engine);
 // each lane adds the pair's odd product first, then the even one (seen on Zen 4).
 //
+// Note [Narrow stores]
+// ~~~~~~~~~~~~~~~~~~~~~
+// matmul with a bfloat16 output used to take the float32 sums from c and narrow them in a pass
+// of its own (2% of 512^2 on Zen 4, perf). Given `out`, the vector engine rounds each block's
+// final sums in registers after the last depth block (narrow16: bfloat16_from_float's rule,
+// round to nearest even, NaN to 0x7fc0 with its sign) and stores them there; c holds only
+// the earlier depth blocks' sums. Edge blocks and strided outputs round their scratch block.
+//
 // Tile state is per thread: every task loads the configuration and releases it when done
 // (TILERELEASE, so the OS need not save 8 KiB of tile data for an idle thread). Linux also wants
 // the process's permission to use tile data (arch_prctl), asked once by amx_bf16_usable().
@@ -51,8 +59,6 @@
 // Nothing here calls an inline function of a shared header (mg/half.hpp's conversions and the
 // like): compiled with these flags, an out-of-line copy could replace the baseline one at link
 // time (Note [One symbol per ISA]). BFloat16 is read as its bits.
-#include <immintrin.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -61,6 +67,7 @@
 #include "mg/gemm/gemm.hpp"
 #include "mg/half.hpp"
 #include "mg/parallel.hpp"
+#include "mg/simd/intrinsics.hpp"  // <immintrin.h> without GCC 12's false warnings
 
 #if !defined(__AMX_TILE__) || !defined(__AMX_BF16__) || !defined(__AVX512BF16__) || \
     !defined(__AVX512BW__)
@@ -292,6 +299,20 @@ void kernel_2x2(const std::uint16_t* a0, const std::uint16_t* a1, const std::uin
   _tile_stored(3, c_lower + kSide, ldc);
 }
 
+// The bfloat16 bits of 16 float32 lanes: round to nearest even, every NaN to 0x7fc0 with its
+// sign; bfloat16_from_float's rule (mg/half.hpp, not called here: see the top of the file).
+__m256i narrow16(__m512 v) {
+  const __m512i bits = _mm512_castps_si512(v);
+  const __m512i high = _mm512_srli_epi32(bits, 16);
+  const __m512i bias =
+      _mm512_add_epi32(_mm512_and_si512(high, _mm512_set1_epi32(1)), _mm512_set1_epi32(0x7fff));
+  const __m512i rounded = _mm512_srli_epi32(_mm512_add_epi32(bits, bias), 16);
+  const __m512i quiet =
+      _mm512_or_si512(_mm512_and_si512(high, _mm512_set1_epi32(0x8000)), _mm512_set1_epi32(0x7fc0));
+  const __mmask16 nan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+  return _mm512_cvtepi32_epi16(_mm512_mask_mov_epi32(rounded, nan, quiet));
+}
+
 // Where an A tile pair's 32 rows lie: packed (a0, a1 the two row tiles: rows kDepthTile apart,
 // depth tiles kTile apart) or, for the vector kernel, in place in row-major A (a1 = a0 + 16 rows,
 // depth tiles kDepthTile apart).
@@ -304,9 +325,11 @@ struct APanels {
 // Rows [kFirst, kFirst + kRows) of the A tile pair times the B panel pair over `tiles` depth
 // tiles into C's kRows x 32 block at c (float32 rows ldc elements apart), with VDPBF16PS (Note
 // [bfloat16 pairs]): one broadcast A pair and two B rows per depth pair.
+// out (the last depth block of a bfloat16 product, Note [Narrow stores]): the rows go there as
+// bfloat16, ld_out elements apart, and not to c.
 template <int kFirst, int kRows>
 void dp_rows(const APanels& a, const std::uint16_t* b0, const std::uint16_t* b1, std::int64_t tiles,
-             float* c, std::int64_t ldc, bool accumulate) {
+             float* c, std::int64_t ldc, bool accumulate, std::uint16_t* out, std::int64_t ld_out) {
   c += kFirst * ldc;
   const std::uint16_t* rows[kRows];
 #pragma GCC unroll 16
@@ -347,8 +370,14 @@ void dp_rows(const APanels& a, const std::uint16_t* b0, const std::uint16_t* b1,
       acc[i][0] = _mm512_add_ps(_mm512_loadu_ps(c + i * ldc), acc[i][0]);
       acc[i][1] = _mm512_add_ps(_mm512_loadu_ps(c + i * ldc + kSide), acc[i][1]);
     }
-    _mm512_storeu_ps(c + i * ldc, acc[i][0]);
-    _mm512_storeu_ps(c + i * ldc + kSide, acc[i][1]);
+    if (out != nullptr) {
+      std::uint16_t* row = out + (kFirst + i) * ld_out;
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(row), narrow16(acc[i][0]));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(row + kSide), narrow16(acc[i][1]));
+    } else {
+      _mm512_storeu_ps(c + i * ldc, acc[i][0]);
+      _mm512_storeu_ps(c + i * ldc + kSide, acc[i][1]);
+    }
   }
 }
 
@@ -356,12 +385,13 @@ void dp_rows(const APanels& a, const std::uint16_t* b0, const std::uint16_t* b1,
 // 12 rows, up to 24, were no quicker); groups at or past `rows` (the rows of C the caller keeps)
 // are skipped.
 void dp_2x2(const APanels& a, const std::uint16_t* b0, const std::uint16_t* b1, std::int64_t tiles,
-            float* c, std::int64_t ldc, bool accumulate, std::int64_t rows) {
+            float* c, std::int64_t ldc, bool accumulate, std::int64_t rows, std::uint16_t* out,
+            std::int64_t ld_out) {
   const std::int64_t ld = ldc / static_cast<std::int64_t>(sizeof(float));
-  dp_rows<0, 8>(a, b0, b1, tiles, c, ld, accumulate);
-  if (rows > 8) dp_rows<8, 8>(a, b0, b1, tiles, c, ld, accumulate);
-  if (rows > 16) dp_rows<16, 8>(a, b0, b1, tiles, c, ld, accumulate);
-  if (rows > 24) dp_rows<24, 8>(a, b0, b1, tiles, c, ld, accumulate);
+  dp_rows<0, 8>(a, b0, b1, tiles, c, ld, accumulate, out, ld_out);
+  if (rows > 8) dp_rows<8, 8>(a, b0, b1, tiles, c, ld, accumulate, out, ld_out);
+  if (rows > 16) dp_rows<16, 8>(a, b0, b1, tiles, c, ld, accumulate, out, ld_out);
+  if (rows > 24) dp_rows<24, 8>(a, b0, b1, tiles, c, ld, accumulate, out, ld_out);
 }
 
 // The two engines' block kernels and per-task setup. kSplitColumns: two or more threads take
@@ -372,9 +402,10 @@ struct AmxEngine {
   static constexpr bool kSplitColumns = false;
   static constexpr bool kReadsAInPlace = false;  // tiles load packed A (see macro_task)
   static constexpr std::int64_t kNc = gemm::kNc;
+  static constexpr bool kNarrows = false;  // stores float32 only: run_block narrows its block
   static void block(const APanels& a, const std::uint16_t* b0, const std::uint16_t* b1,
                     std::int64_t tiles, float* c, std::int64_t ldc, bool accumulate,
-                    std::int64_t /*rows*/) {
+                    std::int64_t /*rows*/, std::uint16_t* /*out*/, std::int64_t /*ld_out*/) {
     kernel_2x2(a.a0, a.a1, b0, b1, tiles, c, ldc, accumulate);
   }
 };
@@ -385,10 +416,11 @@ struct DpEngine {
   // A B block of 512 KiB for Zen 4's 1 MiB L2: 1024 columns gave 195 against 204 GFLOP/s at
   // 2048^2, 206 against 209 at 1024^2 (one thread).
   static constexpr std::int64_t kNc = 512;
+  static constexpr bool kNarrows = true;
   static void block(const APanels& a, const std::uint16_t* b0, const std::uint16_t* b1,
                     std::int64_t tiles, float* c, std::int64_t ldc, bool accumulate,
-                    std::int64_t rows) {
-    dp_2x2(a, b0, b1, tiles, c, ldc, accumulate, rows);
+                    std::int64_t rows, std::uint16_t* out, std::int64_t ld_out) {
+    dp_2x2(a, b0, b1, tiles, c, ldc, accumulate, rows, out, ld_out);
   }
 };
 
@@ -396,6 +428,7 @@ struct Job {
   Dims dims;
   MatrixRef<BFloat16> a, b;
   MutMatrixRef<float> c;
+  MutMatrixRef<BFloat16> out;  // data nullptr: the sums stay in c (Note [Narrow stores])
   // The current step: columns [jc, jc + nc), depths [pc, pc + kc) in `tiles` depth tiles, whose
   // B is packed at b_packed in b_panels column panels of 16 (an even count).
   std::int64_t jc = 0, nc = 0, pc = 0, kc = 0, tiles = 0, b_panels = 0;
@@ -435,7 +468,8 @@ void pack_b_task(void* context, std::int64_t chunk) {
 }
 
 // One 32 x 32 block of C at (i0, j0) from packed tile pairs; through a scratch block when it
-// sticks out of C or C's rows are not contiguous.
+// sticks out of C or C's rows are not contiguous. The last depth block of a product with `out`
+// goes there as bfloat16 instead of to C (Note [Narrow stores]).
 template <class Engine>
 void run_block(const Job& job, std::int64_t i0, std::int64_t j0, const APanels& a_pair,
                const std::uint16_t* b_pair) {
@@ -443,11 +477,17 @@ void run_block(const Job& job, std::int64_t i0, std::int64_t j0, const APanels& 
   const std::uint16_t* b_second = b_pair + tiles * kTile;
   const bool accumulate = job.pc > 0;
   const MutMatrixRef<float> c = job.c;
+  const MutMatrixRef<BFloat16> out = job.out;
+  const bool narrow = out.data != nullptr && job.pc + job.kc == job.dims.k;
   const std::int64_t h = min64(kBlock, job.dims.m - i0);
   const std::int64_t w = min64(kBlock, job.dims.n - j0);
-  if (h == kBlock && w == kBlock && c.cs == 1 && c.rs > 0) {
+  if (h == kBlock && w == kBlock && c.cs == 1 && c.rs > 0 &&
+      (!narrow || (Engine::kNarrows && out.cs == 1 && out.rs > 0))) {
+    std::uint16_t* narrow_to =
+        narrow ? reinterpret_cast<std::uint16_t*>(out.data + i0 * out.rs + j0) : nullptr;
     Engine::block(a_pair, b_pair, b_second, tiles, c.data + i0 * c.rs + j0,
-                  c.rs * static_cast<std::int64_t>(sizeof(float)), accumulate, h);
+                  c.rs * static_cast<std::int64_t>(sizeof(float)), accumulate, h, narrow_to,
+                  out.rs);
     return;
   }
   alignas(64) float block[kBlock * kBlock] = {};
@@ -458,8 +498,18 @@ void run_block(const Job& job, std::int64_t i0, std::int64_t j0, const APanels& 
     }
   }
   Engine::block(a_pair, b_pair, b_second, tiles, block,
-                kBlock * static_cast<std::int64_t>(sizeof(float)), accumulate, h);
+                kBlock * static_cast<std::int64_t>(sizeof(float)), accumulate, h, nullptr, 0);
   for (std::int64_t i = 0; i < h; ++i) {
+    if (narrow) {
+      alignas(32) std::uint16_t bits[kBlock];
+      _mm256_store_si256(reinterpret_cast<__m256i*>(bits),
+                         narrow16(_mm512_load_ps(block + i * kBlock)));
+      _mm256_store_si256(reinterpret_cast<__m256i*>(bits + kSide),
+                         narrow16(_mm512_load_ps(block + i * kBlock + kSide)));
+      auto* row = reinterpret_cast<std::uint16_t*>(out.data + (i0 + i) * out.rs + j0 * out.cs);
+      for (std::int64_t j = 0; j < w; ++j) row[j * out.cs] = bits[j];
+      continue;
+    }
     for (std::int64_t j = 0; j < w; ++j)
       c.data[(i0 + i) * c.rs + (j0 + j) * c.cs] = block[i * kBlock + j];
   }
@@ -500,7 +550,7 @@ void macro_task(void* context, std::int64_t task) {
   }
   // The tiles' A is always packed: reading row-major A in place (a tile load takes any row
   // stride) was slower, 345 against 290-300 us at 512^3.
-  const typename Engine::Scope scope{};
+  [[maybe_unused]] const typename Engine::Scope scope{};
   for (std::int64_t pair = pair0; pair < pair1; ++pair) {
     const std::uint16_t* b_pair = job.b_packed + 2 * pair * panel;
     for (std::int64_t r = 0; r < a_panels; r += 2) {
@@ -543,13 +593,19 @@ void column_task(void* context, std::int64_t task) {
 
 template <class Engine>
 void gemm_bf16(Dims dims, MatrixRef<BFloat16> a, MatrixRef<BFloat16> b, MutMatrixRef<float> c,
-               int threads) noexcept {
+               MutMatrixRef<BFloat16> out, int threads) noexcept {
   const auto [m, n, k] = dims;
   if (m == 0 || n == 0) return;
   if (!macs_at_least(dims, kMinThreadedMacs)) threads = 1;
   if (k == 0) {
     for (std::int64_t i = 0; i < m; ++i) {
-      for (std::int64_t j = 0; j < n; ++j) c.data[i * c.rs + j * c.cs] = 0.0f;
+      for (std::int64_t j = 0; j < n; ++j) {
+        if (out.data != nullptr) {
+          out.data[i * out.rs + j * out.cs] = BFloat16{0};
+        } else {
+          c.data[i * c.rs + j * c.cs] = 0.0f;
+        }
+      }
     }
     return;
   }
@@ -558,6 +614,7 @@ void gemm_bf16(Dims dims, MatrixRef<BFloat16> a, MatrixRef<BFloat16> b, MutMatri
   job.a = a;
   job.b = b;
   job.c = c;
+  job.out = out;
   job.row_blocks = ceil_div(m, kMc);
   if (threads == 1) {
     run_columns<Engine>(job, 0, n);
@@ -593,12 +650,12 @@ void gemm_bf16(Dims dims, MatrixRef<BFloat16> a, MatrixRef<BFloat16> b, MutMatri
 
 void gemm_bf16_amx(Dims dims, MatrixRef<BFloat16> a, MatrixRef<BFloat16> b, MutMatrixRef<float> c,
                    int threads) noexcept {
-  gemm_bf16<AmxEngine>(dims, a, b, c, threads);
+  gemm_bf16<AmxEngine>(dims, a, b, c, {}, threads);
 }
 
 void gemm_bf16_avx512(Dims dims, MatrixRef<BFloat16> a, MatrixRef<BFloat16> b,
-                      MutMatrixRef<float> c, int threads) noexcept {
-  gemm_bf16<DpEngine>(dims, a, b, c, threads);
+                      MutMatrixRef<float> c, int threads, MutMatrixRef<BFloat16> out) noexcept {
+  gemm_bf16<DpEngine>(dims, a, b, c, out, threads);
 }
 
 }  // namespace mg::gemm

@@ -83,24 +83,28 @@ bool runs_on_pairs(const MatmulPlan& plan) {
 }
 #endif
 
-// The float32 sums of a float16/bfloat16 product, into the scratch matrix c.
+// The float32 sums of a float16/bfloat16 product, into the scratch matrix c; or, where the
+// engine rounds them itself (Note [Narrow stores] in bf16_pairs.cpp), straight into out: then
+// true, and c holds no result.
 template <class T>
-void narrow_sums(const MatmulPlan& plan, gemm::MatrixRef<T> a, gemm::MatrixRef<T> b,
-                 gemm::MutMatrixRef<float> c, int threads) {
+bool narrow_sums(const MatmulPlan& plan, gemm::MatrixRef<T> a, gemm::MatrixRef<T> b,
+                 gemm::MutMatrixRef<float> c, gemm::MutMatrixRef<T> out, int threads) {
   const gemm::Dims dims{plan.m, plan.n, plan.k};
 #if defined(MG_KERNELS_HAVE_AMX_BF16)
   if constexpr (std::is_same_v<T, BFloat16>) {
     if (runs_on_pairs(plan)) {
       if (plan.bf16_engine == PairEngine::kAmx) {
         gemm::gemm_bf16_amx(dims, a, b, c, threads);
-      } else {
-        gemm::gemm_bf16_avx512(dims, a, b, c, threads);
+        return false;
       }
-      return;
+      gemm::gemm_bf16_avx512(dims, a, b, c, threads, out);
+      return true;
     }
   }
 #endif
+  static_cast<void>(out);
   gemm::gemm<T, float>(dims, a, b, c, micro_kernel<float>(*plan.kernels), threads);
+  return false;
 }
 
 // Out can hold the accumulator's bits in place: same type, or its signed twin (which may alias
@@ -166,7 +170,9 @@ void run_one(const MatmulPlan& plan, const std::int64_t (&offset)[3], int thread
     const std::unique_ptr<Acc[]> sums(new (std::nothrow) Acc[count]);
     if (!sums) std::terminate();  // run() cannot throw; a plan this size fits in memory already
     if constexpr (std::is_same_v<Acc, float>) {
-      narrow_sums<T>(plan, a, b, {sums.get(), ld, 1}, threads);
+      if (narrow_sums<T>(plan, a, b, {sums.get(), ld, 1}, {out, plan.rs[0], plan.cs[0]}, threads)) {
+        return;
+      }
     } else {
       gemm::gemm<T, Acc>(dims, a, b, {sums.get(), ld, 1}, uk, threads);
     }

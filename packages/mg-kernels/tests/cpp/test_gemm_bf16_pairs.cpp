@@ -62,6 +62,12 @@ struct Engine {
   bool (*usable)() noexcept;
 };
 
+// The vector engine with its float32 sums left in c (no bfloat16 output).
+void vector_sums(gemm::Dims dims, gemm::MatrixRef<BFloat16> a, gemm::MatrixRef<BFloat16> b,
+                 gemm::MutMatrixRef<float> c, int threads) noexcept {
+  gemm::gemm_bf16_avx512(dims, a, b, c, threads);
+}
+
 class GemmBf16Pairs : public testing::TestWithParam<Engine> {
  protected:
   void SetUp() override {
@@ -74,7 +80,7 @@ class GemmBf16Pairs : public testing::TestWithParam<Engine> {
 INSTANTIATE_TEST_SUITE_P(
     Engines, GemmBf16Pairs,
     testing::Values(Engine{"amx", &gemm::gemm_bf16_amx, &amx_bf16_usable},
-                    Engine{"avx512_bf16", &gemm::gemm_bf16_avx512, &cpu_supports_avx512_bf16}),
+                    Engine{"avx512_bf16", &vector_sums, &cpu_supports_avx512_bf16}),
     [](const testing::TestParamInfo<Engine>& info) { return std::string(info.param.name); });
 
 // Moderate finite bfloat16 values (no subnormals, which AMX reads as zero).
@@ -278,6 +284,52 @@ TEST_P(GemmBf16Pairs, SubnormalInputsCountAsZeroAndSubnormalSumsFlush) {
                               table(Isa::kAvx512).gemm->f32, 1);
   EXPECT_EQ(f32[0 * n + 0], 0x1p-27f);
   EXPECT_EQ(f32[1 * n + 1], 0x1p-140f);
+}
+
+TEST(GemmBf16Pairs, NarrowStoresRoundLikeTheCast) {
+  // Note [Narrow stores]: with a bfloat16 out, the vector engine rounds its float32 sums itself.
+  // Each out element must be bfloat16_from_float of the sum the engine leaves in c without out:
+  // full and edge blocks, one and three depth blocks, out row-major, transposed and strided,
+  // 1 and 2 threads, with NaN (its payload must not round into the result), infinite and
+  // overflowing rows among ordinary ones.
+  if (!cpu_supports_avx512_bf16()) GTEST_SKIP() << "the CPU lacks AVX512-BF16";
+  struct Size {
+    std::int64_t m, k, n;
+  };
+  for (const Size s : {Size{64, 512, 64}, Size{70, 1100, 90}}) {
+    Operand a = make(s.m, s.k, 0, 11);
+    const Operand b = make(s.k, s.n, 1, 12);
+    a.data[static_cast<std::size_t>(1 * a.rs)] = BFloat16{0x7fa1};  // a NaN with a payload
+    a.data[static_cast<std::size_t>(2 * a.rs + 3)] = bfloat16_from_float(-__builtin_inff());
+    for (std::int64_t p = 0; p < s.k; ++p) {  // row 3: sums near float32's largest
+      a.data[static_cast<std::size_t>(3 * a.rs + p)] = bfloat16_from_float(0x1p120f);
+    }
+    for (int threads : {1, 2}) {
+      std::vector<float> sums(static_cast<std::size_t>(s.m * s.n));
+      vector_sums({s.m, s.n, s.k}, a.ref(), b.ref(), {sums.data(), s.n, 1}, threads);
+      for (int layout = 0; layout < 3; ++layout) {
+        const std::int64_t rs = layout == 1 ? 1 : (layout == 2 ? 2 * s.n + 1 : s.n);
+        const std::int64_t cs = layout == 1 ? s.m : (layout == 2 ? 2 : 1);
+        std::vector<BFloat16> out(static_cast<std::size_t>(s.m * 2 * s.n + s.m + 2 * s.n),
+                                  BFloat16{0x1234});
+        std::vector<float> scratch(sums.size());
+        gemm::gemm_bf16_avx512({s.m, s.n, s.k}, a.ref(), b.ref(), {scratch.data(), s.n, 1}, threads,
+                               {out.data(), rs, cs});
+        for (std::int64_t i = 0; i < s.m; ++i) {
+          for (std::int64_t j = 0; j < s.n; ++j) {
+            const BFloat16 want = bfloat16_from_float(sums[static_cast<std::size_t>(i * s.n + j)]);
+            ASSERT_EQ(out[static_cast<std::size_t>(i * rs + j * cs)].bits, want.bits)
+                << s.m << "x" << s.k << "x" << s.n << " layout " << layout << " threads " << threads
+                << " at " << i << "," << j;
+          }
+        }
+        if (layout == 2) {  // the gaps between strided elements are untouched
+          EXPECT_EQ(out[1].bits, 0x1234);
+          EXPECT_EQ(out[static_cast<std::size_t>(2 * s.n)].bits, 0x1234);
+        }
+      }
+    }
+  }
 }
 
 // The rounded bfloat16 result of a batched matmul on the engine matmul picks, within the tolerance

@@ -66,9 +66,11 @@ void gemm_bf16_amx(Dims dims, MatrixRef<BFloat16> a, MatrixRef<BFloat16> b, MutM
                    int threads) noexcept;
 
 // The same with AVX512-BF16's VDPBF16PS on vectors (Note [bfloat16 pairs]), the same packing,
-// loops and numerics. Defined only in builds with MG_KERNELS_HAVE_AMX_BF16 (the same unit); call
-// only when cpu_supports_avx512_bf16() (mg/isa.hpp).
+// loops and numerics. With out.data set, the sums go to out rounded to bfloat16 (as
+// bfloat16_from_float rounds them) and c serves only as scratch for the earlier depth blocks
+// (Note [Narrow stores]). Defined only in builds with MG_KERNELS_HAVE_AMX_BF16 (the same unit);
+// call only when cpu_supports_avx512_bf16() (mg/isa.hpp).
 void gemm_bf16_avx512(Dims dims, MatrixRef<BFloat16> a, MatrixRef<BFloat16> b,
-                      MutMatrixRef<float> c, int threads) noexcept;
+                      MutMatrixRef<float> c, int threads, MutMatrixRef<BFloat16> out = {}) noexcept;
 
 }  // namespace mg::gemm
